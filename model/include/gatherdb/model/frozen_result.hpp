@@ -1,0 +1,92 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <iterator>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "gatherdb/model/column_info.hpp"
+#include "gatherdb/model/row_chunk.hpp"
+
+namespace gatherdb::model {
+
+/// A read-only view of one row of a frozen result; valid while the result lives.
+class row_ref {
+public:
+  row_ref(const row_chunk& chunk, std::size_t row) noexcept : chunk_(&chunk), row_(row) {}
+
+  [[nodiscard]] std::size_t size() const noexcept { return chunk_->column_count(); }
+  [[nodiscard]] bool is_null(std::size_t col) const noexcept {
+    return chunk_->column(col).is_null(row_);
+  }
+  [[nodiscard]] std::int64_t int64_at(std::size_t col) const noexcept {
+    return chunk_->column(col).int64_at(row_);
+  }
+  [[nodiscard]] double float64_at(std::size_t col) const noexcept {
+    return chunk_->column(col).float64_at(row_);
+  }
+  [[nodiscard]] std::string_view text_at(std::size_t col) const noexcept {
+    return chunk_->column(col).text_at(row_);
+  }
+  /// A copy of one cell as a `value`.
+  [[nodiscard]] value at(std::size_t col) const { return chunk_->column(col).at(row_); }
+
+private:
+  const row_chunk* chunk_;
+  std::size_t row_;
+};
+
+/// The immutable outcome of one statement: column metadata plus every row, in the chunks the
+/// driver fetched them in (moved in, never copied), plus the affected-row count of a DML
+/// statement. Replayable any number of times.
+/// Thread-safety: immutable after construction; share it freely as `frozen_result`.
+class frozen_result_data {
+public:
+  frozen_result_data() = default;
+  frozen_result_data(std::vector<column_info> columns, std::vector<row_chunk> chunks,
+                     std::int64_t rows_affected = -1);
+
+  [[nodiscard]] const std::vector<column_info>& columns() const noexcept { return columns_; }
+  [[nodiscard]] const std::vector<row_chunk>& chunks() const noexcept { return chunks_; }
+  [[nodiscard]] std::size_t row_count() const noexcept { return row_count_; }
+  [[nodiscard]] bool empty() const noexcept { return row_count_ == 0; }
+  /// Rows changed by an INSERT/UPDATE/DELETE; -1 when the driver did not say.
+  [[nodiscard]] std::int64_t rows_affected() const noexcept { return rows_affected_; }
+  /// Index of the column with this label, or `npos`.
+  [[nodiscard]] std::size_t find_column(std::string_view name) const noexcept;
+  static constexpr std::size_t npos = static_cast<std::size_t>(-1);
+
+  /// Row `i` of the whole result (O(log chunks)). Prefer iterating with `for_each_row`.
+  [[nodiscard]] row_ref row(std::size_t i) const;
+
+  /// Calls `f(row_ref)` for every row in order.
+  template <class F>
+  void for_each_row(F&& f) const {
+    for (const auto& chunk : chunks_)
+      for (std::size_t r = 0; r < chunk.row_count(); ++r)
+        f(row_ref{chunk, r});
+  }
+
+  /// Heap bytes held (metadata excluded).
+  [[nodiscard]] std::size_t memory_bytes() const noexcept;
+  /// Payload bytes: 8 per fixed-width cell plus the length of every text/bytes cell.
+  [[nodiscard]] std::size_t payload_bytes() const noexcept;
+
+private:
+  std::vector<column_info> columns_;
+  std::vector<row_chunk> chunks_;
+  std::vector<std::size_t> chunk_starts_;
+  std::size_t row_count_ = 0;
+  std::int64_t rows_affected_ = -1;
+};
+
+/// A frozen result: immutable, shared between actors and threads by pointer, never by copy.
+using frozen_result = std::shared_ptr<const frozen_result_data>;
+
+/// Freezes fetched rows without copying them.
+[[nodiscard]] frozen_result freeze(std::vector<column_info> columns, std::vector<row_chunk> chunks,
+                                   std::int64_t rows_affected = -1);
+
+} // namespace gatherdb::model

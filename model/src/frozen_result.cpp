@@ -1,0 +1,55 @@
+#include "gatherdb/model/frozen_result.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace gatherdb::model {
+
+frozen_result_data::frozen_result_data(std::vector<column_info> columns,
+                                       std::vector<row_chunk> chunks, std::int64_t rows_affected)
+  : columns_(std::move(columns)), chunks_(std::move(chunks)), rows_affected_(rows_affected) {
+  chunk_starts_.reserve(chunks_.size());
+  for (const auto& c : chunks_) {
+    if (c.column_count() != columns_.size())
+      throw std::invalid_argument("frozen_result: chunk column count differs from metadata");
+    chunk_starts_.push_back(row_count_);
+    row_count_ += c.row_count();
+  }
+}
+
+std::size_t frozen_result_data::find_column(std::string_view name) const noexcept {
+  for (std::size_t i = 0; i < columns_.size(); ++i)
+    if (columns_[i].name == name)
+      return i;
+  return npos;
+}
+
+row_ref frozen_result_data::row(std::size_t i) const {
+  if (i >= row_count_)
+    throw std::out_of_range("frozen_result: row index out of range");
+  auto it = std::upper_bound(chunk_starts_.begin(), chunk_starts_.end(), i);
+  auto chunk = static_cast<std::size_t>(std::distance(chunk_starts_.begin(), it)) - 1;
+  return row_ref{chunks_[chunk], i - chunk_starts_[chunk]};
+}
+
+std::size_t frozen_result_data::memory_bytes() const noexcept {
+  std::size_t n = chunks_.capacity() * sizeof(row_chunk);
+  for (const auto& c : chunks_)
+    n += c.memory_bytes();
+  return n;
+}
+
+std::size_t frozen_result_data::payload_bytes() const noexcept {
+  std::size_t n = 0;
+  for (const auto& c : chunks_)
+    n += c.payload_bytes();
+  return n;
+}
+
+frozen_result freeze(std::vector<column_info> columns, std::vector<row_chunk> chunks,
+                     std::int64_t rows_affected) {
+  return std::make_shared<const frozen_result_data>(std::move(columns), std::move(chunks),
+                                                    rows_affected);
+}
+
+} // namespace gatherdb::model

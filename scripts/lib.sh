@@ -1,0 +1,76 @@
+# Shared helpers for scripts/*: sourced, not run.
+# Every step is idempotent: a second run installs nothing and rebuilds only what changed.
+set -euo pipefail
+
+GATHERDB_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export GATHERDB_ROOT
+
+# Packages needed to build and run gatherdb (Debian 12).
+GATHERDB_BUILD_PACKAGES=(
+  build-essential cmake pkg-config
+  libcaf-dev unixodbc unixodbc-dev odbcinst odbc-postgresql libsqliteodbc
+  libboost-test-dev libboost-dev nlohmann-json3-dev
+)
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# ensure_packages PKG...: installs the packages that are missing, nothing else.
+ensure_packages() {
+  local missing=()
+  local p
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ "${#missing[@]}" -eq 0 ] && return 0
+  echo "gatherdb: installing ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  if ! as_root apt-get install -y --no-install-recommends "${missing[@]}"; then
+    as_root apt-get update
+    as_root apt-get install -y --no-install-recommends "${missing[@]}"
+  fi
+}
+
+# build_tree DIR BUILD_TYPE [CMAKE_ARGS...]: configures once, then builds incrementally.
+build_tree() {
+  local dir="$1" type="$2"
+  shift 2
+  cmake -S "$GATHERDB_ROOT" -B "$dir" -DCMAKE_BUILD_TYPE="$type" "$@" >/dev/null
+  cmake --build "$dir" -j "$(nproc)"
+}
+
+# ensure_postgres: starts PostgreSQL 15 and creates the test role and database; exports
+# GATHERDB_PG_DSN unless the caller already set one.
+ensure_postgres() {
+  if [ -n "${GATHERDB_PG_DSN:-}" ]; then
+    return 0
+  fi
+  ensure_packages postgresql
+  if ! pg_lsclusters -h 2>/dev/null | awk '$1 == 15 && $2 == "main"' | grep -q .; then
+    as_root pg_createcluster 15 main
+  fi
+  if ! pg_lsclusters -h | awk '$1 == 15 && $2 == "main" {print $4}' | grep -q online; then
+    as_root pg_ctlcluster 15 main start
+  fi
+  local i
+  for i in $(seq 1 30); do
+    pg_isready -q -h 127.0.0.1 -p 5432 && break
+    sleep 1
+  done
+  local user=gatherdb db=gatherdb_test pw="${GATHERDB_PG_PASSWORD:-gatherdb-test-pw}"
+  as_root runuser -u postgres -- psql -q -v ON_ERROR_STOP=1 -d postgres <<SQL
+DO \$\$ BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$user') THEN
+    CREATE ROLE $user LOGIN PASSWORD '$pw';
+  ELSE
+    ALTER ROLE $user LOGIN PASSWORD '$pw';
+  END IF;
+END \$\$;
+SQL
+  if ! as_root runuser -u postgres -- psql -tAq -d postgres \
+      -c "SELECT 1 FROM pg_database WHERE datname = '$db'" | grep -q 1; then
+    as_root runuser -u postgres -- createdb -O "$user" "$db"
+  fi
+  export GATHERDB_PG_DSN="Driver={PostgreSQL Unicode};Server=127.0.0.1;Port=5432;Database=$db;Uid=$user;Pwd=$pw;CommLog=0;"
+}
