@@ -1,0 +1,44 @@
+#pragma once
+
+#include <memory>
+#include <mutex>
+
+#include "gatherdb/drivers/error.hpp"
+
+namespace gatherdb::drivers {
+
+class statement;
+
+/// Cancels the execution of one statement from another thread (`SQLCancel`).
+/// A statement arms its handle while it executes and fetches. A cancel that arrives during
+/// `statement::run` but before the execution started is kept and stops it at the start; one
+/// that arrives between runs is dropped, so a cancel never hits the *next* execution on the
+/// same ODBC handle.
+/// Thread-safety: thread-safe; shared between the executing thread and cancellers through
+/// `std::shared_ptr`. It never owns the ODBC handle.
+class cancel_handle {
+public:
+  /// Requests cancellation; `reason` is `cancelled` or `timeout` and becomes the category of
+  /// the error the execution reports. May block for the driver's cancel round trip (a few ms
+  /// on PostgreSQL), so call it from a thread that may block.
+  void cancel(error_category reason = error_category::cancelled) noexcept;
+
+  /// The reason of a cancel that hit the current (or last) execution, or `other` when none did.
+  [[nodiscard]] error_category fired() const noexcept;
+
+private:
+  friend class statement;
+  void attach(void* hstmt) noexcept;
+  void detach() noexcept;
+  /// Starts an execution; returns false (and stays disarmed) when a cancel is already pending.
+  bool arm() noexcept;
+  void disarm() noexcept;
+  void reset() noexcept;
+
+  mutable std::mutex mtx_;
+  void* hstmt_ = nullptr;
+  bool armed_ = false;
+  error_category fired_ = error_category::other;
+};
+
+} // namespace gatherdb::drivers

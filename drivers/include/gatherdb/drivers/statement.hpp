@@ -1,0 +1,87 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gatherdb/drivers/cancel_handle.hpp"
+#include "gatherdb/drivers/watchdog.hpp"
+#include "gatherdb/model/column_info.hpp"
+#include "gatherdb/model/frozen_result.hpp"
+#include "gatherdb/model/value.hpp"
+
+namespace gatherdb::drivers {
+
+class connection;
+
+/// Rows per chunk when fetching: bounds the memory of one growth step of a large result.
+inline constexpr std::size_t default_chunk_rows = 4096;
+
+/// How one execution is bounded.
+struct run_options {
+  /// Cancel the execution when it passes (`time_point::max()`: never).
+  watchdog::clock::time_point deadline = watchdog::clock::time_point::max();
+  /// Cancel the execution when this flag turns true (and `watchdog::poke()` is called).
+  watchdog::stop_flag stop;
+  /// Rows per fetched chunk.
+  std::size_t chunk_rows = default_chunk_rows;
+};
+
+/// A prepared statement (an `SQLHSTMT`) on one connection: prepare once, execute many times
+/// with freshly bound parameters.
+/// Thread-safety: not thread-safe; used by the thread that uses its connection. `canceller()`
+/// hands out the one thread-safe part. The connection must outlive the statement.
+class statement {
+public:
+  /// Prepares `sql` (parameter markers are `?`). Throws `database_error`.
+  statement(connection& conn, std::string_view sql);
+  statement(statement&& other) noexcept;
+  statement& operator=(statement&& other) noexcept;
+  statement(const statement&) = delete;
+  statement& operator=(const statement&) = delete;
+  ~statement();
+
+  /// Binds `params` to the markers in order, executes, and fetches every row into chunks of
+  /// `options.chunk_rows` rows, which become the frozen result without another copy. While it
+  /// runs, `watchdog::instance()` cancels it at `options.deadline` (category `timeout`) or when
+  /// `options.stop` turns true (category `cancelled`).
+  /// Throws `database_error`; after a cancel its category is the cancel's reason.
+  model::frozen_result run(const std::vector<model::value>& params, const run_options& options = {});
+
+  /// The server-side bound on one execution, rounded up to whole seconds; zero for none.
+  /// (SQLite's driver ignores it; deadlines are enforced by `watchdog` as well.)
+  void set_query_timeout(std::chrono::milliseconds timeout);
+
+  /// A thread-safe handle that cancels the running execution of this statement.
+  [[nodiscard]] std::shared_ptr<cancel_handle> canceller() const noexcept { return cancel_; }
+
+  /// The SQL text as prepared.
+  [[nodiscard]] const std::string& sql() const noexcept { return sql_; }
+
+private:
+  void bind(const std::vector<model::value>& params);
+  [[nodiscard]] std::vector<model::column_info> describe_columns(std::int16_t count);
+  void fetch_cell(model::column_store& store, std::uint16_t column, model::value_type type);
+  void close() noexcept;
+  [[noreturn]] void fail(short rc);
+
+  struct fixed_param {
+    std::int64_t integer = 0;
+    double real = 0;
+    unsigned char bit = 0;
+    long indicator = 0; // SQLLEN
+  };
+
+  connection* conn_ = nullptr;
+  void* handle_ = nullptr; // SQLHSTMT
+  std::string sql_;
+  std::vector<fixed_param> params_;
+  std::shared_ptr<cancel_handle> cancel_;
+  std::chrono::seconds query_timeout_{0};
+};
+
+} // namespace gatherdb::drivers

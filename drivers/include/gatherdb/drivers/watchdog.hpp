@@ -1,0 +1,90 @@
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <utility>
+
+#include "gatherdb/drivers/cancel_handle.hpp"
+
+namespace gatherdb::drivers {
+
+/// Enforces deadlines and stop requests on running statements from its own thread, so that the
+/// threads that execute (and the actors that schedule them) never block on `SQLCancel`.
+/// A statement is watched from `watch()` until its `watch_guard` dies. When the deadline passes
+/// it is cancelled with reason `timeout`; when its stop flag becomes true (and `poke()` is
+/// called) it is cancelled with reason `cancelled`. A fired cancel is repeated every 100 ms
+/// until the guard dies, which closes the race with an execution that was just starting.
+/// Thread-safety: thread-safe.
+class watchdog {
+public:
+  using clock = std::chrono::steady_clock;
+  /// A stop flag shared by every statement of one unit of work (a gather, a client).
+  using stop_flag = std::shared_ptr<const std::atomic<bool>>;
+
+  class watch_guard;
+
+  watchdog();
+  ~watchdog();
+  watchdog(const watchdog&) = delete;
+  watchdog& operator=(const watchdog&) = delete;
+
+  /// The process-wide instance (its thread starts on first use and is joined at exit).
+  [[nodiscard]] static watchdog& instance();
+
+  /// Watches one execution; `deadline == clock::time_point::max()` for none, `stop` may be
+  /// null.
+  [[nodiscard]] watch_guard watch(std::shared_ptr<cancel_handle> handle,
+                                  clock::time_point deadline, stop_flag stop);
+
+  /// Re-examines every stop flag now (call after setting one).
+  void poke() noexcept;
+
+private:
+  struct entry {
+    std::shared_ptr<cancel_handle> handle;
+    clock::time_point deadline;
+    stop_flag stop;
+    clock::time_point next_fire;
+    bool fired = false;
+  };
+
+  void unwatch(std::uint64_t id) noexcept;
+  void run();
+
+  std::mutex mtx_;
+  std::condition_variable cv_;
+  std::map<std::uint64_t, entry> entries_;
+  std::uint64_t next_id_ = 1;
+  clock::time_point wake_at_ = clock::time_point::max(); // when the thread wakes next
+  bool poked_ = false;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+/// Keeps one execution watched; unwatching waits for a cancel in progress on it to finish.
+/// Thread-safety: owned by the executing thread.
+class watchdog::watch_guard {
+public:
+  watch_guard(watch_guard&& other) noexcept
+    : owner_(other.owner_), id_(std::exchange(other.id_, 0)) {}
+  watch_guard& operator=(watch_guard&&) = delete;
+  watch_guard(const watch_guard&) = delete;
+  ~watch_guard() {
+    if (id_ != 0)
+      owner_->unwatch(id_);
+  }
+
+private:
+  friend class watchdog;
+  watch_guard(watchdog* owner, std::uint64_t id) noexcept : owner_(owner), id_(id) {}
+  watchdog* owner_;
+  std::uint64_t id_;
+};
+
+} // namespace gatherdb::drivers

@@ -1,0 +1,183 @@
+#include "gatherdb/drivers/connection.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include "gatherdb/drivers/connection_string.hpp"
+#include "gatherdb/drivers/statement.hpp"
+#include "odbc.hpp"
+
+namespace gatherdb::drivers {
+
+namespace {
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+std::string get_info_string(SQLHDBC dbc, SQLUSMALLINT what) {
+  char buf[256] = {};
+  SQLSMALLINT len = 0;
+  if (!detail::succeeded(SQLGetInfo(dbc, what, buf, sizeof(buf), &len)))
+    return {};
+  return std::string{buf, static_cast<std::size_t>(std::clamp<SQLSMALLINT>(len, 0, 255))};
+}
+
+} // namespace
+
+connection connection::open(std::string_view connection_string,
+                            std::chrono::milliseconds login_timeout) {
+  connection c;
+  c.connection_string_ = std::string{connection_string};
+  const auto driver = lower(find_attribute(connection_string, "driver"));
+  const bool sqlite_driver = driver.find("sqlite") != std::string::npos;
+  // A DSN could name any driver, so it is treated as conservatively as SQLite.
+  c.serialize_connect_ = sqlite_driver || driver.empty();
+  if (driver.find("postgres") != std::string::npos || driver.find("psql") != std::string::npos) {
+    if (find_attribute(connection_string, "commlog").empty()) {
+      if (!c.connection_string_.empty() && c.connection_string_.back() != ';')
+        c.connection_string_ += ';';
+      // Debian's driver template logs every connection to /tmp otherwise.
+      c.connection_string_ += "CommLog=0;";
+    }
+  }
+
+  auto env = detail::environment();
+  SQLHDBC dbc = SQL_NULL_HDBC;
+  if (!detail::succeeded(SQLAllocHandle(SQL_HANDLE_DBC, env, &dbc)))
+    detail::throw_diagnostics(SQL_HANDLE_ENV, env, false, {}, "allocating a connection");
+  c.handle_ = dbc;
+
+  const auto seconds = std::max<std::int64_t>(1, (login_timeout.count() + 999) / 1000);
+  SQLSetConnectAttr(dbc, SQL_ATTR_LOGIN_TIMEOUT,
+                    reinterpret_cast<SQLPOINTER>(static_cast<std::intptr_t>(seconds)), 0);
+
+  SQLCHAR out[2048] = {};
+  SQLSMALLINT out_len = 0;
+  SQLRETURN rc;
+  {
+    std::unique_lock<std::mutex> lock{detail::connect_mutex(), std::defer_lock};
+    if (c.serialize_connect_)
+      lock.lock();
+    rc = SQLDriverConnect(
+      dbc, nullptr,
+      reinterpret_cast<SQLCHAR*>(const_cast<char*>(c.connection_string_.c_str())),
+      static_cast<SQLSMALLINT>(std::min<std::size_t>(c.connection_string_.size(), 32767)), out,
+      static_cast<SQLSMALLINT>(sizeof(out)), &out_len, SQL_DRIVER_NOPROMPT);
+  }
+  if (!detail::succeeded(rc)) {
+    auto info = detail::diagnose(SQL_HANDLE_DBC, dbc, sqlite_driver, c.connection_string_);
+    info.message = "cannot connect to '" + redact(connection_string, c.connection_string_) +
+                   "': " + info.message;
+    {
+      std::unique_lock<std::mutex> lock{detail::connect_mutex(), std::defer_lock};
+      if (c.serialize_connect_)
+        lock.lock();
+      SQLFreeHandle(SQL_HANDLE_DBC, dbc);
+    }
+    c.handle_ = nullptr;
+    throw database_error(std::move(info));
+  }
+  c.redacted_ = redact(
+    std::string_view{reinterpret_cast<const char*>(out),
+                     static_cast<std::size_t>(std::clamp<SQLSMALLINT>(out_len, 0, 2047))},
+    c.connection_string_);
+  c.dbms_name_ = get_info_string(dbc, SQL_DBMS_NAME);
+  c.dbms_version_ = get_info_string(dbc, SQL_DBMS_VER);
+  c.dialect_ = model::dialect_from_dbms_name(c.dbms_name_);
+  return c;
+}
+
+connection::connection(connection&& other) noexcept
+  : handle_(std::exchange(other.handle_, nullptr)),
+    serialize_connect_(other.serialize_connect_),
+    autocommit_(other.autocommit_),
+    dialect_(other.dialect_),
+    dbms_name_(std::move(other.dbms_name_)),
+    dbms_version_(std::move(other.dbms_version_)),
+    redacted_(std::move(other.redacted_)),
+    connection_string_(std::move(other.connection_string_)) {}
+
+connection& connection::operator=(connection&& other) noexcept {
+  if (this != &other) {
+    close();
+    handle_ = std::exchange(other.handle_, nullptr);
+    serialize_connect_ = other.serialize_connect_;
+    autocommit_ = other.autocommit_;
+    dialect_ = other.dialect_;
+    dbms_name_ = std::move(other.dbms_name_);
+    dbms_version_ = std::move(other.dbms_version_);
+    redacted_ = std::move(other.redacted_);
+    connection_string_ = std::move(other.connection_string_);
+  }
+  return *this;
+}
+
+connection::~connection() { close(); }
+
+void connection::close() noexcept {
+  if (handle_ == nullptr)
+    return;
+  if (!autocommit_)
+    rollback();
+  auto dbc = static_cast<SQLHDBC>(std::exchange(handle_, nullptr));
+  std::unique_lock<std::mutex> lock{detail::connect_mutex(), std::defer_lock};
+  if (serialize_connect_)
+    lock.lock();
+  SQLDisconnect(dbc);
+  SQLFreeHandle(SQL_HANDLE_DBC, dbc);
+}
+
+void connection::set_autocommit(bool on) {
+  auto rc = SQLSetConnectAttr(
+    static_cast<SQLHDBC>(handle_), SQL_ATTR_AUTOCOMMIT,
+    reinterpret_cast<SQLPOINTER>(static_cast<std::intptr_t>(on ? SQL_AUTOCOMMIT_ON
+                                                               : SQL_AUTOCOMMIT_OFF)),
+    SQL_IS_UINTEGER);
+  if (!detail::succeeded(rc))
+    detail::throw_diagnostics(SQL_HANDLE_DBC, handle_, is_sqlite(), connection_string_,
+                              on ? "enabling autocommit" : "disabling autocommit");
+  autocommit_ = on;
+}
+
+void connection::begin() { set_autocommit(false); }
+
+void connection::commit() {
+  auto rc = SQLEndTran(SQL_HANDLE_DBC, static_cast<SQLHDBC>(handle_), SQL_COMMIT);
+  if (!detail::succeeded(rc)) {
+    auto info = detail::diagnose(SQL_HANDLE_DBC, handle_, is_sqlite(), connection_string_);
+    rollback();
+    info.message = "commit: " + info.message;
+    throw database_error(std::move(info));
+  }
+  set_autocommit(true);
+}
+
+void connection::rollback() noexcept {
+  if (handle_ == nullptr)
+    return;
+  SQLEndTran(SQL_HANDLE_DBC, static_cast<SQLHDBC>(handle_), SQL_ROLLBACK);
+  SQLSetConnectAttr(static_cast<SQLHDBC>(handle_), SQL_ATTR_AUTOCOMMIT,
+                    reinterpret_cast<SQLPOINTER>(static_cast<std::intptr_t>(SQL_AUTOCOMMIT_ON)),
+                    SQL_IS_UINTEGER);
+  autocommit_ = true;
+}
+
+model::frozen_result connection::execute(std::string_view sql,
+                                         const std::vector<model::value>& params) {
+  statement stmt{*this, sql};
+  return stmt.run(params);
+}
+
+bool connection::is_dead() const noexcept {
+  if (handle_ == nullptr)
+    return true;
+  SQLUINTEGER dead = SQL_CD_FALSE;
+  auto rc = SQLGetConnectAttr(static_cast<SQLHDBC>(handle_), SQL_ATTR_CONNECTION_DEAD, &dead,
+                              SQL_IS_UINTEGER, nullptr);
+  return detail::succeeded(rc) && dead == SQL_CD_TRUE;
+}
+
+} // namespace gatherdb::drivers

@@ -1,0 +1,318 @@
+#include "gatherdb/drivers/statement.hpp"
+
+#include <algorithm>
+#include <optional>
+#include <type_traits>
+
+#include "gatherdb/drivers/connection.hpp"
+#include "odbc.hpp"
+
+namespace gatherdb::drivers {
+
+static_assert(std::is_same_v<SQLLEN, long>, "fixed_param::indicator must be an SQLLEN");
+
+namespace {
+
+model::value_type storage_type(SQLSMALLINT sql_type) noexcept {
+  switch (sql_type) {
+    case SQL_BIT:
+      return model::value_type::boolean;
+    case SQL_TINYINT:
+    case SQL_SMALLINT:
+    case SQL_INTEGER:
+    case SQL_BIGINT:
+      return model::value_type::int64;
+    case SQL_REAL:
+    case SQL_FLOAT:
+    case SQL_DOUBLE:
+      return model::value_type::float64;
+    case SQL_BINARY:
+    case SQL_VARBINARY:
+    case SQL_LONGVARBINARY:
+      return model::value_type::bytes;
+    default:
+      // Text, and everything exact or structured (NUMERIC, dates, GUIDs) as its text form.
+      return model::value_type::text;
+  }
+}
+
+// Values above this length are sent as long data types.
+constexpr std::size_t long_text_threshold = 8000;
+
+} // namespace
+
+statement::statement(connection& conn, std::string_view sql)
+  : conn_(&conn), sql_(sql), cancel_(std::make_shared<cancel_handle>()) {
+  SQLHSTMT h = SQL_NULL_HSTMT;
+  if (!detail::succeeded(
+        SQLAllocHandle(SQL_HANDLE_STMT, static_cast<SQLHDBC>(conn.native_handle()), &h)))
+    detail::throw_diagnostics(SQL_HANDLE_DBC, conn.native_handle(), conn.is_sqlite(),
+                              conn.secret_source(), "allocating a statement");
+  handle_ = h;
+  auto rc = SQLPrepare(h, reinterpret_cast<SQLCHAR*>(sql_.data()),
+                       static_cast<SQLINTEGER>(sql_.size()));
+  if (!detail::succeeded(rc)) {
+    auto info = detail::diagnose(SQL_HANDLE_STMT, h, conn.is_sqlite(), conn.secret_source());
+    close();
+    throw database_error(std::move(info));
+  }
+  cancel_->attach(handle_);
+}
+
+statement::statement(statement&& other) noexcept
+  : conn_(other.conn_),
+    handle_(std::exchange(other.handle_, nullptr)),
+    sql_(std::move(other.sql_)),
+    params_(std::move(other.params_)),
+    cancel_(std::move(other.cancel_)),
+    query_timeout_(other.query_timeout_) {}
+
+statement& statement::operator=(statement&& other) noexcept {
+  if (this != &other) {
+    close();
+    conn_ = other.conn_;
+    handle_ = std::exchange(other.handle_, nullptr);
+    sql_ = std::move(other.sql_);
+    params_ = std::move(other.params_);
+    cancel_ = std::move(other.cancel_);
+    query_timeout_ = other.query_timeout_;
+  }
+  return *this;
+}
+
+statement::~statement() { close(); }
+
+void statement::close() noexcept {
+  if (handle_ == nullptr)
+    return;
+  if (cancel_)
+    cancel_->detach();
+  SQLFreeHandle(SQL_HANDLE_STMT, static_cast<SQLHSTMT>(std::exchange(handle_, nullptr)));
+}
+
+void statement::set_query_timeout(std::chrono::milliseconds timeout) {
+  auto seconds = std::chrono::seconds{(timeout.count() + 999) / 1000};
+  if (seconds == query_timeout_)
+    return;
+  auto rc = SQLSetStmtAttr(
+    static_cast<SQLHSTMT>(handle_), SQL_ATTR_QUERY_TIMEOUT,
+    reinterpret_cast<SQLPOINTER>(static_cast<std::intptr_t>(seconds.count())), SQL_IS_UINTEGER);
+  if (!detail::succeeded(rc))
+    fail(rc);
+  query_timeout_ = seconds;
+}
+
+void statement::fail(short rc) {
+  (void)rc;
+  auto info = detail::diagnose(SQL_HANDLE_STMT, handle_, conn_->is_sqlite(),
+                               conn_->secret_source());
+  if (auto reason = cancel_->fired(); reason != error_category::other) {
+    info.category = reason;
+    info.retryable = false;
+  }
+  SQLFreeStmt(static_cast<SQLHSTMT>(handle_), SQL_CLOSE);
+  throw database_error(std::move(info));
+}
+
+void statement::bind(const std::vector<model::value>& params) {
+  auto h = static_cast<SQLHSTMT>(handle_);
+  SQLFreeStmt(h, SQL_RESET_PARAMS);
+  params_.assign(params.size(), fixed_param{});
+  for (std::size_t i = 0; i < params.size(); ++i) {
+    auto& slot = params_[i];
+    const auto number = static_cast<SQLUSMALLINT>(i + 1);
+    SQLRETURN rc = SQL_SUCCESS;
+    const auto& data = params[i].data();
+    if (auto b = std::get_if<bool>(&data)) {
+      slot.bit = *b ? 1 : 0;
+      rc = SQLBindParameter(h, number, SQL_PARAM_INPUT, SQL_C_BIT, SQL_BIT, 1, 0, &slot.bit, 0,
+                            &slot.indicator);
+    } else if (auto n = std::get_if<std::int64_t>(&data)) {
+      slot.integer = *n;
+      rc = SQLBindParameter(h, number, SQL_PARAM_INPUT, SQL_C_SBIGINT, SQL_BIGINT, 0, 0,
+                            &slot.integer, 0, &slot.indicator);
+    } else if (auto d = std::get_if<double>(&data)) {
+      slot.real = *d;
+      rc = SQLBindParameter(h, number, SQL_PARAM_INPUT, SQL_C_DOUBLE, SQL_DOUBLE, 0, 0,
+                            &slot.real, 0, &slot.indicator);
+    } else if (auto s = std::get_if<std::string>(&data)) {
+      slot.indicator = static_cast<SQLLEN>(s->size());
+      rc = SQLBindParameter(h, number, SQL_PARAM_INPUT, SQL_C_CHAR,
+                            s->size() > long_text_threshold ? SQL_LONGVARCHAR : SQL_VARCHAR,
+                            std::max<SQLULEN>(s->size(), 1), 0,
+                            const_cast<char*>(s->data()), static_cast<SQLLEN>(s->size()),
+                            &slot.indicator);
+    } else if (auto bin = std::get_if<model::bytes>(&data)) {
+      slot.indicator = static_cast<SQLLEN>(bin->size());
+      // VARBINARY even for long data: psqlODBC maps LONGVARBINARY to large objects.
+      rc = SQLBindParameter(h, number, SQL_PARAM_INPUT, SQL_C_BINARY, SQL_VARBINARY,
+                            std::max<SQLULEN>(bin->size(), 1), 0,
+                            const_cast<std::byte*>(bin->data()),
+                            static_cast<SQLLEN>(bin->size()), &slot.indicator);
+    } else {
+      slot.indicator = SQL_NULL_DATA;
+      rc = SQLBindParameter(h, number, SQL_PARAM_INPUT, SQL_C_CHAR, SQL_VARCHAR, 1, 0, nullptr, 0,
+                            &slot.indicator);
+    }
+    if (!detail::succeeded(rc))
+      fail(rc);
+  }
+}
+
+std::vector<model::column_info> statement::describe_columns(std::int16_t count) {
+  std::vector<model::column_info> columns;
+  columns.reserve(static_cast<std::size_t>(count));
+  for (SQLUSMALLINT i = 1; i <= static_cast<SQLUSMALLINT>(count); ++i) {
+    SQLCHAR name[256] = {};
+    SQLSMALLINT name_len = 0, type = 0, digits = 0, nullable = SQL_NULLABLE_UNKNOWN;
+    SQLULEN size = 0;
+    auto rc = SQLDescribeCol(static_cast<SQLHSTMT>(handle_), i, name, sizeof(name), &name_len,
+                             &type, &size, &digits, &nullable);
+    if (!detail::succeeded(rc))
+      fail(rc);
+    model::column_info c;
+    c.name.assign(reinterpret_cast<const char*>(name),
+                  std::clamp<SQLSMALLINT>(name_len, 0, sizeof(name) - 1));
+    c.sql_type = type;
+    c.type = storage_type(type);
+    c.nullable = nullable != SQL_NO_NULLS;
+    columns.push_back(std::move(c));
+  }
+  return columns;
+}
+
+void statement::fetch_cell(model::column_store& store, std::uint16_t column,
+                           model::value_type type) {
+  auto h = static_cast<SQLHSTMT>(handle_);
+  SQLLEN ind = 0;
+  SQLRETURN rc;
+  switch (type) {
+    case model::value_type::boolean:
+    case model::value_type::int64: {
+      SQLBIGINT x = 0;
+      rc = SQLGetData(h, column, SQL_C_SBIGINT, &x, sizeof(x), &ind);
+      if (!detail::succeeded(rc))
+        fail(rc);
+      if (ind == SQL_NULL_DATA)
+        store.push_null();
+      else
+        store.push_int64(x);
+      return;
+    }
+    case model::value_type::float64: {
+      double x = 0;
+      rc = SQLGetData(h, column, SQL_C_DOUBLE, &x, sizeof(x), &ind);
+      if (!detail::succeeded(rc))
+        fail(rc);
+      if (ind == SQL_NULL_DATA)
+        store.push_null();
+      else
+        store.push_float64(x);
+      return;
+    }
+    case model::value_type::text:
+    case model::value_type::bytes:
+    case model::value_type::null:
+      break;
+  }
+  // Text and bytes go straight into the chunk's arena, in as many parts as the driver needs.
+  const bool binary = type == model::value_type::bytes;
+  const SQLSMALLINT c_type = binary ? SQL_C_BINARY : SQL_C_CHAR;
+  const SQLLEN terminator = binary ? 0 : 1;
+  auto& arena = store.arena();
+  const auto start = arena.size();
+  SQLLEN part = 256;
+  for (;;) {
+    const auto offset = arena.size();
+    arena.resize(offset + static_cast<std::size_t>(part));
+    rc = SQLGetData(h, column, c_type, arena.data() + offset, part, &ind);
+    if (rc == SQL_NO_DATA) { // every part was read by the previous call
+      arena.resize(offset);
+      break;
+    }
+    if (!detail::succeeded(rc)) {
+      arena.resize(start);
+      fail(rc);
+    }
+    if (ind == SQL_NULL_DATA) {
+      arena.resize(start);
+      store.push_null();
+      return;
+    }
+    if (rc == SQL_SUCCESS || (ind != SQL_NO_TOTAL && ind <= part - terminator)) {
+      arena.resize(offset + static_cast<std::size_t>(ind));
+      break;
+    }
+    // Truncated: keep what was written, then ask for the rest in one part when the driver
+    // told us its size.
+    arena.resize(offset + static_cast<std::size_t>(part - terminator));
+    part = ind == SQL_NO_TOTAL ? part * 2 : ind - (part - terminator) + terminator;
+  }
+  store.commit_arena_cell();
+}
+
+model::frozen_result statement::run(const std::vector<model::value>& params,
+                                    const run_options& options) {
+  auto h = static_cast<SQLHSTMT>(handle_);
+  cancel_->reset();
+  bind(params);
+  std::optional<watchdog::watch_guard> watch;
+  if (options.deadline != watchdog::clock::time_point::max() || options.stop)
+    watch.emplace(watchdog::instance().watch(cancel_, options.deadline, options.stop));
+
+  struct disarm_on_exit {
+    cancel_handle& handle;
+    ~disarm_on_exit() { handle.disarm(); }
+  };
+  if (!cancel_->arm()) {
+    auto reason = cancel_->fired();
+    throw database_error(
+      error_info{"HY008", 0,
+                 reason == error_category::timeout ? "deadline expired before execution"
+                                                   : "cancelled before execution",
+                 reason, false});
+  }
+  std::vector<model::column_info> columns;
+  std::vector<model::row_chunk> chunks;
+  std::int64_t rows_affected = -1;
+  {
+    disarm_on_exit disarm{*cancel_};
+    auto rc = SQLExecute(h);
+    if (!detail::succeeded(rc) && rc != SQL_NO_DATA)
+      fail(rc);
+    SQLSMALLINT ncols = 0;
+    rc = SQLNumResultCols(h, &ncols);
+    if (!detail::succeeded(rc))
+      fail(rc);
+    if (ncols > 0) {
+      columns = describe_columns(ncols);
+      const auto chunk_rows = std::max<std::size_t>(options.chunk_rows, 1);
+      model::row_chunk chunk{columns};
+      for (;;) {
+        rc = SQLFetch(h);
+        if (rc == SQL_NO_DATA)
+          break;
+        if (!detail::succeeded(rc))
+          fail(rc);
+        for (std::size_t c = 0; c < columns.size(); ++c)
+          fetch_cell(chunk.column(c), static_cast<std::uint16_t>(c + 1), columns[c].type);
+        chunk.finish_row();
+        if (chunk.row_count() == chunk_rows) {
+          chunks.push_back(std::move(chunk));
+          chunk = model::row_chunk{columns};
+        }
+      }
+      if (chunk.row_count() > 0 || chunks.empty())
+        chunks.push_back(std::move(chunk));
+      SQLCloseCursor(h);
+    } else {
+      SQLLEN count = -1;
+      if (rc = SQLRowCount(h, &count); detail::succeeded(rc))
+        rows_affected = count;
+      SQLFreeStmt(h, SQL_CLOSE);
+    }
+  }
+  return model::freeze(std::move(columns), std::move(chunks), rows_affected);
+}
+
+} // namespace gatherdb::drivers

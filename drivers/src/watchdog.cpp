@@ -1,0 +1,96 @@
+#include "gatherdb/drivers/watchdog.hpp"
+
+#include <vector>
+
+namespace gatherdb::drivers {
+
+namespace {
+
+constexpr auto refire_interval = std::chrono::milliseconds{100};
+// Stop flags are polled this often even when nobody pokes.
+constexpr auto stop_poll_interval = std::chrono::milliseconds{250};
+
+} // namespace
+
+watchdog::watchdog() : thread_([this] { run(); }) {}
+
+watchdog::~watchdog() {
+  {
+    std::lock_guard<std::mutex> guard{mtx_};
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  thread_.join();
+}
+
+watchdog& watchdog::instance() {
+  static watchdog instance;
+  return instance;
+}
+
+watchdog::watch_guard watchdog::watch(std::shared_ptr<cancel_handle> handle,
+                                      clock::time_point deadline, stop_flag stop) {
+  std::uint64_t id;
+  bool wake;
+  {
+    std::lock_guard<std::mutex> guard{mtx_};
+    id = next_id_++;
+    // Waking the thread costs a context switch; only do it when it would sleep past the new
+    // deadline (or sleep forever while a stop flag needs watching).
+    auto due = deadline != clock::time_point::max() ? deadline
+               : stop                               ? clock::now() + stop_poll_interval
+                                                    : clock::time_point::max();
+    wake = due < wake_at_;
+    entries_.emplace(id, entry{std::move(handle), deadline, std::move(stop), deadline, false});
+  }
+  if (wake)
+    cv_.notify_one();
+  return watch_guard{this, id};
+}
+
+void watchdog::poke() noexcept {
+  {
+    std::lock_guard<std::mutex> guard{mtx_};
+    poked_ = true;
+  }
+  cv_.notify_one();
+}
+
+void watchdog::unwatch(std::uint64_t id) noexcept {
+  // Cancels run under the lock, so once this returns no cancel for `id` is in flight.
+  std::lock_guard<std::mutex> guard{mtx_};
+  entries_.erase(id);
+}
+
+void watchdog::run() {
+  std::unique_lock<std::mutex> lock{mtx_};
+  while (!stopping_) {
+    auto now = clock::now();
+    auto next_wake = clock::time_point::max();
+    for (auto& [id, e] : entries_) {
+      bool stop_requested = e.stop && e.stop->load(std::memory_order_acquire);
+      if ((stop_requested || now >= e.deadline) && (!e.fired || now >= e.next_fire)) {
+        // Cancelling under the lock blocks `unwatch` (never the executing statement) for the
+        // driver's cancel round trip, and guarantees the handle is still in its run.
+        e.handle->cancel(stop_requested ? error_category::cancelled : error_category::timeout);
+        e.fired = true;
+        e.next_fire = now + refire_interval;
+      }
+      if (e.fired)
+        next_wake = std::min(next_wake, e.next_fire);
+      else if (e.deadline != clock::time_point::max())
+        next_wake = std::min(next_wake, e.deadline);
+      else if (e.stop)
+        next_wake = std::min(next_wake, now + stop_poll_interval);
+    }
+    poked_ = false;
+    wake_at_ = next_wake;
+    auto pred = [this] { return stopping_ || poked_; };
+    if (next_wake == clock::time_point::max())
+      cv_.wait(lock, pred);
+    else
+      cv_.wait_until(lock, next_wake, pred);
+  }
+}
+
+} // namespace gatherdb::drivers
