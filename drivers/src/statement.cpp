@@ -254,6 +254,22 @@ void statement::fetch_cell(model::column_store& store, std::uint16_t column,
 model::frozen_result statement::run(const std::vector<model::value>& params,
                                     const run_options& options) {
   auto h = static_cast<SQLHSTMT>(handle_);
+  using clock = std::chrono::steady_clock;
+  const auto started = clock::now();
+  auto executed = started;
+  struct record_timings {
+    run_timings* out;
+    const clock::time_point& started;
+    const clock::time_point& executed;
+    ~record_timings() {
+      if (out != nullptr) {
+        auto now = clock::now();
+        bool fetched = executed != started;
+        out->execute = (fetched ? executed : now) - started;
+        out->fetch = fetched ? now - executed : clock::duration{0};
+      }
+    }
+  } timing{options.timings, started, executed};
   cancel_->reset();
   bind(params);
   std::optional<watchdog::watch_guard> watch;
@@ -280,6 +296,7 @@ model::frozen_result statement::run(const std::vector<model::value>& params,
     auto rc = SQLExecute(h);
     if (!detail::succeeded(rc) && rc != SQL_NO_DATA)
       fail(rc);
+    executed = clock::now();
     SQLSMALLINT ncols = 0;
     rc = SQLNumResultCols(h, &ncols);
     if (!detail::succeeded(rc))

@@ -21,6 +21,14 @@ class connection;
 /// Rows per chunk when fetching: bounds the memory of one growth step of a large result.
 inline constexpr std::size_t default_chunk_rows = 4096;
 
+/// Where one execution spent its time.
+struct run_timings {
+  /// Binding and `SQLExecute` (for most drivers: the whole server round trip).
+  std::chrono::nanoseconds execute{0};
+  /// Describing columns and fetching every row.
+  std::chrono::nanoseconds fetch{0};
+};
+
 /// How one execution is bounded.
 struct run_options {
   /// Cancel the execution when it passes (`time_point::max()`: never).
@@ -29,6 +37,8 @@ struct run_options {
   watchdog::stop_flag stop;
   /// Rows per fetched chunk.
   std::size_t chunk_rows = default_chunk_rows;
+  /// When set, receives the execution's timings (also when it throws).
+  run_timings* timings = nullptr;
 };
 
 /// A prepared statement (an `SQLHSTMT`) on one connection: prepare once, execute many times
