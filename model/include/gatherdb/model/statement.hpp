@@ -1,0 +1,117 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "gatherdb/model/compiled_sql.hpp"
+#include "gatherdb/model/dialect.hpp"
+#include "gatherdb/model/frozen_result.hpp"
+#include "gatherdb/model/merge_policy.hpp"
+#include "gatherdb/model/merged_result.hpp"
+#include "gatherdb/model/query.hpp"
+#include "gatherdb/model/session_state.hpp"
+#include "gatherdb/model/value.hpp"
+
+namespace gatherdb::model {
+
+/// The type-erased unit of work the actors run: it compiles to SQL for a dialect and knows how
+/// to merge its frozen result into a session.
+///
+/// Ownership: immutable, shares its implementation (`shared_ptr<const>`); copies are cheap.
+/// Thread-safety: safe to share and use from any number of threads.
+class statement {
+public:
+  /// An empty raw statement (empty SQL); exists so that statements can be default-constructed
+  /// by containers and message deserialization.
+  statement();
+
+  /// An idempotent read whose rows merge into entities of `E`, e.g. `select<A>().where(...)`.
+  template <class E>
+  statement(const select_query<E>& q) // NOLINT(google-explicit-constructor): by design
+      : impl_(std::make_shared<const select_impl<E>>(q)) {}
+
+  /// Raw SQL with `?` markers; it loads no entities: merging returns the raw rows.
+  /// `idempotent` says whether it may be retried after a transient failure.
+  [[nodiscard]] static statement raw(std::string sql, std::vector<value> params = {},
+                                     bool idempotent = false);
+
+  /// Raw SQL whose rows load entities of `E` (columns matched by label); an idempotent read.
+  template <class E>
+  [[nodiscard]] static statement raw_entities(std::string sql, std::vector<value> params = {}) {
+    return statement{std::make_shared<const raw_entities_impl<E>>(
+        compiled_sql{std::move(sql), std::move(params)})};
+  }
+
+  /// SQL and parameters for dialect `d` (raw SQL is returned as given).
+  [[nodiscard]] compiled_sql compile(dialect d) const { return impl_->compile(d); }
+
+  /// True when running it twice has the same effect as once (safe to retry).
+  [[nodiscard]] bool idempotent() const noexcept { return impl_->idempotent(); }
+
+  /// True when its rows load entities into the session.
+  [[nodiscard]] bool loads_entities() const noexcept { return impl_->loads_entities(); }
+
+  /// Short text for errors and logs: the SQL for PostgreSQL, never parameter values.
+  [[nodiscard]] std::string describe() const;
+
+  /// Merges `r` (a frozen result of this statement) into `s`; all or nothing per frozen result
+  /// (see `session_state::merge`).
+  [[nodiscard]] merged_result merge_into(session_state& s, const frozen_result& r,
+                                         merge_policy p) const {
+    return impl_->merge_into(s, r, p);
+  }
+
+  /// The polymorphic implementation; public so that other statement kinds can be added.
+  /// Thread-safety: implementations must be immutable.
+  class impl {
+  public:
+    virtual ~impl() = default;
+    [[nodiscard]] virtual compiled_sql compile(dialect d) const = 0;
+    [[nodiscard]] virtual bool idempotent() const noexcept = 0;
+    [[nodiscard]] virtual bool loads_entities() const noexcept = 0;
+    [[nodiscard]] virtual merged_result merge_into(session_state& s, const frozen_result& r,
+                                                   merge_policy p) const = 0;
+  };
+
+  /// A statement from a custom implementation.
+  explicit statement(std::shared_ptr<const impl> i) noexcept : impl_(std::move(i)) {}
+
+private:
+  template <class E>
+  class select_impl final : public impl {
+  public:
+    explicit select_impl(select_query<E> q) : query_(std::move(q)) {}
+    compiled_sql compile(dialect d) const override { return query_.compile(d); }
+    bool idempotent() const noexcept override { return true; }
+    bool loads_entities() const noexcept override { return true; }
+    merged_result merge_into(session_state& s, const frozen_result& r,
+                             merge_policy p) const override {
+      return s.merge<E>(r, p);
+    }
+
+  private:
+    select_query<E> query_;
+  };
+
+  template <class E>
+  class raw_entities_impl final : public impl {
+  public:
+    explicit raw_entities_impl(compiled_sql sql) : sql_(std::move(sql)) {}
+    compiled_sql compile(dialect) const override { return sql_; }
+    bool idempotent() const noexcept override { return true; }
+    bool loads_entities() const noexcept override { return true; }
+    merged_result merge_into(session_state& s, const frozen_result& r,
+                             merge_policy p) const override {
+      return s.merge<E>(r, p);
+    }
+
+  private:
+    compiled_sql sql_;
+  };
+
+  std::shared_ptr<const impl> impl_;
+};
+
+} // namespace gatherdb::model

@@ -1,0 +1,55 @@
+#include "gatherdb/model/merged_result.hpp"
+
+#include "gatherdb/model/repr.hpp"
+
+namespace gatherdb::model {
+
+merged_result merged_result::raw(frozen_result rows) {
+  merged_result r;
+  r.rows_ = std::move(rows);
+  return r;
+}
+
+std::size_t merged_result::size() const noexcept {
+  if (objects_)
+    return objects_->size();
+  return rows_ ? rows_->row_count() : 0;
+}
+
+void merged_result::append_repr(std::string& out) const {
+  out += '[';
+  bool first = true;
+  if (objects_) {
+    for (const void* obj : *objects_) {
+      if (!first)
+        out += ", ";
+      first = false;
+      out += '(';
+      append_repr_(out, obj);
+      out += ",)";
+    }
+  } else if (rows_) {
+    rows_->for_each_row([&](const row_ref& row) {
+      if (!first)
+        out += ", ";
+      first = false;
+      out += '(';
+      for (std::size_t c = 0; c < row.size(); ++c) {
+        if (c > 0)
+          out += ", ";
+        model::append_repr(out, row.at(c));
+      }
+      // Python writes a one-element tuple as (x,).
+      out += row.size() == 1 ? ",)" : ")";
+    });
+  }
+  out += ']';
+}
+
+std::string merged_result::repr() const {
+  std::string out;
+  append_repr(out);
+  return out;
+}
+
+} // namespace gatherdb::model

@@ -1,0 +1,36 @@
+#include "gatherdb/model/statement.hpp"
+
+namespace gatherdb::model {
+
+namespace {
+
+class raw_impl final : public statement::impl {
+public:
+  raw_impl(compiled_sql sql, bool idempotent) : sql_(std::move(sql)), idempotent_(idempotent) {}
+  compiled_sql compile(dialect) const override { return sql_; }
+  bool idempotent() const noexcept override { return idempotent_; }
+  bool loads_entities() const noexcept override { return false; }
+  merged_result merge_into(session_state&, const frozen_result& r, merge_policy) const override {
+    return merged_result::raw(r);
+  }
+
+private:
+  compiled_sql sql_;
+  bool idempotent_;
+};
+
+} // namespace
+
+statement::statement() : statement(raw({})) {}
+
+statement statement::raw(std::string sql, std::vector<value> params, bool idempotent) {
+  return statement{std::make_shared<const raw_impl>(compiled_sql{std::move(sql), std::move(params)},
+                                                    idempotent)};
+}
+
+std::string statement::describe() const {
+  // Only the SQL text: parameter values may be personal data and must not reach logs.
+  return impl_->compile(dialect::postgresql).sql;
+}
+
+} // namespace gatherdb::model
