@@ -1,0 +1,38 @@
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+#include <caf/actor_system_config.hpp>
+
+#include "gatherdb/actors/settings.hpp"
+
+namespace gatherdb::actors {
+
+/// CAF configuration for programs that embed gatherdb: every `settings` field is an option in
+/// the `gatherdb` group (`--gatherdb.dsn=...`, `--gatherdb.pool-size=8`, or the same keys in
+/// `caf-application.ini`), and the scheduler defaults to what measured fastest on small
+/// machines (`scheduler.policy=sharing`, 2 threads); the command line still overrides them.
+/// Thread-safety: configure before constructing the actor system; read-only afterwards.
+class config : public caf::actor_system_config {
+public:
+  config();
+
+  /// The settings as parsed (milliseconds turned into durations).
+  [[nodiscard]] settings to_settings() const;
+
+  /// Settings in their parsed form; durations in milliseconds.
+  std::string dsn;
+  std::size_t pool_size;
+  std::size_t queue_bound;
+  std::size_t pool_wait_ms;
+  std::size_t statement_timeout_ms;
+  std::size_t login_timeout_ms;
+  std::size_t max_chunk;
+};
+
+/// Applies gatherdb's scheduler defaults to any CAF configuration (before it is parsed, so
+/// the command line still wins).
+void apply_scheduler_defaults(caf::actor_system_config& cfg, std::size_t threads);
+
+} // namespace gatherdb::actors

@@ -1,0 +1,37 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include "gatherdb/actors/messages.hpp"
+#include "gatherdb/actors/settings.hpp"
+#include "gatherdb/drivers/connection.hpp"
+#include "gatherdb/drivers/statement.hpp"
+
+namespace gatherdb::actors {
+
+/// State of a connection worker: its one connection, opened lazily and replaced after a
+/// connection-class error, and the statements prepared on it.
+/// Thread-safety: owned by the worker's own (detached) thread.
+struct connection_worker_state {
+  std::uint32_t id = 0;
+  std::shared_ptr<const settings> config;
+  std::optional<drivers::connection> conn;
+  /// Declared after `conn`: destroyed first, as statements must die before their connection.
+  std::unordered_map<std::string, drivers::statement> prepared;
+
+  static inline const char* name = "gatherdb.connection_worker";
+};
+
+/// A connection worker: spawn it `detached` (it blocks in ODBC calls, never on the cooperative
+/// scheduler). It runs each chunk's statements in order on its connection, in autocommit, and
+/// sends their results back to `pool` in one message per chunk (or every few milliseconds for
+/// a slow chunk), so that the thread hop is paid per chunk.
+worker_actor::behavior_type
+connection_worker(worker_actor::stateful_pointer<connection_worker_state> self, std::uint32_t id,
+                  std::shared_ptr<const settings> config, pool_actor pool);
+
+} // namespace gatherdb::actors

@@ -1,0 +1,30 @@
+#pragma once
+
+#include <memory>
+
+#include "gatherdb/actors/gather_control.hpp"
+#include "gatherdb/actors/messages.hpp"
+#include "gatherdb/actors/settings.hpp"
+
+namespace gatherdb::actors {
+
+/// State of the coordinator. Thread-safety: owned by the coordinator actor.
+struct coordinator_state {
+  std::shared_ptr<const settings> config;
+  std::shared_ptr<control_registry> registry;
+  pool_actor pool;
+
+  static inline const char* name = "gatherdb.coordinator";
+};
+
+/// The coordinator, entry point of every gather: for `(gather_atom, gather_request)` it spawns
+/// the gather's merge actor and one session actor per statement, and replies with the
+/// `gather_result` (outcomes in statement order). It owns the connection pool (linked: they
+/// stop together). `shutdown_atom` stops every gather in flight and ends the coordinator.
+/// `registry` may be shared with a client that needs to stop gathers from outside the actor
+/// system.
+coordinator_actor::behavior_type
+coordinator(coordinator_actor::stateful_pointer<coordinator_state> self,
+            std::shared_ptr<const settings> config, std::shared_ptr<control_registry> registry);
+
+} // namespace gatherdb::actors

@@ -1,0 +1,42 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include <caf/typed_response_promise.hpp>
+
+#include "gatherdb/actors/gather_control.hpp"
+#include "gatherdb/actors/messages.hpp"
+
+namespace gatherdb::actors {
+
+/// State of one gather's merge actor. Thread-safety: owned by the merge actor; the session
+/// state is touched by nobody else while the gather runs.
+struct merge_actor_state {
+  std::shared_ptr<const std::vector<model::statement>> statements;
+  gather_options options;
+  std::shared_ptr<gather_control> control;
+  std::shared_ptr<control_registry> registry;
+  steady_time started;
+  gather_result result;
+  /// Outcomes that arrived before an earlier statement's: merged once the prefix is complete.
+  std::vector<std::optional<work_done>> waiting;
+  std::size_t next = 0;
+  std::size_t received = 0;
+  std::optional<caf::typed_response_promise<gather_result>> promise;
+
+  static inline const char* name = "gatherdb.merge_actor";
+};
+
+/// The merge actor of one gather: owns the session state while the gather runs and merges the
+/// frozen results into it in statement order as soon as the prefix is complete (load=false: no
+/// SQL), with the gather's conflict policy. In `fail_fast` mode the first error stops the
+/// gather's outstanding statements. Replies to `gather_atom` once every statement has ended.
+merge_actor::behavior_type merger(merge_actor::stateful_pointer<merge_actor_state> self,
+                                  std::shared_ptr<const std::vector<model::statement>> statements,
+                                  gather_options options, std::shared_ptr<gather_control> control,
+                                  std::shared_ptr<control_registry> registry, steady_time started);
+
+} // namespace gatherdb::actors

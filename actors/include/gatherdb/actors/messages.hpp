@@ -1,0 +1,109 @@
+#pragma once
+// The messages gatherdb's actors exchange, and their typed interfaces. Everything here is
+// local-only: statements and results travel by shared pointer, never by copy.
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include <caf/allowed_unsafe_message_type.hpp>
+#include <caf/atom.hpp>
+#include <caf/replies_to.hpp>
+#include <caf/typed_actor.hpp>
+
+#include "gatherdb/actors/gather_control.hpp"
+#include "gatherdb/actors/gather_options.hpp"
+#include "gatherdb/actors/outcome.hpp"
+#include "gatherdb/drivers/watchdog.hpp"
+#include "gatherdb/model/statement.hpp"
+
+namespace gatherdb::actors {
+
+using gather_atom = caf::atom_constant<caf::atom("gather")>;
+using enqueue_atom = caf::atom_constant<caf::atom("enqueue")>;
+using run_atom = caf::atom_constant<caf::atom("run")>;
+using done_atom = caf::atom_constant<caf::atom("done")>;
+using expire_atom = caf::atom_constant<caf::atom("expire")>;
+using stats_atom = caf::atom_constant<caf::atom("stats")>;
+using merge_atom = caf::atom_constant<caf::atom("merge")>;
+using shutdown_atom = caf::atom_constant<caf::atom("shutdown")>;
+
+using steady_time = std::chrono::steady_clock::time_point;
+
+/// The input of a gather: statements in order, and how to run them.
+struct gather_request {
+  std::vector<model::statement> statements;
+  gather_options options;
+};
+
+/// The end of one execution, from a connection worker back to the session actor.
+struct work_done {
+  outcome_status status = outcome_status::cancelled;
+  model::frozen_result rows;
+  statement_error error;
+  statement_metrics metrics;
+};
+
+/// A session actor: owns one statement until its outcome reaches the merge actor.
+using session_actor = caf::typed_actor<caf::reacts_to<done_atom, work_done>>;
+
+/// One statement on its way to a connection.
+struct work_item {
+  model::statement stmt;
+  steady_time deadline = steady_time::max();
+  steady_time gathered;
+  std::shared_ptr<const gather_control> control;
+  /// When the pool queued it (its wait timeout counts from here).
+  steady_time queued;
+  session_actor session;
+};
+
+/// Statements for one worker, sent in one message so that the thread hop is paid per chunk.
+struct work_chunk {
+  std::vector<work_item> items;
+};
+
+/// Finished statements from one worker: `(item's session, result)` in the chunk's order.
+struct done_chunk {
+  std::vector<std::pair<session_actor, work_done>> results;
+};
+
+/// Occupancy of the connection pool (for /metrics and tests).
+struct pool_stats {
+  std::size_t pool_size = 0;     ///< configured maximum
+  std::size_t connections = 0;   ///< workers alive (each holds at most one connection)
+  std::size_t busy = 0;          ///< workers with statements assigned
+  std::size_t queued = 0;        ///< statements waiting in the pool
+  std::uint64_t completed = 0;   ///< statements finished since start
+  std::uint64_t exhausted = 0;   ///< statements failed with pool_exhausted since start
+};
+
+/// A connection worker: a detached actor owning one connection.
+using worker_actor = caf::typed_actor<caf::reacts_to<run_atom, work_chunk>>;
+
+/// The connection pool: places statements on workers, bounded queue, wait timeout.
+using pool_actor = caf::typed_actor<
+  caf::reacts_to<enqueue_atom, work_item>,
+  caf::reacts_to<done_atom, std::uint32_t, done_chunk, bool>, // worker, results, chunk done
+  caf::reacts_to<expire_atom>, caf::replies_to<stats_atom>::with<pool_stats>>;
+
+/// The merge actor of one gather: owns the session state while the gather runs.
+using merge_actor = caf::typed_actor<caf::reacts_to<merge_atom, std::uint32_t, work_done>,
+                                     caf::replies_to<gather_atom>::with<gather_result>>;
+
+/// The coordinator: the entry point of every gather.
+using coordinator_actor =
+  caf::typed_actor<caf::replies_to<gather_atom, gather_request>::with<gather_result>,
+                   caf::replies_to<stats_atom>::with<pool_stats>,
+                   caf::reacts_to<shutdown_atom>>;
+
+} // namespace gatherdb::actors
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gatherdb::actors::gather_request)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gatherdb::actors::gather_result)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gatherdb::actors::work_item)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gatherdb::actors::work_done)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gatherdb::actors::work_chunk)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gatherdb::actors::done_chunk)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gatherdb::actors::pool_stats)

@@ -1,0 +1,38 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+namespace gatherdb::actors {
+
+/// Everything that configures a gatherdb client, in one place. `actors::config` exposes each
+/// field on the command line and in CAF's config file (`gatherdb.<name>`).
+/// Thread-safety: a value type.
+struct settings {
+  /// ODBC connection string of the database every pooled connection opens.
+  std::string dsn = "Driver=SQLite3;Database=gatherdb.sqlite;";
+  /// Connections (and connection workers) at most.
+  std::size_t pool_size = 4;
+  /// Statements waiting for a connection at most; beyond it a statement fails at once with
+  /// `pool_exhausted`.
+  std::size_t queue_bound = 100000;
+  /// How long a statement may wait for a connection before it fails with `pool_exhausted`.
+  std::chrono::milliseconds pool_wait_timeout{30000};
+  /// Default deadline of a statement, from the moment it is gathered (0: none).
+  std::chrono::milliseconds statement_timeout{30000};
+  /// Bound on opening one connection.
+  std::chrono::milliseconds login_timeout{5000};
+  /// Statements per message to a connection worker at most.
+  std::size_t max_chunk = 64;
+  /// Chunks queued at one worker at most: enough that its connection never idles, few enough
+  /// to keep the pool's queue authoritative (and cancellable).
+  std::size_t worker_queue_chunks = 2;
+  /// Retry idempotent reads once on a fresh connection after a connection-class error.
+  bool retry_idempotent_reads = true;
+  /// Scheduler threads of an actor system the client creates itself.
+  std::size_t scheduler_threads = 2;
+};
+
+} // namespace gatherdb::actors

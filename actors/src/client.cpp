@@ -1,0 +1,136 @@
+#include "gatherdb/actors/client.hpp"
+
+#include <condition_variable>
+#include <mutex>
+
+#include <caf/all.hpp>
+
+#include "gatherdb/actors/config.hpp"
+#include "gatherdb/actors/coordinator.hpp"
+
+namespace gatherdb::actors {
+
+gather_error::gather_error(gather_failure failure, gather_result partial)
+  : std::runtime_error("gather failed at statement " + std::to_string(failure.index) + ": " +
+                       failure.error.to_string()),
+    failure_(std::move(failure)),
+    partial_(std::move(partial)) {}
+
+struct client::impl {
+  std::unique_ptr<caf::actor_system_config> own_config;
+  std::unique_ptr<caf::actor_system> own_system;
+  caf::actor_system* system = nullptr;
+  std::shared_ptr<const settings> config;
+  std::shared_ptr<control_registry> registry = std::make_shared<control_registry>();
+  coordinator_actor coord;
+
+  std::mutex mtx;
+  std::condition_variable idle;
+  std::size_t callers = 0;
+  bool stopping = false;
+
+  void start(caf::actor_system& sys, settings s) {
+    system = &sys;
+    config = std::make_shared<const settings>(std::move(s));
+    coord = sys.spawn(actors::coordinator, config, registry);
+  }
+};
+
+namespace {
+
+[[noreturn]] void throw_shutdown(std::string message) {
+  throw gather_error(gather_failure{0, statement_error{error_source::shutdown,
+                                                       {"", 0, std::move(message),
+                                                        drivers::error_category::cancelled,
+                                                        false}}},
+                     gather_result{});
+}
+
+} // namespace
+
+client::client(settings config) : impl_(std::make_unique<impl>()) {
+  impl_->own_config = std::make_unique<caf::actor_system_config>();
+  apply_scheduler_defaults(*impl_->own_config, config.scheduler_threads);
+  impl_->own_system = std::make_unique<caf::actor_system>(*impl_->own_config);
+  impl_->start(*impl_->own_system, std::move(config));
+}
+
+client::client(caf::actor_system& system, settings config) : impl_(std::make_unique<impl>()) {
+  impl_->start(system, std::move(config));
+}
+
+client::~client() {
+  shutdown();
+  // The actor system (when ours) joins every actor here; none of them waits on anything
+  // that is still running, since shutdown() stopped every gather.
+  impl_->own_system.reset();
+  impl_->own_config.reset();
+}
+
+void client::shutdown() noexcept {
+  {
+    std::unique_lock<std::mutex> lock{impl_->mtx};
+    if (impl_->stopping)
+      return;
+    impl_->stopping = true;
+  }
+  impl_->registry->stop_all();
+  {
+    std::unique_lock<std::mutex> lock{impl_->mtx};
+    impl_->idle.wait(lock, [this] { return impl_->callers == 0; });
+  }
+  caf::anon_send(impl_->coord, shutdown_atom::value);
+  // A handle that outlives the actor system keeps it from shutting down.
+  impl_->coord = nullptr;
+}
+
+gather_result client::gather(std::vector<model::statement> statements,
+                             gather_options options) const {
+  {
+    std::lock_guard<std::mutex> guard{impl_->mtx};
+    if (impl_->stopping)
+      throw_shutdown("the client is shutting down");
+    ++impl_->callers;
+  }
+  struct leave {
+    impl& i;
+    ~leave() {
+      std::lock_guard<std::mutex> guard{i.mtx};
+      if (--i.callers == 0)
+        i.idle.notify_all();
+    }
+  } on_exit{*impl_};
+
+  const auto mode = options.mode;
+  gather_result result;
+  std::string failure;
+  caf::scoped_actor self{*impl_->system};
+  self
+    ->request(impl_->coord, caf::infinite, gather_atom::value,
+              gather_request{std::move(statements), std::move(options)})
+    .receive([&](gather_result& r) { result = std::move(r); },
+             [&](caf::error& e) { failure = impl_->system->render(e); });
+  if (!failure.empty())
+    throw_shutdown("gather could not run: " + failure);
+  if (result.failure && mode == gather_mode::fail_fast) {
+    auto f = *result.failure;
+    throw gather_error(std::move(f), std::move(result));
+  }
+  return result;
+}
+
+pool_stats client::stats() const {
+  pool_stats out;
+  caf::scoped_actor self{*impl_->system};
+  self->request(impl_->coord, std::chrono::seconds{5}, stats_atom::value)
+    .receive([&](pool_stats& s) { out = s; }, [&](caf::error&) {});
+  return out;
+}
+
+coordinator_actor client::coordinator() const { return impl_->coord; }
+
+caf::actor_system& client::system() const noexcept { return *impl_->system; }
+
+const settings& client::config() const noexcept { return *impl_->config; }
+
+} // namespace gatherdb::actors

@@ -1,0 +1,45 @@
+#include "gatherdb/actors/config.hpp"
+
+#include <caf/all.hpp>
+
+namespace gatherdb::actors {
+
+void apply_scheduler_defaults(caf::actor_system_config& cfg, std::size_t threads) {
+  // Work stealing polls with >= 4 threads and cost 20-50% here against a shared queue.
+  cfg.set("scheduler.policy", caf::atom("sharing"));
+  cfg.set("scheduler.max-threads", std::max<std::size_t>(threads, 1));
+}
+
+config::config() {
+  const settings defaults;
+  dsn = defaults.dsn;
+  pool_size = defaults.pool_size;
+  queue_bound = defaults.queue_bound;
+  pool_wait_ms = static_cast<std::size_t>(defaults.pool_wait_timeout.count());
+  statement_timeout_ms = static_cast<std::size_t>(defaults.statement_timeout.count());
+  login_timeout_ms = static_cast<std::size_t>(defaults.login_timeout.count());
+  max_chunk = defaults.max_chunk;
+  caf::config_option_adder{custom_options_, "gatherdb"}
+    .add(dsn, "dsn", "ODBC connection string (passwords are never printed)")
+    .add(pool_size, "pool-size", "connections at most")
+    .add(queue_bound, "queue-bound", "statements waiting for a connection at most")
+    .add(pool_wait_ms, "pool-wait-ms", "wait for a connection at most (ms)")
+    .add(statement_timeout_ms, "statement-timeout-ms", "default statement deadline (ms, 0: none)")
+    .add(login_timeout_ms, "login-timeout-ms", "bound on opening a connection (ms)")
+    .add(max_chunk, "max-chunk", "statements per message to a connection worker at most");
+  apply_scheduler_defaults(*this, defaults.scheduler_threads);
+}
+
+settings config::to_settings() const {
+  settings s;
+  s.dsn = dsn;
+  s.pool_size = std::max<std::size_t>(pool_size, 1);
+  s.queue_bound = queue_bound;
+  s.pool_wait_timeout = std::chrono::milliseconds{pool_wait_ms};
+  s.statement_timeout = std::chrono::milliseconds{statement_timeout_ms};
+  s.login_timeout = std::chrono::milliseconds{login_timeout_ms};
+  s.max_chunk = std::max<std::size_t>(max_chunk, 1);
+  return s;
+}
+
+} // namespace gatherdb::actors

@@ -1,0 +1,180 @@
+#include "gatherdb/actors/connection_pool.hpp"
+
+#include <algorithm>
+#include <chrono>
+
+#include <caf/all.hpp>
+
+#include "gatherdb/actors/connection_worker.hpp"
+
+namespace gatherdb::actors {
+
+namespace {
+
+using clock = std::chrono::steady_clock;
+using self_ptr = pool_actor::stateful_pointer<connection_pool_state>;
+
+// How often queued statements are checked against the pool's wait timeout.
+constexpr auto expire_interval = std::chrono::milliseconds{20};
+
+work_done pool_failure(std::string message) {
+  work_done d;
+  d.status = outcome_status::failed;
+  d.error = {error_source::pool_exhausted,
+             {"HYT00", 0, std::move(message), drivers::error_category::timeout, true}};
+  return d;
+}
+
+void fail_assigned(self_ptr self, connection_pool_state::worker_slot& slot,
+                   const std::string& why) {
+  for (auto& session : slot.assigned) {
+    work_done d;
+    d.status = outcome_status::failed;
+    d.error = {error_source::database,
+               {"HY000", 0, why, drivers::error_category::connection, false}};
+    self->send(session, done_atom::value, std::move(d));
+  }
+  slot.assigned.clear();
+  slot.chunks = 0;
+}
+
+connection_pool_state::worker_slot* pick_worker(self_ptr self) {
+  auto& st = self->state;
+  connection_pool_state::worker_slot* best = nullptr;
+  for (auto& w : st.workers)
+    if (w.handle && (best == nullptr || w.chunks < best->chunks))
+      best = &w;
+  if (best != nullptr && best->chunks == 0)
+    return best;
+  // Every live worker is busy: grow the pool (reusing the slot of a dead worker first).
+  auto live = static_cast<std::size_t>(
+    std::count_if(st.workers.begin(), st.workers.end(), [](auto& w) { return bool{w.handle}; }));
+  if (live < st.config->pool_size) {
+    auto slot = std::find_if(st.workers.begin(), st.workers.end(),
+                             [](auto& w) { return !w.handle; });
+    if (slot == st.workers.end()) {
+      st.workers.emplace_back();
+      slot = std::prev(st.workers.end());
+    }
+    auto id = static_cast<std::uint32_t>(std::distance(st.workers.begin(), slot));
+    slot->handle = self->spawn<caf::detached + caf::linked>(
+      connection_worker, id, st.config, caf::actor_cast<pool_actor>(self));
+    return &*slot;
+  }
+  if (best != nullptr && best->chunks < st.config->worker_queue_chunks)
+    return best;
+  return nullptr;
+}
+
+void dispatch(self_ptr self) {
+  auto& st = self->state;
+  while (!st.queue.empty()) {
+    auto* w = pick_worker(self);
+    if (w == nullptr)
+      break;
+    // Chunks track the backlog: one statement when the pool is idle, up to max_chunk when
+    // statements pile up, so that every worker stays busy while hops stay per chunk.
+    const auto slots = std::max<std::size_t>(
+      1, st.config->pool_size * std::max<std::size_t>(st.config->worker_queue_chunks, 1));
+    const auto n = std::clamp<std::size_t>((st.queue.size() + slots - 1) / slots, 1,
+                                           std::max<std::size_t>(st.config->max_chunk, 1));
+    work_chunk chunk;
+    chunk.items.reserve(n);
+    for (std::size_t i = 0; i < n && !st.queue.empty(); ++i) {
+      w->assigned.push_back(st.queue.front().session);
+      chunk.items.push_back(std::move(st.queue.front()));
+      st.queue.pop_front();
+    }
+    ++w->chunks;
+    self->send(w->handle, run_atom::value, std::move(chunk));
+  }
+}
+
+void arm_expiry(self_ptr self) {
+  auto& st = self->state;
+  if (st.expire_armed || st.queue.empty())
+    return;
+  st.expire_armed = true;
+  self->delayed_send(self, expire_interval, expire_atom::value);
+}
+
+} // namespace
+
+pool_actor::behavior_type connection_pool(self_ptr self, std::shared_ptr<const settings> config) {
+  self->state.config = std::move(config);
+  // Workers are linked: they stop with the pool. A worker that stops on its own fails the
+  // statements it held instead of losing them; the next demand spawns a replacement.
+  self->set_exit_handler([self](caf::exit_msg& em) {
+    for (auto& w : self->state.workers) {
+      if (w.handle && w.handle.address() == em.source) {
+        fail_assigned(self, w, "connection worker stopped: " + self->system().render(em.reason));
+        w.handle = nullptr;
+        dispatch(self);
+        return;
+      }
+    }
+    self->quit(em.reason);
+  });
+  return {
+    [=](enqueue_atom, work_item& item) {
+      auto& st = self->state;
+      if (st.queue.size() >= st.config->queue_bound) {
+        ++st.exhausted;
+        self->send(item.session, done_atom::value,
+                   pool_failure("pool exhausted: " + std::to_string(st.queue.size()) +
+                                " statements already wait for a connection"));
+        return;
+      }
+      item.queued = clock::now();
+      st.queue.push_back(std::move(item));
+      dispatch(self);
+      arm_expiry(self);
+    },
+    [=](done_atom, std::uint32_t worker, done_chunk& done, bool chunk_finished) {
+      auto& st = self->state;
+      if (worker < st.workers.size()) {
+        auto& w = st.workers[worker];
+        for (std::size_t i = 0; i < done.results.size() && !w.assigned.empty(); ++i)
+          w.assigned.pop_front();
+        if (chunk_finished && w.chunks > 0)
+          --w.chunks;
+      }
+      st.completed += done.results.size();
+      for (auto& [session, result] : done.results)
+        self->send(session, done_atom::value, std::move(result));
+      dispatch(self);
+    },
+    [=](expire_atom) {
+      auto& st = self->state;
+      st.expire_armed = false;
+      const auto now = clock::now();
+      while (!st.queue.empty() && now - st.queue.front().queued >= st.config->pool_wait_timeout) {
+        ++st.exhausted;
+        auto& item = st.queue.front();
+        self->send(item.session, done_atom::value,
+                   pool_failure("pool exhausted: no connection within " +
+                                std::to_string(st.config->pool_wait_timeout.count()) + " ms"));
+        st.queue.pop_front();
+      }
+      arm_expiry(self);
+    },
+    [=](stats_atom) {
+      auto& st = self->state;
+      pool_stats s;
+      s.pool_size = st.config->pool_size;
+      for (auto& w : st.workers) {
+        if (w.handle) {
+          ++s.connections;
+          if (w.chunks > 0)
+            ++s.busy;
+        }
+      }
+      s.queued = st.queue.size();
+      s.completed = st.completed;
+      s.exhausted = st.exhausted;
+      return s;
+    },
+  };
+}
+
+} // namespace gatherdb::actors

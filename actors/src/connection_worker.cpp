@@ -1,0 +1,140 @@
+#include "gatherdb/actors/connection_worker.hpp"
+
+#include <chrono>
+
+#include <caf/all.hpp>
+
+namespace gatherdb::actors {
+
+namespace {
+
+using clock = std::chrono::steady_clock;
+
+// A slow chunk reports what it has after this long, so that one slow statement does not hold
+// back the results of the statements before it.
+constexpr auto partial_flush_after = std::chrono::milliseconds{5};
+// Bounds the prepared-statement cache of one connection.
+constexpr std::size_t max_prepared = 256;
+
+std::uint32_t micros(clock::duration d) noexcept {
+  auto us = std::chrono::duration_cast<std::chrono::microseconds>(d).count();
+  return static_cast<std::uint32_t>(std::clamp<std::int64_t>(us, 0, UINT32_MAX));
+}
+
+work_done stopped_outcome(const work_item& item) {
+  work_done d;
+  d.status = outcome_status::cancelled;
+  const bool shutdown = item.control->shutting_down.load(std::memory_order_acquire);
+  d.error.source = shutdown ? error_source::shutdown : error_source::database;
+  d.error.info = drivers::error_info{
+    "HY008", 0, shutdown ? "cancelled: the client is shutting down" : "cancelled: the gather failed",
+    drivers::error_category::cancelled, false};
+  return d;
+}
+
+void drop_connection(connection_worker_state& st) noexcept {
+  st.prepared.clear();
+  st.conn.reset();
+}
+
+drivers::statement& prepared(connection_worker_state& st, const std::string& sql) {
+  auto it = st.prepared.find(sql);
+  if (it != st.prepared.end())
+    return it->second;
+  if (st.prepared.size() >= max_prepared)
+    st.prepared.clear();
+  return st.prepared.emplace(sql, drivers::statement{*st.conn, sql}).first->second;
+}
+
+work_done execute(connection_worker_state& st, const work_item& item) {
+  const auto started = clock::now();
+  if (item.control->stopped())
+    return stopped_outcome(item);
+  work_done d;
+  d.metrics.queue_wait_us = micros(started - item.gathered);
+  if (started >= item.deadline) {
+    d.status = outcome_status::cancelled;
+    d.error = {error_source::database,
+               {"HYT00", 0, "deadline expired while waiting for a connection",
+                drivers::error_category::timeout, false}};
+    return d;
+  }
+  const int max_attempts = st.config->retry_idempotent_reads && item.stmt.idempotent() ? 2 : 1;
+  for (int attempt = 1; attempt <= max_attempts; ++attempt) {
+    d.metrics.attempts = static_cast<std::uint8_t>(attempt);
+    drivers::run_timings timings;
+    try {
+      if (!st.conn)
+        st.conn.emplace(drivers::connection::open(st.config->dsn, st.config->login_timeout));
+      auto sql = item.stmt.compile(st.conn->sql_dialect());
+      auto& stmt = prepared(st, sql.sql);
+      drivers::run_options opts;
+      opts.deadline = item.deadline;
+      opts.stop = item.control->stop;
+      opts.timings = &timings;
+      d.rows = stmt.run(sql.params, opts);
+      d.status = outcome_status::ok;
+      d.error = {};
+      d.metrics.execute_us = micros(timings.execute);
+      d.metrics.fetch_us = micros(timings.fetch);
+      return d;
+    } catch (const drivers::database_error& e) {
+      d.metrics.execute_us = micros(timings.execute);
+      d.metrics.fetch_us = micros(timings.fetch);
+      d.error = {error_source::database, e.info()};
+      const bool lost = e.category() == drivers::error_category::connection ||
+                        (st.conn && st.conn->is_dead());
+      // Health check: a connection that reported a connection-class error is replaced.
+      if (lost)
+        drop_connection(st);
+      const auto cat = e.category();
+      if (cat == drivers::error_category::cancelled || cat == drivers::error_category::timeout) {
+        d.status = outcome_status::cancelled;
+        if (item.control->stopped())
+          return stopped_outcome(item);
+        return d;
+      }
+      d.status = outcome_status::failed;
+      if (!(lost && e.retryable()) || item.control->stopped())
+        return d;
+    } catch (const std::exception& e) {
+      d.status = outcome_status::failed;
+      d.error = {error_source::database,
+                 {"HY000", 0, e.what(), drivers::error_category::other, false}};
+      return d;
+    }
+  }
+  return d;
+}
+
+} // namespace
+
+worker_actor::behavior_type
+connection_worker(worker_actor::stateful_pointer<connection_worker_state> self, std::uint32_t id,
+                  std::shared_ptr<const settings> config, pool_actor pool) {
+  self->state.id = id;
+  self->state.config = std::move(config);
+  return {
+    [=](run_atom, work_chunk& chunk) {
+      done_chunk out;
+      out.results.reserve(chunk.items.size());
+      auto last_flush = clock::now();
+      for (std::size_t i = 0; i < chunk.items.size(); ++i) {
+        auto& item = chunk.items[i];
+        out.results.emplace_back(std::move(item.session), execute(self->state, item));
+        const bool last = i + 1 == chunk.items.size();
+        if (!last && clock::now() - last_flush >= partial_flush_after) {
+          self->send<caf::message_priority::high>(pool, done_atom::value, id, std::move(out),
+                                                  false);
+          out = done_chunk{};
+          last_flush = clock::now();
+        }
+      }
+      // High priority: the pool handles finished chunks before new statements, so that the
+      // worker gets its next chunk without waiting behind a burst of arrivals.
+      self->send<caf::message_priority::high>(pool, done_atom::value, id, std::move(out), true);
+    },
+  };
+}
+
+} // namespace gatherdb::actors

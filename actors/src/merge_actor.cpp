@@ -1,0 +1,133 @@
+#include "gatherdb/actors/merge_actor.hpp"
+
+#include <chrono>
+
+#include <caf/all.hpp>
+
+namespace gatherdb::actors {
+
+namespace {
+
+using clock = std::chrono::steady_clock;
+using self_ptr = merge_actor::stateful_pointer<merge_actor_state>;
+
+std::chrono::microseconds us(std::uint32_t x) { return std::chrono::microseconds{x}; }
+
+void merge_one(merge_actor_state& st, std::size_t i) {
+  auto& done = *st.waiting[i];
+  auto& out = st.result.outcomes[i];
+  out.status = done.status;
+  out.rows = std::move(done.rows);
+  out.error = std::move(done.error);
+  out.metrics = done.metrics;
+  if (out.status == outcome_status::ok) {
+    const auto t0 = clock::now();
+    try {
+      out.result = (*st.statements)[i].merge_into(*st.result.session, out.rows,
+                                                  st.options.policy);
+    } catch (const std::exception& e) {
+      // Merging is all or nothing per frozen result: the session is as it was.
+      out.status = outcome_status::failed;
+      out.error = {error_source::merge,
+                   {"", 0, e.what(), drivers::error_category::other, false}};
+    }
+    out.metrics.merge_us = static_cast<std::uint32_t>(
+      std::chrono::duration_cast<std::chrono::microseconds>(clock::now() - t0).count());
+  }
+  st.waiting[i].reset();
+}
+
+void note_failure(merge_actor_state& st, std::size_t i, const statement_error& error) {
+  if (st.result.failure)
+    return;
+  st.result.failure = gather_failure{i, error};
+  if (st.options.mode == gather_mode::fail_fast)
+    st.control->request_stop(false);
+}
+
+void finish_if_done(self_ptr self) {
+  auto& st = self->state;
+  if (!st.promise || st.received < st.statements->size())
+    return;
+  auto& m = st.result.metrics;
+  m = gather_metrics{};
+  m.statements = st.result.outcomes.size();
+  for (std::size_t i = 0; i < st.result.outcomes.size(); ++i) {
+    const auto& o = st.result.outcomes[i];
+    switch (o.status) {
+      case outcome_status::ok:
+        ++m.succeeded;
+        break;
+      case outcome_status::failed:
+        ++m.failed;
+        break;
+      case outcome_status::cancelled:
+        ++m.cancelled;
+        break;
+    }
+    if (o.metrics.attempts > 1)
+      ++m.retried;
+    m.queue_wait += us(o.metrics.queue_wait_us);
+    m.execute += us(o.metrics.execute_us);
+    m.fetch += us(o.metrics.fetch_us);
+    m.merge += us(o.metrics.merge_us);
+    m.max_queue_wait = std::max(m.max_queue_wait, us(o.metrics.queue_wait_us));
+    // In collect mode the reported failure is the first in statement order, whatever order
+    // the statements ended in; a merge failure is only known here.
+    if (o.status != outcome_status::ok && st.options.mode == gather_mode::collect &&
+        (!st.result.failure || st.result.failure->index > i))
+      st.result.failure = gather_failure{i, o.error};
+  }
+  m.wall = std::chrono::duration_cast<std::chrono::microseconds>(clock::now() - st.started);
+  if (st.registry)
+    st.registry->remove(st.control.get());
+  st.promise->deliver(std::move(st.result));
+  self->quit();
+}
+
+} // namespace
+
+merge_actor::behavior_type merger(self_ptr self,
+                                  std::shared_ptr<const std::vector<model::statement>> statements,
+                                  gather_options options, std::shared_ptr<gather_control> control,
+                                  std::shared_ptr<control_registry> registry, steady_time started) {
+  auto& st = self->state;
+  const auto n = statements->size();
+  st.statements = std::move(statements);
+  st.options = std::move(options);
+  st.control = std::move(control);
+  st.registry = std::move(registry);
+  st.started = started;
+  st.result.session = st.options.session ? st.options.session
+                                         : std::make_shared<model::session_state>();
+  st.result.outcomes.resize(n);
+  st.waiting.resize(n);
+  return {
+    [=](merge_atom, std::uint32_t index, work_done& done) {
+      auto& st = self->state;
+      if (index >= st.waiting.size() || st.waiting[index] || index < st.next)
+        return; // a duplicate would be a bug upstream; never merge twice
+      ++st.received;
+      if (done.status != outcome_status::ok && !st.control->stopped())
+        note_failure(st, index, done.error);
+      st.waiting[index] = std::move(done);
+      while (st.next < st.waiting.size() && st.waiting[st.next]) {
+        merge_one(st, st.next);
+        const auto& out = st.result.outcomes[st.next];
+        if (out.status == outcome_status::failed && out.error.source == error_source::merge)
+          note_failure(st, st.next, out.error);
+        ++st.next;
+      }
+      finish_if_done(self);
+    },
+    [=](gather_atom) -> caf::result<gather_result> {
+      auto& st = self->state;
+      st.promise = self->make_response_promise<gather_result>();
+      auto rp = *st.promise;
+      finish_if_done(self);
+      return rp;
+    },
+  };
+}
+
+} // namespace gatherdb::actors
