@@ -1,0 +1,254 @@
+#include <boost/test/unit_test.hpp>
+
+#include "gatherdb/model/session_state.hpp"
+#include "gatherdb/model/statement.hpp"
+
+#include "test_entities.hpp"
+
+using namespace gatherdb::model;
+using model_test::A;
+using model_test::T;
+using model_test::V;
+
+namespace {
+
+frozen_result v_rows(const std::vector<std::vector<value>>& rows) {
+  return model_test::cells({{"id", value_type::int64, 0, false},
+                            {"version", value_type::int64, 0, false},
+                            {"name", value_type::text, 0, false},
+                            {"score", value_type::float64, 0, true},
+                            {"note", value_type::text, 0, true}},
+                           rows);
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(model_merge)
+
+BOOST_AUTO_TEST_CASE(merge_of_an_absent_key_creates_a_persistent_object) {
+  session_state s;
+  auto m = s.merge<A>(model_test::a_rows({{42, "a_41"}}));
+  BOOST_TEST(s.size<A>() == 1u);
+  BOOST_TEST(m.size() == 1u);
+  BOOST_TEST(m.get<A>(0).id == 42);
+  BOOST_TEST(m.get<A>(0).data == "a_41");
+  BOOST_TEST(s.find<A>(42) == &m.get<A>(0));
+  BOOST_TEST(!s.is_dirty(m.get<A>(0)));
+  BOOST_TEST(m.repr() == "[(A(id_=42, data='a_41'),)]");
+}
+
+BOOST_AUTO_TEST_CASE(merge_keeps_one_object_per_primary_key) {
+  session_state s;
+  auto first = s.merge<A>(model_test::a_rows({{7, "a_6"}, {8, "a_7"}}));
+  auto second = s.merge<A>(model_test::a_rows({{8, "a_7"}, {9, "a_8"}}));
+  BOOST_TEST(s.size<A>() == 3u);
+  BOOST_TEST(&first.get<A>(1) == &second.get<A>(0));
+}
+
+BOOST_AUTO_TEST_CASE(merge_overwrites_loaded_attributes_and_the_last_statement_wins) {
+  session_state s;
+  auto first = s.merge<A>(model_test::a_rows({{1, "old"}}));
+  auto second = s.merge<A>(model_test::a_rows({{1, "new"}}));
+  BOOST_TEST(&first.get<A>(0) == &second.get<A>(0));
+  BOOST_TEST(first.get<A>(0).data == "new");
+  BOOST_TEST(first.repr() == "[(A(id_=1, data='new'),)]");
+}
+
+BOOST_AUTO_TEST_CASE(two_rows_with_one_key_in_one_result_give_the_same_object) {
+  session_state s;
+  auto m = s.merge<A>(model_test::a_rows({{5, "x"}, {5, "y"}}));
+  BOOST_TEST(s.size<A>() == 1u);
+  BOOST_TEST(&m.get<A>(0) == &m.get<A>(1));
+  BOOST_TEST(m.get<A>(0).data == "y");
+}
+
+BOOST_AUTO_TEST_CASE(replaying_one_frozen_result_twice_yields_the_same_objects) {
+  session_state s;
+  auto rows = model_test::a_rows({{1, "a_0"}, {2, "a_1"}, {3, "a_2"}}, 2);
+  auto m1 = s.merge<A>(rows);
+  auto m2 = s.merge<A>(rows);
+  BOOST_TEST(s.size<A>() == 3u);
+  BOOST_TEST(m1.all<A>() == m2.all<A>());
+  BOOST_TEST(m2.repr() ==
+             "[(A(id_=1, data='a_0'),), (A(id_=2, data='a_1'),), (A(id_=3, data='a_2'),)]");
+  BOOST_TEST(m2.rows() == rows);
+}
+
+BOOST_AUTO_TEST_CASE(merge_through_a_statement_uses_its_entity_type) {
+  session_state s;
+  statement st = select<A>().where(col(&A::data) == "a_1");
+  auto m = s.merge(st, model_test::a_rows({{2, "a_1"}}));
+  BOOST_TEST(m.loads_entities());
+  BOOST_TEST(s.find<A>(2)->data == "a_1");
+}
+
+BOOST_AUTO_TEST_CASE(columns_bind_by_label_case_insensitively_in_any_order) {
+  session_state s;
+  auto r =
+      model_test::cells({{"DATA", value_type::text, 0, false}, {"Id", value_type::int64, 0, false}},
+                        {{value{"z"}, value{3}}});
+  auto m = s.merge<A>(r);
+  BOOST_TEST(m.get<A>(0).id == 3);
+  BOOST_TEST(m.get<A>(0).data == "z");
+}
+
+BOOST_AUTO_TEST_CASE(missing_column_is_a_merge_error_naming_it) {
+  session_state s;
+  auto r = model_test::cells({{"id", value_type::int64, 0, false}}, {{value{1}}});
+  try {
+    (void)s.merge<A>(r);
+    BOOST_FAIL("expected merge_error");
+  } catch (const merge_error& e) {
+    BOOST_TEST(e.kind() == merge_error_kind::missing_column);
+    BOOST_TEST(e.column() == "data");
+  }
+  BOOST_TEST(s.size<A>() == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(null_in_non_nullable_member_leaves_the_session_unchanged) {
+  session_state s;
+  (void)s.merge<A>(model_test::a_rows({{1, "keep"}}));
+  auto r =
+      model_test::cells({{"id", value_type::int64, 0, false}, {"data", value_type::text, 0, true}},
+                        {{value{1}, value{"changed"}}, {value{2}, value{}}});
+  try {
+    (void)s.merge<A>(r);
+    BOOST_FAIL("expected merge_error");
+  } catch (const merge_error& e) {
+    BOOST_TEST(e.kind() == merge_error_kind::null_in_non_nullable);
+    BOOST_TEST(e.column() == "data");
+    BOOST_TEST(e.row() == 1u);
+  }
+  BOOST_TEST(s.size<A>() == 1u);
+  BOOST_TEST(s.find<A>(1)->data == "keep");
+  BOOST_TEST(s.find<A>(2) == nullptr);
+}
+
+BOOST_AUTO_TEST_CASE(column_type_that_does_not_fit_the_member_is_a_type_mismatch) {
+  session_state s;
+  auto r =
+      model_test::cells({{"id", value_type::text, 0, false}, {"data", value_type::text, 0, false}},
+                        {{value{"1"}, value{"x"}}});
+  try {
+    (void)s.merge<A>(r);
+    BOOST_FAIL("expected merge_error");
+  } catch (const merge_error& e) {
+    BOOST_TEST(e.kind() == merge_error_kind::type_mismatch);
+    BOOST_TEST(e.column() == "id");
+  }
+  BOOST_TEST(s.size<A>() == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(integer_too_large_for_a_narrow_member_is_a_type_mismatch) {
+  session_state s;
+  auto r = model_test::cells(
+      {{"code", value_type::text, 0, false},
+       {"flag", value_type::int64, 0, false},
+       {"small", value_type::int64, 0, false},
+       {"real", value_type::int64, 0, false},
+       {"blob", value_type::bytes, 0, false},
+       {"maybe", value_type::int64, 0, true}},
+      {{value{"k"}, value{1}, value{std::int64_t{1} << 40}, value{2}, value{bytes{}}, value{}}});
+  BOOST_CHECK_THROW((void)s.merge<T>(r), merge_error);
+  BOOST_TEST(s.size<T>() == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(every_member_type_hydrates_from_compatible_columns) {
+  session_state s;
+  auto r = model_test::cells(
+      {{"code", value_type::text, 0, false},
+       {"flag", value_type::int64, 0, false},
+       {"small", value_type::int64, 0, false},
+       {"real", value_type::int64, 0, false},
+       {"blob", value_type::bytes, 0, false},
+       {"maybe", value_type::int64, 0, true}},
+      {{value{"k"}, value{1}, value{-3}, value{2}, value{bytes{std::byte{1}}}, value{}},
+       {value{"m"}, value{0}, value{4}, value{5}, value{bytes{}}, value{9}}});
+  auto m = s.merge<T>(r);
+  BOOST_TEST(m.repr() == "[(T(code='k', flag=True, small=-3, real=2.0, blob=b'\\x01', "
+                         "maybe=None),), (T(code='m', flag=False, small=4, real=5.0, blob=b'', "
+                         "maybe=9),)]");
+  BOOST_TEST((s.find<T>(std::string{"m"})->maybe == std::optional<std::int64_t>{9}));
+  BOOST_TEST(s.find<T>("k") == &m.get<T>(0));
+}
+
+BOOST_AUTO_TEST_CASE(check_version_rejects_a_differing_version) {
+  session_state s;
+  (void)s.merge<V>(v_rows({{value{1}, value{1}, value{"n"}, value{}, value{}}}));
+  auto newer = v_rows({{value{1}, value{2}, value{"changed"}, value{}, value{}}});
+  try {
+    (void)s.merge<V>(newer, merge_policy::check_version);
+    BOOST_FAIL("expected merge_error");
+  } catch (const merge_error& e) {
+    BOOST_TEST(e.kind() == merge_error_kind::stale_data);
+    BOOST_TEST(e.column() == "version");
+    BOOST_TEST(e.row() == 0u);
+  }
+  BOOST_TEST(s.find<V>(1)->name == "n");
+  auto same = v_rows({{value{1}, value{1}, value{"same version"}, value{0.5}, value{}}});
+  auto m = s.merge<V>(same, merge_policy::check_version);
+  BOOST_TEST(m.get<V>(0).name == "same version");
+  BOOST_TEST((m.get<V>(0).score == std::optional<double>{0.5}));
+  // overwrite does not look at versions
+  (void)s.merge<V>(newer);
+  BOOST_TEST(s.find<V>(1)->version == 2);
+}
+
+BOOST_AUTO_TEST_CASE(reject_dirty_refuses_to_drop_unflushed_changes) {
+  session_state s;
+  auto m = s.merge<A>(model_test::a_rows({{1, "db"}, {2, "db"}}));
+  s.modify(m.get<A>(1), [](A& a) { a.data = "local"; });
+  BOOST_TEST(s.is_dirty(m.get<A>(1)));
+  try {
+    (void)s.merge<A>(model_test::a_rows({{1, "db2"}, {2, "db2"}}), merge_policy::reject_dirty);
+    BOOST_FAIL("expected merge_error");
+  } catch (const merge_error& e) {
+    BOOST_TEST(e.kind() == merge_error_kind::dirty_object);
+    BOOST_TEST(e.row() == 1u);
+  }
+  BOOST_TEST(s.find<A>(1)->data == "db"); // all or nothing: row 0 was not applied either
+  BOOST_TEST(s.find<A>(2)->data == "local");
+  (void)s.merge<A>(model_test::a_rows({{1, "db2"}}), merge_policy::reject_dirty);
+  BOOST_TEST(s.find<A>(1)->data == "db2");
+}
+
+BOOST_AUTO_TEST_CASE(overwrite_replaces_unflushed_changes_and_clears_dirtiness) {
+  session_state s;
+  auto m = s.merge<A>(model_test::a_rows({{1, "db"}}));
+  s.modify(m.get<A>(0), [](A& a) { a.data = "local"; });
+  (void)s.merge<A>(model_test::a_rows({{1, "db2"}}));
+  BOOST_TEST(m.get<A>(0).data == "db2");
+  BOOST_TEST(!s.is_dirty(m.get<A>(0)));
+  BOOST_TEST(s.dirty_count() == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(raw_statement_returns_rows_and_leaves_the_session_alone) {
+  session_state s;
+  auto st = statement::raw("SELECT 1, 'x'");
+  auto r = model_test::cells({{"a", value_type::int64, 0, false}, {"b", value_type::text, 0, true}},
+                             {{value{1}, value{"x"}}, {value{2}, value{}}});
+  auto m = s.merge(st, r);
+  BOOST_TEST(!m.loads_entities());
+  BOOST_TEST(m.size() == 2u);
+  BOOST_TEST(m.repr() == "[(1, 'x'), (2, None)]");
+  BOOST_CHECK_THROW((void)m.get<A>(0), std::logic_error);
+  BOOST_TEST(s.size<A>() == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(merged_result_rejects_the_wrong_entity_type) {
+  session_state s;
+  auto m = s.merge<A>(model_test::a_rows({{1, "x"}}));
+  BOOST_CHECK_THROW((void)m.get<V>(0), std::logic_error);
+  BOOST_CHECK_THROW((void)m.all<V>(), std::logic_error);
+  BOOST_CHECK_THROW((void)m.get<A>(1), std::out_of_range);
+}
+
+BOOST_AUTO_TEST_CASE(empty_results_repr_as_empty_lists) {
+  session_state s;
+  BOOST_TEST(s.merge<A>(model_test::a_rows({})).repr() == "[]");
+  BOOST_TEST(merged_result{}.repr() == "[]");
+  auto one_col = model_test::cells({{"n", value_type::int64, 0, false}}, {{value{1}}});
+  BOOST_TEST(merged_result::raw(one_col).repr() == "[(1,)]");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
