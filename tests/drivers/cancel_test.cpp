@@ -1,0 +1,187 @@
+// Cancelling a running statement: from another thread, by deadline, by stop flag; and that a
+// cancel never leaks into the next execution.
+
+#include <boost/test/data/test_case.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <future>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "gatherdb/drivers/connection.hpp"
+#include "gatherdb/drivers/error.hpp"
+#include "gatherdb/drivers/statement.hpp"
+#include "gatherdb/drivers/watchdog.hpp"
+#include "support/backends.hpp"
+
+namespace drivers = gatherdb::drivers;
+namespace model = gatherdb::model;
+using drivers::error_category;
+using gatherdb::test::all_backends;
+using gatherdb::test::backend;
+using clock_type = std::chrono::steady_clock;
+using namespace std::chrono_literals;
+
+namespace boost::test_tools::tt_detail {
+template <>
+struct print_log_value<error_category> {
+  void operator()(std::ostream& os, error_category c) { os << drivers::to_string(c); }
+};
+} // namespace boost::test_tools::tt_detail
+
+namespace {
+
+/// A statement that runs well over 5 s unless cancelled.
+std::string long_running_sql(backend b) {
+  if (b == backend::postgresql)
+    return "SELECT pg_sleep(10)";
+  return "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 500000000) "
+         "SELECT count(*) FROM c";
+}
+
+drivers::connection open(backend b) {
+  return drivers::connection::open(gatherdb::test::connection_string(b));
+}
+
+/// Runs `stmt` expecting it to be stopped; returns the error and how long the run took.
+std::pair<drivers::error_info, clock_type::duration> run_expecting_error(
+  drivers::statement& stmt, const drivers::run_options& options = {}) {
+  const auto start = clock_type::now();
+  try {
+    stmt.run({}, options);
+  } catch (const drivers::database_error& e) {
+    BOOST_TEST_MESSAGE("got: " << e.what());
+    return {e.info(), clock_type::now() - start};
+  }
+  BOOST_FAIL("the statement ran to completion: it was not cancelled");
+  return {};
+}
+
+void check_usable(drivers::connection& conn) {
+  auto r = conn.execute("SELECT ?", {model::value{"still alive"}});
+  BOOST_TEST_REQUIRE(r->row_count() == 1u);
+  BOOST_TEST(r->row(0).at(0) == model::value{"still alive"});
+}
+
+long long ms(clock_type::duration d) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(drivers_cancel)
+
+BOOST_DATA_TEST_CASE(cancel_from_another_thread_stops_the_statement, all_backends, backend) {
+  auto conn = open(backend);
+  drivers::statement stmt{conn, long_running_sql(backend)};
+  auto canceller = stmt.canceller();
+  clock_type::time_point cancelled_at;
+  auto killer = std::async(std::launch::async, [&] {
+    std::this_thread::sleep_for(300ms);
+    cancelled_at = clock_type::now();
+    canceller->cancel();
+  });
+  auto [e, took] = run_expecting_error(stmt);
+  killer.get();
+  const auto after_cancel = clock_type::now() - cancelled_at;
+  BOOST_TEST_MESSAGE(backend << ": run took " << ms(took) << " ms, " << ms(after_cancel)
+                             << " ms after the cancel");
+  BOOST_TEST(e.category == error_category::cancelled);
+  BOOST_TEST(!e.retryable);
+  BOOST_TEST(ms(after_cancel) < 2000);
+  BOOST_TEST(canceller->fired() == error_category::cancelled);
+  check_usable(conn);
+  // The statement itself runs again once its cancel is over.
+  drivers::statement quick{conn, "SELECT 42"};
+  BOOST_TEST(quick.run({})->row_count() == 1u);
+}
+
+BOOST_DATA_TEST_CASE(deadline_stops_the_statement_as_a_timeout, all_backends, backend) {
+  auto conn = open(backend);
+  drivers::statement stmt{conn, long_running_sql(backend)};
+  // Let the watchdog thread go idle first: a deadline must wake it.
+  (void)drivers::watchdog::instance();
+  std::this_thread::sleep_for(50ms);
+  drivers::run_options options;
+  options.deadline = clock_type::now() + 500ms;
+  auto [e, took] = run_expecting_error(stmt, options);
+  BOOST_TEST_MESSAGE(backend << ": run took " << ms(took) << " ms");
+  BOOST_TEST(e.category == error_category::timeout);
+  BOOST_TEST(ms(took) < 2000);
+  BOOST_TEST(ms(took) >= 450);
+  check_usable(conn);
+}
+
+BOOST_DATA_TEST_CASE(stop_flag_and_poke_stop_the_statement, all_backends, backend) {
+  auto conn = open(backend);
+  drivers::statement stmt{conn, long_running_sql(backend)};
+  auto flag = std::make_shared<std::atomic<bool>>(false);
+  drivers::run_options options;
+  options.stop = flag;
+  clock_type::time_point stopped_at;
+  auto stopper = std::async(std::launch::async, [&] {
+    std::this_thread::sleep_for(300ms);
+    stopped_at = clock_type::now();
+    flag->store(true);
+    drivers::watchdog::instance().poke();
+  });
+  auto [e, took] = run_expecting_error(stmt, options);
+  stopper.get();
+  BOOST_TEST_MESSAGE(backend << ": run took " << ms(took) << " ms, "
+                             << ms(clock_type::now() - stopped_at) << " ms after the stop");
+  BOOST_TEST(e.category == error_category::cancelled);
+  BOOST_TEST(ms(clock_type::now() - stopped_at) < 2000);
+  check_usable(conn);
+}
+
+BOOST_DATA_TEST_CASE(stop_flag_already_set_stops_before_executing, all_backends, backend) {
+  auto conn = open(backend);
+  drivers::statement stmt{conn, long_running_sql(backend)};
+  auto flag = std::make_shared<std::atomic<bool>>(true);
+  drivers::run_options options;
+  options.stop = flag;
+  drivers::watchdog::instance().poke();
+  auto [e, took] = run_expecting_error(stmt, options);
+  BOOST_TEST(e.category == error_category::cancelled);
+  BOOST_TEST(ms(took) < 2000);
+  check_usable(conn);
+}
+
+BOOST_DATA_TEST_CASE(cancel_between_runs_does_not_affect_the_next_run, all_backends, backend) {
+  auto conn = open(backend);
+  drivers::statement stmt{conn, "SELECT ?"};
+  BOOST_TEST(stmt.run({model::value{"a"}})->row(0).at(0) == model::value{"a"});
+  stmt.canceller()->cancel();
+  stmt.canceller()->cancel(error_category::timeout);
+  auto r = stmt.run({model::value{"b"}});
+  BOOST_TEST_REQUIRE(r->row_count() == 1u);
+  BOOST_TEST(r->row(0).at(0) == model::value{"b"});
+  BOOST_TEST(stmt.canceller()->fired() == error_category::other);
+  // Same with a long statement: after a cancel between runs it is still bounded only by its
+  // own deadline, which fires as a timeout (not as the stale cancel).
+  drivers::statement slow{conn, long_running_sql(backend)};
+  slow.canceller()->cancel();
+  drivers::run_options options;
+  options.deadline = clock_type::now() + 300ms;
+  auto [e, took] = run_expecting_error(slow, options);
+  BOOST_TEST(e.category == error_category::timeout);
+  BOOST_TEST(ms(took) >= 250);
+}
+
+BOOST_DATA_TEST_CASE(finished_deadline_run_leaves_the_connection_usable, all_backends, backend) {
+  auto conn = open(backend);
+  drivers::statement stmt{conn, "SELECT ?"};
+  drivers::run_options options;
+  options.deadline = clock_type::now() + 200ms;
+  for (int i = 0; i < 20; ++i)
+    BOOST_TEST(stmt.run({model::value{i}}, options)->row_count() == 1u);
+  // The watchdog keeps firing at the expired deadline only while the run is watched.
+  std::this_thread::sleep_for(400ms);
+  BOOST_TEST(stmt.run({model::value{1}})->row_count() == 1u);
+  check_usable(conn);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,298 @@
+// database_error: SQLSTATE, native code, category and retryability of real failures, and that
+// no password ever reaches an error.
+
+#include <boost/test/data/test_case.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include <cctype>
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "gatherdb/drivers/connection.hpp"
+#include "gatherdb/drivers/connection_string.hpp"
+#include "gatherdb/drivers/error.hpp"
+#include "gatherdb/drivers/statement.hpp"
+#include "support/backends.hpp"
+#include "support/scoped_table.hpp"
+
+namespace drivers = gatherdb::drivers;
+using drivers::error_category;
+using gatherdb::test::all_backends;
+using gatherdb::test::backend;
+
+namespace boost::test_tools::tt_detail {
+template <>
+struct print_log_value<error_category> {
+  void operator()(std::ostream& os, error_category c) { os << drivers::to_string(c); }
+};
+} // namespace boost::test_tools::tt_detail
+
+namespace {
+
+constexpr const char* sentinel_password = "S3ntinel-pw-xyz";
+
+/// Runs `f`, which must throw `database_error`, and returns what it threw.
+drivers::error_info expect_error(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const drivers::database_error& e) {
+    BOOST_TEST_MESSAGE("got: " << e.what());
+    // The exception's text is the info's rendering.
+    BOOST_TEST(std::string{e.what()} == e.info().to_string());
+    BOOST_TEST(e.sqlstate() == e.info().sqlstate);
+    BOOST_TEST(e.category() == e.info().category);
+    return e.info();
+  }
+  BOOST_FAIL("expected a database_error, nothing was thrown");
+  return {};
+}
+
+drivers::connection open(backend b) {
+  return drivers::connection::open(gatherdb::test::connection_string(b));
+}
+
+std::string lower(std::string s) {
+  for (auto& c : s)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+/// `key=value;`, the value braced only when it has to be.
+std::string attribute(const drivers::connection_attribute& a) {
+  if (a.value.find_first_of(";{}") == std::string::npos)
+    return a.key + "=" + a.value + ";";
+  std::string escaped;
+  for (char c : a.value)
+    escaped += c == '}' ? std::string{"}}"} : std::string(1, c);
+  return a.key + "={" + escaped + "};";
+}
+
+/// The connection string without its password attributes.
+std::string without_password(std::string_view cs) {
+  std::string out;
+  for (const auto& a : drivers::parse_connection_string(cs)) {
+    if (drivers::is_secret_key(a.key))
+      continue;
+    out += attribute(a);
+  }
+  return out;
+}
+
+/// Asserts the sentinel password appears nowhere in an error.
+void check_no_sentinel(const drivers::error_info& e) {
+  const auto rendered = e.to_string();
+  BOOST_TEST(rendered.find(sentinel_password) == std::string::npos, rendered);
+  BOOST_TEST(e.message.find(sentinel_password) == std::string::npos, e.message);
+  const drivers::database_error ex{e};
+  BOOST_TEST(std::string{ex.what()}.find(sentinel_password) == std::string::npos);
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(drivers_error)
+
+BOOST_DATA_TEST_CASE(syntax_error_is_a_syntax_error, all_backends, backend) {
+  auto conn = open(backend);
+  auto e = expect_error([&] { conn.execute("SELEC 1"); });
+  BOOST_TEST(e.category == error_category::syntax);
+  BOOST_TEST(!e.retryable);
+  if (backend == backend::postgresql) {
+    BOOST_TEST(e.sqlstate == "42601");
+  } else {
+    BOOST_TEST(e.sqlstate == "HY000");
+    BOOST_TEST(e.native_code == 1);
+  }
+  BOOST_TEST(e.message.find("SELEC") != std::string::npos, e.message);
+  // The connection is still fine.
+  BOOST_TEST(conn.execute("SELECT 1")->row_count() == 1u);
+}
+
+BOOST_DATA_TEST_CASE(missing_table_is_a_syntax_error, all_backends, backend) {
+  auto conn = open(backend);
+  auto e = expect_error([&] { conn.execute("SELECT * FROM drivers_error_no_such_table"); });
+  BOOST_TEST(e.category == error_category::syntax);
+  BOOST_TEST(!e.retryable);
+  if (backend == backend::postgresql)
+    BOOST_TEST(e.sqlstate == "42P01");
+  else
+    BOOST_TEST(e.native_code == 1);
+  BOOST_TEST(e.message.find("drivers_error_no_such_table") != std::string::npos, e.message);
+}
+
+BOOST_DATA_TEST_CASE(unique_violation_is_a_constraint_error, all_backends, backend) {
+  auto conn = open(backend);
+  gatherdb::test::scoped_table table{conn, "drivers_error_unique", "id BIGINT PRIMARY KEY"};
+  drivers::statement insert{conn, "INSERT INTO " + table.name() + " (id) VALUES (?)"};
+  insert.run({1});
+  auto e = expect_error([&] { insert.run({1}); });
+  BOOST_TEST(e.category == error_category::constraint);
+  BOOST_TEST(!e.retryable);
+  BOOST_TEST(e.sqlstate.substr(0, 2) == (backend == backend::postgresql ? "23" : "HY"));
+  if (backend == backend::postgresql)
+    BOOST_TEST(e.sqlstate == "23505");
+  else
+    BOOST_TEST(e.native_code == 19);
+  // The same prepared statement works again after the failure.
+  insert.run({2});
+  BOOST_TEST(conn.execute("SELECT id FROM " + table.name())->row_count() == 2u);
+}
+
+BOOST_DATA_TEST_CASE(failed_commit_of_a_transaction_keeps_the_connection_usable, all_backends,
+                     backend) {
+  auto conn = open(backend);
+  gatherdb::test::scoped_table table{conn, "drivers_error_tx", "id BIGINT PRIMARY KEY"};
+  const auto insert = "INSERT INTO " + table.name() + " (id) VALUES (?)";
+  conn.begin();
+  conn.execute(insert, {1});
+  auto e = expect_error([&] { conn.execute(insert, {1}); });
+  BOOST_TEST(e.category == error_category::constraint);
+  conn.rollback();
+  BOOST_TEST(conn.autocommit());
+  BOOST_TEST(conn.execute("SELECT id FROM " + table.name())->row_count() == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(wrong_password_is_a_login_error_without_the_password) {
+  const auto cs = without_password(gatherdb::test::postgres_connection_string()) +
+                  "Pwd=" + sentinel_password + ";";
+  auto e = expect_error([&] { (void)drivers::connection::open(cs); });
+  BOOST_TEST((e.sqlstate.substr(0, 2) == "08" || e.sqlstate.substr(0, 2) == "28"), e.sqlstate);
+  BOOST_TEST((e.category == error_category::permission ||
+              e.category == error_category::connection));
+  BOOST_TEST(!e.retryable);
+  check_no_sentinel(e);
+  // Braced, with characters that need the braces.
+  const auto braced = without_password(gatherdb::test::postgres_connection_string()) +
+                      "Password={" + sentinel_password + ";}}x};";
+  auto e2 = expect_error([&] { (void)drivers::connection::open(braced); });
+  BOOST_TEST(!e2.retryable);
+  check_no_sentinel(e2);
+  BOOST_TEST(e2.message.find(";}x") == std::string::npos, e2.message);
+}
+
+BOOST_AUTO_TEST_CASE(nothing_listening_fails_within_the_login_timeout) {
+  auto cs = without_password(gatherdb::test::postgres_connection_string());
+  std::string rebuilt;
+  for (const auto& a : drivers::parse_connection_string(cs)) {
+    if (lower(a.key) == "server" || lower(a.key) == "servername" || lower(a.key) == "port")
+      continue;
+    rebuilt += attribute(a);
+  }
+  rebuilt += "Server=127.0.0.1;Port=1;Pwd=" + std::string{sentinel_password} + ";";
+  const auto start = std::chrono::steady_clock::now();
+  auto e = expect_error(
+    [&] { (void)drivers::connection::open(rebuilt, std::chrono::milliseconds{2000}); });
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  BOOST_TEST(std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count() < 3000);
+  BOOST_TEST(e.sqlstate.substr(0, 2) == "08");
+  BOOST_TEST(e.category == error_category::connection);
+  check_no_sentinel(e);
+}
+
+BOOST_AUTO_TEST_CASE(sqlite_file_in_a_missing_directory_is_a_connection_error) {
+  const auto file = gatherdb::test::scratch_dir::path() / "no-such-dir" / "x.db";
+  auto e = expect_error(
+    [&] { (void)drivers::connection::open("Driver=SQLite3;Database=" + file.string() + ";"); });
+  BOOST_TEST(e.sqlstate == "HY000");
+  BOOST_TEST(e.native_code == 14);
+  BOOST_TEST(e.category == error_category::connection);
+  BOOST_TEST(!e.retryable);
+}
+
+BOOST_AUTO_TEST_CASE(unknown_driver_is_a_final_connection_error) {
+  auto e = expect_error([&] {
+    (void)drivers::connection::open("Driver={gatherdb no such driver};Pwd=" +
+                                    std::string{sentinel_password} + ";");
+  });
+  BOOST_TEST((e.sqlstate == "IM002" || e.sqlstate == "01000"), e.sqlstate);
+  BOOST_TEST(e.category == error_category::connection);
+  BOOST_TEST(!e.retryable);
+  check_no_sentinel(e);
+  auto e2 = expect_error(
+    [&] { (void)drivers::connection::open("DSN=gatherdb_no_such_dsn;"); });
+  BOOST_TEST(e2.sqlstate == "IM002");
+  BOOST_TEST(!e2.retryable);
+}
+
+BOOST_AUTO_TEST_CASE(classify_decodes_sqlite_native_codes) {
+  struct row {
+    int native;
+    error_category category;
+    bool retryable;
+  };
+  const row table[] = {
+    {5, error_category::timeout, true},        // SQLITE_BUSY: database is locked
+    {9, error_category::cancelled, false},     // SQLITE_INTERRUPT
+    {14, error_category::connection, false},   // SQLITE_CANTOPEN
+    {19, error_category::constraint, false},   // SQLITE_CONSTRAINT
+    {1, error_category::syntax, false},        // SQLITE_ERROR
+    {2067, error_category::constraint, false}, // SQLITE_CONSTRAINT_UNIQUE (extended)
+  };
+  for (const auto& r : table) {
+    BOOST_TEST_CONTEXT("native " << r.native) {
+      auto e = drivers::classify("HY000", r.native, "m", true);
+      BOOST_TEST(e.category == r.category);
+      BOOST_TEST(e.retryable == r.retryable);
+      BOOST_TEST(e.native_code == r.native);
+      BOOST_TEST(e.sqlstate == "HY000");
+      BOOST_TEST(e.message == "m");
+    }
+  }
+  // The same HY000 from another driver says nothing about the category.
+  BOOST_TEST(drivers::classify("HY000", 19, "m", false).category == error_category::other);
+}
+
+BOOST_AUTO_TEST_CASE(classify_decodes_postgresql_sqlstates) {
+  struct row {
+    const char* sqlstate;
+    const char* message;
+    error_category category;
+    bool retryable;
+  };
+  const row table[] = {
+    {"57014", "ERROR: canceling statement due to user request", error_category::cancelled,
+     false},
+    {"57014", "ERROR: canceling statement due to statement timeout", error_category::timeout,
+     false},
+    {"57P01", "FATAL: terminating connection due to administrator command",
+     error_category::connection, true},
+    {"08S01", "SQLExecDirect unable due to the connection lost", error_category::connection,
+     true},
+    {"08001", "could not connect to server: Connection refused", error_category::connection,
+     true},
+    {"08001", "FATAL: password authentication failed for user \"u\"",
+     error_category::permission, false},
+    {"40001", "could not serialize access due to concurrent update", error_category::other,
+     true},
+    {"40P01", "deadlock detected", error_category::other, true},
+    {"23505", "duplicate key value violates unique constraint", error_category::constraint,
+     false},
+    {"42601", "syntax error", error_category::syntax, false},
+    {"42P01", "relation does not exist", error_category::syntax, false},
+    {"42501", "permission denied for table t", error_category::permission, false},
+    {"28P01", "password authentication failed", error_category::permission, false},
+    {"HYT00", "timeout expired", error_category::timeout, true},
+    {"HY008", "operation cancelled", error_category::cancelled, false},
+    {"IM002", "Data source name not found", error_category::connection, false},
+    {"01000", "[unixODBC][Driver Manager]Can't open lib 'x' : file not found",
+     error_category::connection, false},
+    {"22012", "division by zero", error_category::other, false},
+  };
+  for (const auto& r : table) {
+    BOOST_TEST_CONTEXT(r.sqlstate << " " << r.message) {
+      auto e = drivers::classify(r.sqlstate, 1, r.message, false);
+      BOOST_TEST(e.category == r.category);
+      BOOST_TEST(e.retryable == r.retryable);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(error_renders_sqlstate_native_and_category) {
+  auto e = drivers::classify("42P01", 1, "relation \"x\" does not exist", false);
+  BOOST_TEST(e.to_string() == "[SQLSTATE 42P01, native 1, syntax] relation \"x\" does not exist");
+  BOOST_TEST(drivers::to_string(error_category::cancelled) == "cancelled");
+  BOOST_TEST(drivers::to_string(error_category::other) == "other");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
