@@ -65,6 +65,10 @@ error_info diagnose(SQLSMALLINT handle_type, SQLHANDLE handle, bool sqlite,
     if (rec >= 16)
       break;
   }
+  // One line per error: drivers put DETAIL/HINT lines and tabs in their messages.
+  for (auto& c : message)
+    if (c == '\n' || c == '\r' || c == '\t')
+      c = ' ';
   if (first_state.empty()) {
     first_state = "HY000";
     message = "unknown ODBC error (no diagnostic record)";
