@@ -41,6 +41,10 @@ watchdog::watch_guard watchdog::watch(std::shared_ptr<cancel_handle> handle,
                : stop                               ? clock::now() + stop_poll_interval
                                                     : clock::time_point::max();
     wake = due < wake_at_;
+    // The thread waits for `poked_`: without it a notify is a spurious wake-up and it sleeps on
+    // until its old wake time (forever when idle), missing this deadline.
+    if (wake)
+      poked_ = true;
     entries_.emplace(id, entry{std::move(handle), deadline, std::move(stop), deadline, false});
   }
   if (wake)
