@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <cctype>
 #include <cstddef>
 #include <cstdint>
@@ -21,6 +22,15 @@
 #include "gatherdb/model/object_arena.hpp"
 
 namespace gatherdb::model {
+
+/// Reserves room for `n` elements, at least doubling the capacity when it grows, so that
+/// calling it before every append stays amortized O(1) (a plain `reserve(size() + k)` would
+/// reallocate on every call).
+template <class Vec>
+void reserve_geometric(Vec& v, std::size_t n) {
+  if (n > v.capacity())
+    v.reserve(std::max(n, v.capacity() * 2));
+}
 
 /// What one flushed INSERT produced, applied to the object only after the transaction commits.
 struct insert_outcome {
@@ -82,7 +92,7 @@ public:
 
   /// Adds a pending object; returns its slot.
   std::uint32_t add_pending(E&& obj) {
-    flags_.reserve(flags_.size() + 1);
+    reserve_geometric(flags_, flags_.size() + 1);
     const auto slot = objects_.push(std::move(obj));
     flags_.push_back(pending);
     return slot;
@@ -174,9 +184,8 @@ public:
     if (policy != merge_policy::overwrite && index_.size() > 0)
       check_policy(data, binding, key_col, policy);
 
-    // Phase 2: apply. Nothing below throws except std::bad_alloc, and the index is grown
-    // up front so that a rehash cannot happen half-way.
-    reserve_more(data.row_count());
+    // Phase 2: apply. Nothing below throws except std::bad_alloc. The index is not reserved
+    // for the worst case (every row new): replaying a result would double it for nothing.
     std::vector<const void*> refs;
     refs.reserve(data.row_count());
     for (const auto& chunk : data.chunks()) {
@@ -298,7 +307,6 @@ public:
 
   void reserve_more(std::size_t n) override {
     index_.reserve(index_.size() + n, [this](std::uint32_t s) { return hash_of(s); });
-    flags_.reserve(flags_.size() + n);
   }
 
   void apply_insert(std::uint32_t slot, const insert_outcome& o) noexcept override {

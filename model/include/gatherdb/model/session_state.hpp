@@ -40,7 +40,7 @@ public:
   template <class E>
   E& add(E obj) {
     auto& store = store_for<E>();
-    pending_.reserve(pending_.size() + 1);
+    reserve_geometric(pending_, pending_.size() + 1);
     const auto slot = store.add_pending(std::move(obj));
     pending_.push_back({&store, slot});
     return store.object(slot);
@@ -50,7 +50,7 @@ public:
   template <class E>
   void add_all(std::vector<E> objs) {
     auto& store = store_for<E>();
-    pending_.reserve(pending_.size() + objs.size());
+    reserve_geometric(pending_, pending_.size() + objs.size());
     for (auto& obj : objs)
       pending_.push_back({&store, store.add_pending(std::move(obj))});
   }

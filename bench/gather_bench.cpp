@@ -1,0 +1,650 @@
+// gather_bench: the example topology (`select A where data == "a_<k>"`, random keys) measured
+// three ways in one process, on one database:
+//
+//   raw     ODBC C API on threads, no actors and no gatherdb code on the hot path: one thread per
+//           connection (as many as the pool), a prepared statement each, statements strided over
+//           the threads, rows fetched into std::vector, results kept in statement order;
+//   gather  gatherdb's `client::gather(statements)` on a warm client (default settings except
+//           DSN and pool size): statements, frozen results and the merge into one session;
+//   single  `drivers::run_sequentially` on one connection into one `session_state`.
+//
+// Markdown on stdout, one JSON line per (rows, statements, contender) cell to --json-out,
+// progress on stderr. Every run is checked: each statement returns exactly one row, the row
+// is the one its key names, and gatherdb's rows equal the raw rows.
+
+#include <sql.h>
+#include <sqlext.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <optional>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "gatherdb/actors/client.hpp"
+#include "gatherdb/drivers/connection.hpp"
+#include "gatherdb/drivers/connection_executor.hpp"
+#include "gatherdb/drivers/connection_string.hpp"
+#include "gatherdb/drivers/error.hpp"
+#include "gatherdb/drivers/run_sequentially.hpp"
+#include "gatherdb/model/metadata.hpp"
+#include "gatherdb/model/query.hpp"
+#include "gatherdb/model/session_state.hpp"
+#include "python_random.hpp"
+#include "seed_entity.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using gatherdb::examples::A;
+using bench_clock = std::chrono::steady_clock;
+
+constexpr std::string_view usage = R"(usage: gatherdb_gather_bench [options]
+
+Runs random `select A where data == "a_<k>"` statements as raw ODBC threads, as a gatherdb
+gather and as gatherdb single (one connection), on one database, and reports statements/s.
+
+  --dsn STR            ODBC connection string (default: an SQLite file in a temporary directory)
+  --pool-size N        connections of the gather pool and raw threads (default 4)
+  --statements LIST    comma-separated batch sizes (default 300,3000,30000)
+  --rows LIST          comma-separated table sizes (default 100,10000)
+  --repeat N           runs per cell, the median is reported (default 3)
+  --cell-budget S      stop repeating a cell once its runs would exceed S seconds (default 30)
+  --contenders LIST    any of raw,gather,single (default all three)
+  --seed N             python_random seed for the keys (default 2024)
+  --json-out FILE      append one JSON line per cell to FILE
+  --help               this text
+)";
+
+[[noreturn]] void fail(const std::string& message) {
+  std::cerr << "gather_bench: FAILED: " << gatherdb::drivers::redact(message) << '\n';
+  std::exit(1);
+}
+
+struct options {
+  std::string dsn;
+  std::size_t pool_size = 4;
+  std::vector<std::size_t> statements{300, 3000, 30000};
+  std::vector<std::uint32_t> rows{100, 10000};
+  std::size_t repeat = 3;
+  double cell_budget = 30;
+  bool run_raw = true, run_gather = true, run_single = true;
+  std::uint64_t seed = 2024;
+  std::string json_out;
+};
+
+std::uint64_t parse_number(std::string_view flag, const std::string& text) {
+  try {
+    std::size_t used = 0;
+    if (!text.empty() && text[0] != '-') {
+      auto x = std::stoull(text, &used);
+      if (used == text.size())
+        return x;
+    }
+  } catch (const std::exception&) {
+  }
+  fail(std::string{flag} + " needs a non-negative integer, got '" + text + "'");
+}
+
+std::vector<std::string> split(const std::string& text) {
+  std::vector<std::string> out;
+  std::stringstream in{text};
+  for (std::string item; std::getline(in, item, ',');)
+    if (!item.empty())
+      out.push_back(item);
+  return out;
+}
+
+std::optional<options> parse(int argc, char** argv) {
+  options opt;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    std::string value;
+    bool has_value = false;
+    if (auto eq = arg.find('='); arg.rfind("--", 0) == 0 && eq != std::string::npos) {
+      value = arg.substr(eq + 1);
+      arg.resize(eq);
+      has_value = true;
+    }
+    auto take = [&]() -> std::string {
+      if (has_value)
+        return value;
+      if (i + 1 >= argc)
+        fail(arg + " needs a value");
+      return argv[++i];
+    };
+    if (arg == "--help" || arg == "-h") {
+      std::cout << usage;
+      return std::nullopt;
+    } else if (arg == "--dsn") {
+      opt.dsn = take();
+    } else if (arg == "--pool-size") {
+      opt.pool_size = parse_number(arg, take());
+      if (opt.pool_size == 0)
+        fail("--pool-size must be at least 1");
+    } else if (arg == "--statements") {
+      opt.statements.clear();
+      for (const auto& s : split(take()))
+        opt.statements.push_back(parse_number(arg, s));
+    } else if (arg == "--rows") {
+      opt.rows.clear();
+      for (const auto& s : split(take())) {
+        auto n = parse_number(arg, s);
+        if (n == 0 || n > 10'000'000)
+          fail("--rows values must be between 1 and 10000000");
+        opt.rows.push_back(static_cast<std::uint32_t>(n));
+      }
+    } else if (arg == "--repeat") {
+      opt.repeat = std::max<std::uint64_t>(1, parse_number(arg, take()));
+    } else if (arg == "--cell-budget") {
+      opt.cell_budget = static_cast<double>(parse_number(arg, take()));
+    } else if (arg == "--contenders") {
+      opt.run_raw = opt.run_gather = opt.run_single = false;
+      for (const auto& c : split(take())) {
+        if (c == "raw")
+          opt.run_raw = true;
+        else if (c == "gather")
+          opt.run_gather = true;
+        else if (c == "single")
+          opt.run_single = true;
+        else
+          fail("unknown contender '" + c + "'");
+      }
+    } else if (arg == "--seed") {
+      opt.seed = parse_number(arg, take());
+    } else if (arg == "--json-out") {
+      opt.json_out = take();
+    } else {
+      fail("unknown option '" + arg + "' (see --help)");
+    }
+  }
+  return opt;
+}
+
+struct temp_dir {
+  fs::path path;
+  temp_dir() {
+    std::string tmpl = (fs::temp_directory_path() / "gatherdb-bench-XXXXXX").string();
+    if (mkdtemp(tmpl.data()) == nullptr)
+      fail("cannot create a temporary directory");
+    path = tmpl;
+  }
+  ~temp_dir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+};
+
+double load_average() {
+  std::ifstream in{"/proc/loadavg"};
+  double one = 0;
+  in >> one;
+  return one;
+}
+
+// One fetched row of table a, as every contender reports it.
+struct row {
+  std::int64_t id = 0;
+  std::string data;
+  bool operator==(const row& o) const { return id == o.id && data == o.data; }
+};
+
+// ---------------------------------------------------------------------------------------------
+// (a) raw ODBC: the C API only.
+
+std::string odbc_diagnostics(SQLSMALLINT type, SQLHANDLE handle) {
+  std::string out;
+  SQLCHAR state[6];
+  SQLINTEGER native = 0;
+  SQLCHAR text[1024];
+  SQLSMALLINT len = 0;
+  for (SQLSMALLINT i = 1;
+       SQLGetDiagRec(type, handle, i, state, &native, text, sizeof text, &len) == SQL_SUCCESS;
+       ++i)
+    out += std::string{"["} + reinterpret_cast<char*>(state) + "] " +
+           reinterpret_cast<char*>(text) + "; ";
+  return out;
+}
+
+void odbc_check(SQLRETURN rc, SQLSMALLINT type, SQLHANDLE handle, const char* what) {
+  if (!SQL_SUCCEEDED(rc))
+    throw std::runtime_error(std::string{"raw ODBC "} + what + ": " +
+                             odbc_diagnostics(type, handle));
+}
+
+/// One raw connection with the prepared select, its parameter and columns bound once.
+/// Thread-safety: used by one thread at a time.
+class raw_connection {
+public:
+  raw_connection(SQLHENV env, const std::string& dsn, const std::string& sql) {
+    odbc_check(SQLAllocHandle(SQL_HANDLE_DBC, env, &dbc_), SQL_HANDLE_ENV, env, "alloc dbc");
+    SQLSetConnectAttr(dbc_, SQL_ATTR_LOGIN_TIMEOUT, reinterpret_cast<SQLPOINTER>(5), 0);
+    std::string conn = dsn;
+    if (conn.find("PostgreSQL") != std::string::npos && conn.find("CommLog") == std::string::npos)
+      conn += (conn.empty() || conn.back() == ';' ? "" : ";") + std::string{"CommLog=0;"};
+    odbc_check(SQLDriverConnect(dbc_, nullptr,
+                                reinterpret_cast<SQLCHAR*>(conn.data()),
+                                static_cast<SQLSMALLINT>(conn.size()), nullptr, 0, nullptr,
+                                SQL_DRIVER_NOPROMPT),
+               SQL_HANDLE_DBC, dbc_, "connect");
+    connected_ = true;
+    odbc_check(SQLAllocHandle(SQL_HANDLE_STMT, dbc_, &stmt_), SQL_HANDLE_DBC, dbc_, "alloc stmt");
+    odbc_check(SQLPrepare(stmt_, reinterpret_cast<SQLCHAR*>(const_cast<char*>(sql.c_str())),
+                          SQL_NTS),
+               SQL_HANDLE_STMT, stmt_, "prepare");
+    odbc_check(SQLBindParameter(stmt_, 1, SQL_PARAM_INPUT, SQL_C_CHAR, SQL_VARCHAR,
+                                sizeof param_ - 1, 0, param_, sizeof param_, &param_len_),
+               SQL_HANDLE_STMT, stmt_, "bind parameter");
+    odbc_check(SQLBindCol(stmt_, 1, SQL_C_SBIGINT, &id_, 0, &id_ind_), SQL_HANDLE_STMT, stmt_,
+               "bind id");
+    odbc_check(SQLBindCol(stmt_, 2, SQL_C_CHAR, data_, sizeof data_, &data_ind_),
+               SQL_HANDLE_STMT, stmt_, "bind data");
+  }
+  raw_connection(const raw_connection&) = delete;
+  raw_connection& operator=(const raw_connection&) = delete;
+  ~raw_connection() {
+    if (stmt_ != SQL_NULL_HSTMT)
+      SQLFreeHandle(SQL_HANDLE_STMT, stmt_);
+    if (connected_)
+      SQLDisconnect(dbc_);
+    if (dbc_ != SQL_NULL_HDBC)
+      SQLFreeHandle(SQL_HANDLE_DBC, dbc_);
+  }
+
+  /// Executes the select for `key` and appends its rows to `out`.
+  void run(const std::string& key, std::vector<row>& out) {
+    if (key.size() >= sizeof param_)
+      throw std::runtime_error("raw ODBC: key too long");
+    std::memcpy(param_, key.data(), key.size());
+    param_len_ = static_cast<SQLLEN>(key.size());
+    odbc_check(SQLExecute(stmt_), SQL_HANDLE_STMT, stmt_, "execute");
+    for (;;) {
+      SQLRETURN rc = SQLFetch(stmt_);
+      if (rc == SQL_NO_DATA)
+        break;
+      odbc_check(rc, SQL_HANDLE_STMT, stmt_, "fetch");
+      if (data_ind_ == SQL_NULL_DATA || data_ind_ >= static_cast<SQLLEN>(sizeof data_))
+        throw std::runtime_error("raw ODBC: unexpected NULL or truncated data");
+      out.push_back(row{id_, std::string(data_, static_cast<std::size_t>(data_ind_))});
+    }
+    odbc_check(SQLFreeStmt(stmt_, SQL_CLOSE), SQL_HANDLE_STMT, stmt_, "close cursor");
+  }
+
+private:
+  SQLHDBC dbc_ = SQL_NULL_HDBC;
+  SQLHSTMT stmt_ = SQL_NULL_HSTMT;
+  bool connected_ = false;
+  char param_[128] = {};
+  SQLLEN param_len_ = 0;
+  SQLBIGINT id_ = 0;
+  SQLLEN id_ind_ = 0;
+  char data_[256] = {};
+  SQLLEN data_ind_ = 0;
+};
+
+/// The raw contender: one environment, `pool_size` connections opened up front.
+class raw_runner {
+public:
+  raw_runner(const std::string& dsn, std::size_t connections, const std::string& sql) {
+    odbc_check(SQLAllocHandle(SQL_HANDLE_ENV, SQL_NULL_HANDLE, &env_), SQL_HANDLE_ENV, env_,
+               "alloc env");
+    SQLSetEnvAttr(env_, SQL_ATTR_ODBC_VERSION, reinterpret_cast<SQLPOINTER>(SQL_OV_ODBC3), 0);
+    for (std::size_t i = 0; i < connections; ++i) // one at a time: sqlite3odbc connects unsafely
+      conns_.push_back(std::make_unique<raw_connection>(env_, dsn, sql));
+  }
+  raw_runner(const raw_runner&) = delete;
+  raw_runner& operator=(const raw_runner&) = delete;
+  ~raw_runner() {
+    conns_.clear();
+    SQLFreeHandle(SQL_HANDLE_ENV, env_);
+  }
+
+  /// Runs every key, thread t taking keys t, t+P, t+2P, ...; `out[i]` gets the rows of key i.
+  void run(const std::vector<std::string>& keys, std::vector<std::vector<row>>& out) {
+    const std::size_t p = conns_.size();
+    std::vector<std::string> errors(p);
+    std::vector<std::thread> threads;
+    threads.reserve(p);
+    for (std::size_t t = 0; t < p; ++t)
+      threads.emplace_back([&, t] {
+        try {
+          for (std::size_t i = t; i < keys.size(); i += p)
+            conns_[t]->run(keys[i], out[i]);
+        } catch (const std::exception& e) {
+          errors[t] = e.what();
+        }
+      });
+    for (auto& th : threads)
+      th.join();
+    for (const auto& e : errors)
+      if (!e.empty())
+        throw std::runtime_error(e);
+  }
+
+private:
+  SQLHENV env_ = SQL_NULL_HENV;
+  std::vector<std::unique_ptr<raw_connection>> conns_;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Checks, shared by every contender.
+
+void check_row(const std::string& contender, std::size_t i, const std::string& key,
+               std::size_t row_count, const row& got, const std::vector<std::vector<row>>* raw) {
+  if (row_count != 1)
+    fail(contender + ": statement " + std::to_string(i) + " (" + key + ") returned " +
+         std::to_string(row_count) + " rows, expected 1");
+  if (got.data != key)
+    fail(contender + ": statement " + std::to_string(i) + " returned data '" + got.data +
+         "', expected '" + key + "'");
+  if (raw != nullptr && !raw->empty() && !((*raw)[i].size() == 1 && (*raw)[i][0] == got))
+    fail(contender + ": statement " + std::to_string(i) + " differs from the raw ODBC row");
+}
+
+row frozen_row(const gatherdb::model::frozen_result& r) {
+  auto ref = r->row(0);
+  return row{ref.int64_at(0), std::string{ref.text_at(1)}};
+}
+
+// ---------------------------------------------------------------------------------------------
+
+struct run_sample {
+  double seconds = 0;
+  nlohmann::json extra = nlohmann::json::object();
+};
+
+struct cell {
+  std::string backend;
+  std::uint32_t rows = 0;
+  std::size_t statements = 0;
+  std::string impl, mode, label;
+  std::vector<run_sample> samples;
+  double load1 = 0;
+
+  [[nodiscard]] const run_sample& median() const {
+    std::vector<std::size_t> idx(samples.size());
+    for (std::size_t i = 0; i < idx.size(); ++i)
+      idx[i] = i;
+    std::sort(idx.begin(), idx.end(),
+              [&](auto a, auto b) { return samples[a].seconds < samples[b].seconds; });
+    return samples[idx[(idx.size() - 1) / 2]]; // lower median: an actual run, with its metrics
+  }
+  [[nodiscard]] double seconds() const { return median().seconds; }
+  [[nodiscard]] double stmts_per_s() const { return statements / seconds(); }
+};
+
+std::string fixed(double x, int digits) {
+  std::ostringstream out;
+  out << std::fixed << std::setprecision(digits) << x;
+  return out.str();
+}
+
+std::string thousands(double x) {
+  auto s = std::to_string(static_cast<long long>(x + 0.5));
+  for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3)
+    s.insert(static_cast<std::size_t>(i), ",");
+  return s;
+}
+
+int run(const options& opt) {
+  using namespace gatherdb;
+  const auto bench_started = bench_clock::now();
+
+  auto seed_conn = drivers::connection::open(opt.dsn);
+  const std::string backend{model::to_string(seed_conn.sql_dialect())};
+  const auto sql = model::statement{model::select<A>().where(model::col(&A::data) == "a_0")}
+                     .compile(seed_conn.sql_dialect())
+                     .sql;
+  const std::string raw_sql = R"(SELECT "a"."id", "a"."data" FROM "a" WHERE "a"."data" = ?)";
+  if (sql != raw_sql)
+    std::cerr << "gather_bench: note: gatherdb compiles the select as '" << sql
+              << "', raw ODBC runs '" << raw_sql << "'\n";
+  std::cerr << "gather_bench: backend " << backend << " (" << seed_conn.dbms_name() << ' '
+            << seed_conn.dbms_version() << "), pool " << opt.pool_size << ", repeat "
+            << opt.repeat << ", load " << fixed(load_average(), 2) << '\n';
+
+  std::vector<cell> cells;
+  for (const auto rows : opt.rows) {
+    // Schema and rows, as the example seeds them: one transaction through one session.
+    {
+      drivers::connection_executor exec{seed_conn};
+      model::metadata meta;
+      meta.add<A>();
+      meta.drop_all(exec);
+      meta.create_all(exec);
+      model::session_state session;
+      std::vector<A> objs;
+      objs.reserve(rows);
+      for (std::uint32_t i = 0; i < rows; ++i)
+        objs.push_back(A{0, "a_" + std::to_string(i)});
+      session.add_all(std::move(objs));
+      session.commit(exec);
+    }
+    if (backend == "postgresql")
+      seed_conn.execute("ANALYZE a");
+
+    // Contenders, connected and warm before any timing.
+    std::optional<raw_runner> raw;
+    if (opt.run_raw)
+      raw.emplace(opt.dsn, opt.pool_size, raw_sql);
+    std::optional<actors::client> client;
+    std::optional<drivers::connection> single_conn;
+    std::optional<drivers::connection_executor> single_exec;
+    {
+      examples::python_random warm_rng{opt.seed + 1};
+      std::vector<model::statement> warm;
+      std::vector<std::string> warm_keys;
+      for (int i = 0; i < 300; ++i) {
+        warm_keys.push_back("a_" + std::to_string(warm_rng.choice(rows)));
+        warm.emplace_back(model::select<A>().where(model::col(&A::data) == warm_keys.back()));
+      }
+      if (raw) {
+        std::vector<std::vector<row>> out(warm_keys.size());
+        raw->run(warm_keys, out);
+      }
+      if (opt.run_gather) {
+        actors::settings cfg;
+        cfg.dsn = opt.dsn;
+        cfg.pool_size = opt.pool_size;
+        client.emplace(cfg);
+        auto r = client->gather(warm);
+        if (r.failure)
+          fail("warm-up gather: " + r.failure->error.to_string());
+      }
+      if (opt.run_single) {
+        single_conn.emplace(drivers::connection::open(opt.dsn));
+        single_exec.emplace(*single_conn);
+        model::session_state s;
+        (void)drivers::run_sequentially(*single_exec, warm, s);
+      }
+    }
+
+    for (const auto n : opt.statements) {
+      examples::python_random rng{opt.seed};
+      std::vector<std::string> keys;
+      std::vector<model::statement> statements;
+      keys.reserve(n);
+      statements.reserve(n);
+      for (std::size_t i = 0; i < n; ++i) {
+        keys.push_back("a_" + std::to_string(rng.choice(rows)));
+        statements.emplace_back(model::select<A>().where(model::col(&A::data) == keys.back()));
+      }
+
+      cell raw_cell{backend, rows, n, "raw_odbc", "threads", "raw ODBC threads", {}, 0};
+      cell gather_cell{backend, rows, n, "gatherdb", "gather", "gatherdb gather", {}, 0};
+      cell single_cell{backend, rows, n, "gatherdb", "single", "gatherdb single", {}, 0};
+      std::vector<std::vector<row>> raw_rows; // the last raw run's rows, the reference
+      const auto cell_started = bench_clock::now();
+      const double load_before = load_average();
+
+      for (std::size_t rep = 0; rep < opt.repeat; ++rep) {
+        if (raw) {
+          std::vector<std::vector<row>> out(n);
+          const auto t0 = bench_clock::now();
+          raw->run(keys, out);
+          const double s = std::chrono::duration<double>(bench_clock::now() - t0).count();
+          for (std::size_t i = 0; i < n; ++i)
+            check_row("raw", i, keys[i], out[i].size(), out[i].empty() ? row{} : out[i][0],
+                      nullptr);
+          raw_cell.samples.push_back({s, {}});
+          raw_rows = std::move(out);
+        }
+        if (client) {
+          auto batch = statements; // copies shared pointers, outside the timing
+          const auto t0 = bench_clock::now();
+          auto r = client->gather(std::move(batch));
+          const double s = std::chrono::duration<double>(bench_clock::now() - t0).count();
+          if (r.failure)
+            fail("gather: statement " + std::to_string(r.failure->index) + ": " +
+                 r.failure->error.to_string());
+          if (r.outcomes.size() != n)
+            fail("gather returned " + std::to_string(r.outcomes.size()) + " outcomes for " +
+                 std::to_string(n) + " statements");
+          for (std::size_t i = 0; i < n; ++i) {
+            const auto& o = r.outcomes[i];
+            if (!o.ok())
+              fail("gather: statement " + std::to_string(i) + ": " + o.error.to_string());
+            if (o.result.size() != 1 || o.rows->row_count() != 1)
+              fail("gather: statement " + std::to_string(i) + " (" + keys[i] +
+                   ") returned " + std::to_string(o.rows->row_count()) + " rows, expected 1");
+            check_row("gather", i, keys[i], 1, frozen_row(o.rows), &raw_rows);
+          }
+          const auto& m = r.metrics;
+          const double per = static_cast<double>(n);
+          gather_cell.samples.push_back(
+            {s,
+             {{"wall_us_per_stmt", m.wall.count() / per},
+              {"queue_wait_us_per_stmt", m.queue_wait.count() / per},
+              {"max_queue_wait_ms", m.max_queue_wait.count() / 1000.0},
+              {"execute_us_per_stmt", m.execute.count() / per},
+              {"fetch_us_per_stmt", m.fetch.count() / per},
+              {"merge_us_per_stmt", m.merge.count() / per},
+              {"retried", m.retried}}});
+        }
+        if (single_exec) {
+          model::session_state session;
+          const auto t0 = bench_clock::now();
+          auto merged = drivers::run_sequentially(*single_exec, statements, session);
+          const double s = std::chrono::duration<double>(bench_clock::now() - t0).count();
+          if (merged.size() != n)
+            fail("single returned " + std::to_string(merged.size()) + " results");
+          for (std::size_t i = 0; i < n; ++i) {
+            const auto& rr = merged[i].rows();
+            if (merged[i].size() != 1 || !rr || rr->row_count() != 1)
+              fail("single: statement " + std::to_string(i) + " (" + keys[i] +
+                   ") did not return exactly one row");
+            check_row("single", i, keys[i], 1, frozen_row(rr), &raw_rows);
+          }
+          single_cell.samples.push_back({s, {}});
+        }
+        const double elapsed =
+          std::chrono::duration<double>(bench_clock::now() - cell_started).count();
+        const double per_rep = elapsed / static_cast<double>(rep + 1);
+        if (rep + 1 < opt.repeat && elapsed + per_rep > opt.cell_budget) {
+          std::cerr << "gather_bench: rows " << rows << ", statements " << n << ": stopping after "
+                    << rep + 1 << " run(s) (" << fixed(elapsed, 1) << " s, --cell-budget "
+                    << opt.cell_budget << ")\n";
+          break;
+        }
+      }
+      const double load = (load_before + load_average()) / 2;
+      for (auto* c : {&raw_cell, &gather_cell, &single_cell}) {
+        if (c->samples.empty())
+          continue;
+        c->load1 = load;
+        std::cerr << "gather_bench: " << backend << " rows " << rows << " statements " << n
+                  << ' ' << c->label << ": " << thousands(c->stmts_per_s()) << " stmts/s ("
+                  << c->samples.size() << " runs, load " << fixed(load, 2) << ")\n";
+        cells.push_back(std::move(*c));
+      }
+    }
+  }
+
+  // Report.
+  auto raw_of = [&](const cell& c) -> const cell* {
+    for (const auto& r : cells)
+      if (r.impl == "raw_odbc" && r.rows == c.rows && r.statements == c.statements)
+        return &r;
+    return nullptr;
+  };
+  std::ofstream json;
+  if (!opt.json_out.empty()) {
+    json.open(opt.json_out, std::ios::app);
+    if (!json)
+      fail("cannot open " + opt.json_out);
+  }
+  std::cout << "| backend | rows | statements | contender | statements/s | µs per statement | "
+               "ratio to raw |\n"
+               "|---|---:|---:|---|---:|---:|---:|\n";
+  for (const auto& c : cells) {
+    const cell* r = raw_of(c);
+    const bool has_ratio = r != nullptr;
+    const double ratio = has_ratio ? c.stmts_per_s() / r->stmts_per_s() : 0.0;
+    std::cout << "| " << c.backend << " | " << thousands(c.rows) << " | "
+              << thousands(static_cast<double>(c.statements)) << " | " << c.label << " | "
+              << thousands(c.stmts_per_s()) << " | " << fixed(1e6 / c.stmts_per_s(), 1) << " | "
+              << (has_ratio ? fixed(ratio, 2) : "–") << " |\n";
+    if (json.is_open()) {
+      nlohmann::json j = {{"impl", c.impl},
+                          {"mode", c.mode},
+                          {"backend", c.backend},
+                          {"rows", c.rows},
+                          {"statements", c.statements},
+                          {"seconds", c.seconds()},
+                          {"stmts_per_s", c.stmts_per_s()},
+                          {"ratio_to_raw", has_ratio ? nlohmann::json(ratio) : nlohmann::json()},
+                          {"pool_size", opt.pool_size},
+                          {"runs", c.samples.size()},
+                          {"load1", c.load1}};
+      std::vector<double> all;
+      for (const auto& s : c.samples)
+        all.push_back(s.seconds);
+      j["all_seconds"] = all;
+      for (const auto& [k, v] : c.median().extra.items())
+        j[k] = v;
+      json << j.dump() << '\n';
+    }
+  }
+  std::cerr << "gather_bench: " << backend << " done in "
+            << fixed(std::chrono::duration<double>(bench_clock::now() - bench_started).count(), 1)
+            << " s\n";
+  return 0;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  auto opt = parse(argc, argv);
+  if (!opt)
+    return 0;
+  std::optional<temp_dir> tmp;
+  if (opt->dsn.empty()) {
+    tmp.emplace();
+    opt->dsn = "Driver=SQLite3;Database=" + (tmp->path / "gather_bench.db").string() + ";";
+  }
+  try {
+    return run(*opt);
+  } catch (const gatherdb::actors::gather_error& e) {
+    fail(e.what());
+  } catch (const gatherdb::drivers::database_error& e) {
+    fail(e.what());
+  } catch (const std::exception& e) {
+    fail(e.what());
+  }
+}
