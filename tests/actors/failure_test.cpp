@@ -1,0 +1,236 @@
+// A failing statement among good ones: collect mode keeps the others, fail_fast throws and
+// cancels what is still running; deadlines cancel a statement and leave the pool usable.
+
+#include <boost/test/data/test_case.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include <future>
+#include <thread>
+
+#include "actors_fixture.hpp"
+
+using namespace gatherdb;
+using namespace gatherdb::actors_test;
+using test::all_backends;
+
+namespace {
+
+model::statement missing_table() {
+  return model::statement::raw("SELECT * FROM actors_missing_table_x", {}, false);
+}
+
+std::string missing_table_sqlstate(backend b) { return b == backend::postgresql ? "42P01" : "HY000"; }
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(actors_failure)
+
+BOOST_DATA_TEST_CASE(collect_mode_returns_29_results_and_the_one_database_error, all_backends,
+                     backend) {
+  seeded_database db{backend};
+  client c{db.settings()};
+  auto statements = random_selects(30, 7);
+  constexpr std::size_t bad = 17;
+  statements[bad] = missing_table();
+  actors::gather_options options;
+  options.mode = actors::gather_mode::collect;
+  const auto result = c.gather(statements, options);
+  BOOST_REQUIRE_EQUAL(result.outcomes.size(), 30u);
+  const auto want = run_sequentially(db.dsn(), random_selects(30, 7));
+  for (std::size_t i = 0; i < 30; ++i) {
+    BOOST_TEST_CONTEXT("statement " << i) {
+      const auto& o = result.outcomes[i];
+      if (i == bad) {
+        BOOST_TEST(o.status == actors::outcome_status::failed);
+        BOOST_TEST(o.error.source == actors::error_source::database);
+        BOOST_TEST(o.error.info.sqlstate == missing_table_sqlstate(backend));
+        BOOST_TEST(o.error.info.category == drivers::error_category::syntax);
+        BOOST_TEST(o.error.info.message.find("actors_missing_table_x") != std::string::npos,
+                   o.error.info.message);
+        BOOST_TEST(o.metrics.attempts == 1);
+      } else {
+        BOOST_REQUIRE_MESSAGE(o.ok(), o.error.to_string());
+        BOOST_TEST(o.result.repr() == want.results[i].repr());
+      }
+    }
+  }
+  BOOST_REQUIRE(result.failure);
+  BOOST_TEST(result.failure->index == bad);
+  BOOST_TEST(result.failure->error.info.sqlstate == missing_table_sqlstate(backend));
+  BOOST_TEST(result.metrics.succeeded == 29u);
+  BOOST_TEST(result.metrics.failed == 1u);
+  // repr prints None for the failed statement.
+  BOOST_TEST(result.repr().find("None") != std::string::npos);
+}
+
+BOOST_DATA_TEST_CASE(fail_fast_throws_the_error_quickly_and_leaves_nothing_running,
+                     all_backends, backend) {
+  seeded_database db{backend, "failfast"};
+  client c{db.settings(4)};
+  // The bad statement first, so it fails while the long ones behind it run.
+  std::vector<model::statement> statements{missing_table()};
+  for (int i = 0; i < 29; ++i)
+    statements.push_back(i % 3 == 0 ? long_statement(backend, 5) : select_data(i));
+  const auto t0 = clock_type::now();
+  bool thrown = false;
+  try {
+    (void)c.gather(statements);
+  } catch (const actors::gather_error& e) {
+    thrown = true;
+    const auto elapsed = clock_type::now() - t0;
+    BOOST_TEST_MESSAGE(backend << ": fail_fast threw after "
+                               << millis(elapsed)
+                               << " ms: " << e.what());
+    BOOST_TEST(millis(elapsed) < 2000, "the throw waited for the long statements");
+    BOOST_TEST(e.failure().index == 0u);
+    BOOST_TEST(e.error().source == actors::error_source::database);
+    BOOST_TEST(e.error().info.sqlstate == missing_table_sqlstate(backend));
+    BOOST_REQUIRE_EQUAL(e.partial().outcomes.size(), statements.size());
+    BOOST_TEST(e.partial().outcomes[0].status == actors::outcome_status::failed);
+    std::size_t cancelled = 0;
+    for (std::size_t i = 1; i < statements.size(); ++i) {
+      const auto& o = e.partial().outcomes[i];
+      BOOST_TEST_CONTEXT("statement " << i) {
+        BOOST_TEST(o.status != actors::outcome_status::failed, o.error.to_string());
+        if (o.status == actors::outcome_status::cancelled) {
+          ++cancelled;
+          BOOST_TEST(o.error.info.category == drivers::error_category::cancelled);
+        }
+      }
+    }
+    // Every long statement ended cancelled (none can have finished within 2 s).
+    BOOST_TEST(cancelled >= 10u);
+    if (backend == backend::postgresql) {
+      pg_monitor monitor{"failfast"};
+      BOOST_TEST(monitor.active_sleeps() == 0, "pg_sleep still running after the throw");
+    }
+    const auto s = c.stats();
+    BOOST_TEST(s.busy == 0u);
+    BOOST_TEST(s.queued == 0u);
+  }
+  BOOST_TEST(thrown, "fail_fast gather with a bad statement did not throw");
+  // The client stays usable.
+  const auto after = c.gather({select_data(1)});
+  BOOST_TEST(after.outcomes.at(0).ok());
+}
+
+BOOST_DATA_TEST_CASE(deadline_cancels_a_long_statement_and_the_pool_stays_usable, all_backends,
+                     backend) {
+  seeded_database db{backend};
+  client c{db.settings(2)};
+  actors::gather_options options;
+  options.mode = actors::gather_mode::collect;
+  options.timeout = 500ms;
+  const auto t0 = clock_type::now();
+  const auto result = c.gather({long_statement(backend, 30)}, options);
+  const auto elapsed = clock_type::now() - t0;
+  BOOST_TEST_MESSAGE(backend << ": deadline reported after "
+                             << millis(elapsed)
+                             << " ms");
+  BOOST_TEST(millis(elapsed) < 2000);
+  BOOST_TEST(millis(elapsed) >= 450);
+  BOOST_REQUIRE_EQUAL(result.outcomes.size(), 1u);
+  const auto& o = result.outcomes[0];
+  BOOST_TEST(o.status == actors::outcome_status::cancelled);
+  BOOST_TEST(o.error.info.category == drivers::error_category::timeout, o.error.to_string());
+  BOOST_TEST(o.error.source == actors::error_source::database);
+  BOOST_TEST(result.metrics.cancelled == 1u);
+  // The connection that ran it works for the next gather (pool of 2: all reused).
+  const auto after = c.gather(random_selects(10, 3));
+  for (const auto& a : after.outcomes)
+    BOOST_TEST(a.ok(), a.error.to_string());
+  BOOST_TEST(c.stats().connections <= 2u);
+}
+
+BOOST_DATA_TEST_CASE(fail_fast_deadline_throws_with_category_timeout, all_backends, backend) {
+  seeded_database db{backend};
+  client c{db.settings(2)};
+  actors::gather_options options;
+  options.timeout = 300ms;
+  const auto t0 = clock_type::now();
+  try {
+    (void)c.gather({select_data(1), long_statement(backend, 30)}, options);
+    BOOST_FAIL("a gather past its deadline did not throw in fail_fast mode");
+  } catch (const actors::gather_error& e) {
+    BOOST_TEST(millis(clock_type::now() - t0) < 2000);
+    BOOST_TEST(e.failure().index == 1u);
+    BOOST_TEST(e.error().info.category == drivers::error_category::timeout);
+    BOOST_TEST(e.partial().outcomes.at(0).ok());
+  }
+}
+
+BOOST_AUTO_TEST_CASE(idempotent_read_is_retried_once_after_its_backend_is_terminated) {
+  // PostgreSQL only: SQLite has no server whose connection could be lost.
+  seeded_database db{backend::postgresql, "retry"};
+  client c{db.settings(2)};
+  std::vector<model::statement> statements;
+  for (int i = 0; i < 8; ++i)
+    statements.push_back(
+      model::statement::raw("SELECT pg_sleep(0.4), " + std::to_string(i), {}, true));
+  actors::gather_options options;
+  options.mode = actors::gather_mode::collect;
+  auto running = std::async(std::launch::async, [&] { return c.gather(statements, options); });
+  pg_monitor monitor{"retry"};
+  std::int64_t terminated = 0;
+  for (int i = 0; i < 200 && terminated == 0; ++i) {
+    std::this_thread::sleep_for(10ms);
+    terminated = monitor.terminate_one_sleeping();
+  }
+  BOOST_REQUIRE_MESSAGE(terminated == 1, "no running pg_sleep of ours to terminate");
+  const auto result = running.get();
+  std::size_t retried = 0;
+  for (std::size_t i = 0; i < result.outcomes.size(); ++i) {
+    const auto& o = result.outcomes[i];
+    BOOST_TEST_CONTEXT("statement " << i) {
+      BOOST_TEST(o.ok(), o.error.to_string());
+      BOOST_TEST((o.metrics.attempts == 1 || o.metrics.attempts == 2));
+      if (o.metrics.attempts == 2)
+        ++retried;
+      if (o.ok())
+        BOOST_TEST(o.rows->row(0).int64_at(1) == static_cast<std::int64_t>(i));
+    }
+  }
+  BOOST_TEST(retried == 1u);
+  BOOST_TEST(result.metrics.retried == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(non_idempotent_statement_is_not_retried_after_its_backend_is_terminated) {
+  seeded_database db{backend::postgresql, "noretry"};
+  client c{db.settings(2)};
+  std::vector<model::statement> statements;
+  for (int i = 0; i < 4; ++i)
+    statements.push_back(
+      model::statement::raw("SELECT pg_sleep(0.6), " + std::to_string(i), {}, false));
+  actors::gather_options options;
+  options.mode = actors::gather_mode::collect;
+  auto running = std::async(std::launch::async, [&] { return c.gather(statements, options); });
+  pg_monitor monitor{"noretry"};
+  std::int64_t terminated = 0;
+  for (int i = 0; i < 200 && terminated == 0; ++i) {
+    std::this_thread::sleep_for(10ms);
+    terminated = monitor.terminate_one_sleeping();
+  }
+  BOOST_REQUIRE_MESSAGE(terminated == 1, "no running pg_sleep of ours to terminate");
+  const auto result = running.get();
+  std::size_t lost = 0;
+  for (std::size_t i = 0; i < result.outcomes.size(); ++i) {
+    const auto& o = result.outcomes[i];
+    BOOST_TEST_CONTEXT("statement " << i) {
+      BOOST_TEST(o.metrics.attempts == 1);
+      if (!o.ok()) {
+        ++lost;
+        BOOST_TEST(o.status == actors::outcome_status::failed);
+        BOOST_TEST(o.error.info.category == drivers::error_category::connection,
+                   o.error.to_string());
+      }
+    }
+  }
+  BOOST_TEST(lost == 1u);
+  BOOST_TEST(result.metrics.retried == 0u);
+  // The worker replaced its connection: the next gather runs.
+  const auto after = c.gather(random_selects(6, 9));
+  for (const auto& a : after.outcomes)
+    BOOST_TEST(a.ok(), a.error.to_string());
+}
+
+BOOST_AUTO_TEST_SUITE_END()

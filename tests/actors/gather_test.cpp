@@ -1,0 +1,178 @@
+// client::gather against real databases: it returns what running the statements one after the
+// other in one session returns, in statement order, with one object per row identity; its
+// metrics add up; and one client serves many threads at once.
+
+#include <boost/test/data/test_case.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include <future>
+#include <map>
+#include <thread>
+
+#include "actors_fixture.hpp"
+
+using namespace gatherdb;
+using namespace gatherdb::actors_test;
+using test::all_backends;
+
+namespace {
+
+/// Checks that `got` equals the sequential run of the same statements: same repr per statement
+/// and the same identity structure (two statements share an object exactly when they do in
+/// the sequential session).
+void check_equals_sequential(const actors::gather_result& got, const sequential_run& want) {
+  BOOST_REQUIRE_EQUAL(got.outcomes.size(), want.results.size());
+  std::map<const item*, const item*> got_to_want;
+  for (std::size_t i = 0; i < got.outcomes.size(); ++i) {
+    const auto& o = got.outcomes[i];
+    BOOST_TEST_CONTEXT("statement " << i) {
+      BOOST_REQUIRE_MESSAGE(o.ok(), "outcome not ok: " << o.error.to_string());
+      BOOST_TEST(o.result.repr() == want.results[i].repr());
+      const auto objs = o.result.all<item>();
+      const auto ref = want.results[i].all<item>();
+      BOOST_REQUIRE_EQUAL(objs.size(), ref.size());
+      for (std::size_t r = 0; r < objs.size(); ++r) {
+        auto [it, inserted] = got_to_want.emplace(objs[r], ref[r]);
+        BOOST_TEST(it->second == ref[r], "one gathered object stands for two session objects");
+      }
+    }
+  }
+  // The map is injective the other way round too: distinct rows, distinct objects.
+  std::map<const item*, const item*> want_to_got;
+  for (auto [g, w] : got_to_want) {
+    auto [it, inserted] = want_to_got.emplace(w, g);
+    BOOST_TEST(inserted, "two gathered objects stand for one session object");
+  }
+  BOOST_TEST(got.repr().size() > 2u);
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(actors_gather)
+
+BOOST_DATA_TEST_CASE(gather_of_30_selects_equals_sequential_run_in_one_session, all_backends,
+                     backend) {
+  seeded_database db{backend};
+  client c{db.settings()};
+  const auto statements = random_selects(30, 30);
+  const auto result = c.gather(statements);
+  check_equals_sequential(result, run_sequentially(db.dsn(), statements));
+  BOOST_TEST(!result.failure);
+}
+
+BOOST_DATA_TEST_CASE(gather_of_300_selects_equals_sequential_run_in_one_session, all_backends,
+                     backend) {
+  seeded_database db{backend};
+  client c{db.settings()};
+  const auto statements = random_selects(300, 300);
+  const auto result = c.gather(statements);
+  check_equals_sequential(result, run_sequentially(db.dsn(), statements));
+  // 300 draws from 100 rows: the session holds each row once.
+  const auto distinct = run_sequentially(db.dsn(), statements).session.size<item>();
+  BOOST_TEST(result.session->size<item>() == distinct);
+}
+
+BOOST_DATA_TEST_CASE(two_statements_hitting_one_row_return_the_same_object, all_backends,
+                     backend) {
+  seeded_database db{backend};
+  client c{db.settings()};
+  std::vector<model::statement> statements{select_data(7), select_data(41), select_data(7),
+                                           select_data(99), select_data(41)};
+  const auto result = c.gather(statements);
+  BOOST_REQUIRE_EQUAL(result.outcomes.size(), 5u);
+  for (const auto& o : result.outcomes)
+    BOOST_REQUIRE_MESSAGE(o.ok() && o.result.size() == 1, o.error.to_string());
+  const item& first = result.outcomes[0].result.get<item>(0);
+  BOOST_TEST(&first == &result.outcomes[2].result.get<item>(0));
+  BOOST_TEST(&result.outcomes[1].result.get<item>(0) == &result.outcomes[4].result.get<item>(0));
+  BOOST_TEST(&first != &result.outcomes[1].result.get<item>(0));
+  BOOST_TEST(first.data == "a_7");
+  BOOST_TEST(result.session->find<item>(first.id) == &first);
+  BOOST_TEST(result.session->size<item>() == 3u);
+}
+
+BOOST_DATA_TEST_CASE(gather_into_a_shared_session_reuses_its_objects, all_backends, backend) {
+  seeded_database db{backend};
+  client c{db.settings()};
+  auto session = std::make_shared<model::session_state>();
+  actors::gather_options options;
+  options.session = session;
+  const auto first = c.gather({select_data(3)}, options);
+  const auto second = c.gather({select_data(3), select_data(4)}, options);
+  BOOST_REQUIRE(first.outcomes[0].ok());
+  BOOST_REQUIRE(second.outcomes[0].ok());
+  BOOST_TEST(&first.outcomes[0].result.get<item>(0) == &second.outcomes[0].result.get<item>(0));
+  BOOST_TEST(session->size<item>() == 2u);
+}
+
+BOOST_DATA_TEST_CASE(metrics_of_ok_outcomes_are_set_and_gather_metrics_add_up, all_backends,
+                     backend) {
+  seeded_database db{backend};
+  client c{db.settings()};
+  auto statements = random_selects(40, 40);
+  statements.push_back(model::statement::raw("SELECT * FROM actors_no_such_table", {}, false));
+  actors::gather_options options;
+  options.mode = actors::gather_mode::collect;
+  const auto result = c.gather(statements, options);
+  const auto& m = result.metrics;
+  BOOST_TEST(m.statements == statements.size());
+  BOOST_TEST(m.succeeded == 40u);
+  BOOST_TEST(m.failed == 1u);
+  BOOST_TEST(m.cancelled == 0u);
+  BOOST_TEST(m.succeeded + m.failed + m.cancelled == m.statements);
+  BOOST_TEST(m.retried == 0u);
+  std::chrono::microseconds queue_wait{0}, execute{0}, fetch{0}, merge{0}, max_wait{0};
+  for (std::size_t i = 0; i < result.outcomes.size(); ++i) {
+    const auto& o = result.outcomes[i];
+    queue_wait += std::chrono::microseconds{o.metrics.queue_wait_us};
+    execute += std::chrono::microseconds{o.metrics.execute_us};
+    fetch += std::chrono::microseconds{o.metrics.fetch_us};
+    merge += std::chrono::microseconds{o.metrics.merge_us};
+    max_wait = std::max(max_wait, std::chrono::microseconds{o.metrics.queue_wait_us});
+    if (!o.ok())
+      continue;
+    BOOST_TEST_CONTEXT("statement " << i) {
+      BOOST_TEST(o.metrics.attempts == 1);
+      BOOST_TEST(o.metrics.execute_us > 0u);
+      BOOST_TEST(o.metrics.queue_wait_us > 0u);
+      // Everything a statement did happened within the gather's wall time.
+      const auto spent = std::chrono::microseconds{std::uint64_t{o.metrics.queue_wait_us} +
+                                                   o.metrics.execute_us + o.metrics.fetch_us};
+      BOOST_TEST(spent.count() <= m.wall.count());
+      BOOST_TEST(o.metrics.execute_us < 10'000'000u);
+    }
+  }
+  BOOST_TEST(m.queue_wait.count() == queue_wait.count());
+  BOOST_TEST(m.execute.count() == execute.count());
+  BOOST_TEST(m.fetch.count() == fetch.count());
+  BOOST_TEST(m.merge.count() == merge.count());
+  BOOST_TEST(m.max_queue_wait.count() == max_wait.count());
+  BOOST_TEST(m.wall.count() > 0);
+}
+
+BOOST_DATA_TEST_CASE(eight_threads_sharing_one_client_each_get_their_own_correct_result,
+                     all_backends, backend) {
+  seeded_database db{backend};
+  client c{db.settings()};
+  constexpr unsigned threads = 8;
+  std::vector<std::vector<model::statement>> inputs;
+  for (unsigned t = 0; t < threads; ++t)
+    inputs.push_back(random_selects(30 + 10 * t, 1000 + t));
+  std::vector<std::future<actors::gather_result>> futures;
+  std::promise<void> go;
+  auto start = go.get_future().share();
+  for (unsigned t = 0; t < threads; ++t)
+    futures.push_back(std::async(std::launch::async, [&, t] {
+      start.wait();
+      return c.gather(inputs[t]);
+    }));
+  go.set_value();
+  for (unsigned t = 0; t < threads; ++t) {
+    BOOST_TEST_CONTEXT("thread " << t) {
+      const auto result = futures[t].get();
+      check_equals_sequential(result, run_sequentially(db.dsn(), inputs[t]));
+    }
+  }
+}
+
+BOOST_AUTO_TEST_SUITE_END()

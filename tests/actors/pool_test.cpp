@@ -1,0 +1,128 @@
+// The connection pool bounds the connections open at once and reports pool_exhausted when its
+// queue is full or a statement waited too long for a connection.
+
+#include <boost/test/data/test_case.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include <atomic>
+#include <future>
+#include <thread>
+
+#include "actors_fixture.hpp"
+
+using namespace gatherdb;
+using namespace gatherdb::actors_test;
+using test::all_backends;
+
+BOOST_AUTO_TEST_SUITE(actors_pool)
+
+BOOST_DATA_TEST_CASE(pool_of_2_never_opens_more_than_2_connections_for_50_statements,
+                     all_backends, backend) {
+  seeded_database db{backend, "pool2"};
+  client c{db.settings(2)};
+  std::vector<model::statement> statements;
+  for (int i = 0; i < 50; ++i)
+    statements.push_back(i % 2 == 0 ? slow_statement(backend, 50) : select_data(i));
+  std::atomic<bool> done{false};
+  std::size_t max_pool_connections = 0;
+  std::int64_t max_server_connections = 0;
+  std::size_t samples = 0;
+  auto sampler = std::async(std::launch::async, [&] {
+    std::optional<pg_monitor> monitor;
+    if (backend == backend::postgresql)
+      monitor.emplace("pool2");
+    while (!done.load()) {
+      max_pool_connections = std::max(max_pool_connections, c.stats().connections);
+      if (monitor)
+        max_server_connections = std::max(max_server_connections, monitor->connections());
+      ++samples;
+      std::this_thread::sleep_for(5ms);
+    }
+  });
+  actors::gather_options options;
+  options.mode = actors::gather_mode::collect;
+  const auto result = c.gather(statements, options);
+  done = true;
+  sampler.get();
+  BOOST_TEST_MESSAGE(backend << ": " << samples << " samples, at most " << max_pool_connections
+                             << " pool connections, " << max_server_connections
+                             << " server connections");
+  for (const auto& o : result.outcomes)
+    BOOST_TEST(o.ok(), o.error.to_string());
+  BOOST_TEST(samples >= 5u);
+  BOOST_TEST(max_pool_connections <= 2u);
+  BOOST_TEST(max_pool_connections >= 1u);
+  if (backend == backend::postgresql) {
+    BOOST_TEST(max_server_connections <= 2);
+    BOOST_TEST(max_server_connections >= 1);
+  }
+  BOOST_TEST(c.stats().connections <= 2u);
+}
+
+BOOST_DATA_TEST_CASE(full_queue_reports_pool_exhausted, all_backends, backend) {
+  seeded_database db{backend};
+  auto s = db.settings(1);
+  s.queue_bound = 2;
+  client c{s};
+  std::vector<model::statement> statements;
+  for (int i = 0; i < 20; ++i)
+    statements.push_back(slow_statement(backend, 100));
+  actors::gather_options options;
+  options.mode = actors::gather_mode::collect;
+  const auto result = c.gather(statements, options);
+  std::size_t exhausted = 0, ok = 0;
+  for (const auto& o : result.outcomes) {
+    if (o.ok()) {
+      ++ok;
+      continue;
+    }
+    BOOST_TEST(o.error.source == actors::error_source::pool_exhausted, o.error.to_string());
+    BOOST_TEST(o.status == actors::outcome_status::failed);
+    if (o.error.source == actors::error_source::pool_exhausted)
+      ++exhausted;
+  }
+  BOOST_TEST_MESSAGE(backend << ": " << ok << " ok, " << exhausted << " pool_exhausted");
+  BOOST_TEST(exhausted > 0u);
+  BOOST_TEST(ok > 0u);
+  BOOST_TEST(ok + exhausted == statements.size());
+  BOOST_TEST(c.stats().exhausted == exhausted);
+  BOOST_REQUIRE(result.failure);
+  BOOST_TEST(result.failure->error.source == actors::error_source::pool_exhausted);
+}
+
+BOOST_DATA_TEST_CASE(expired_wait_for_a_connection_reports_pool_exhausted, all_backends,
+                     backend) {
+  seeded_database db{backend};
+  auto s = db.settings(1);
+  s.pool_wait_timeout = 100ms;
+  client c{s};
+  std::vector<model::statement> statements;
+  for (int i = 0; i < 8; ++i)
+    statements.push_back(slow_statement(backend, 300));
+  actors::gather_options options;
+  options.mode = actors::gather_mode::collect;
+  const auto t0 = clock_type::now();
+  const auto result = c.gather(statements, options);
+  const auto elapsed = clock_type::now() - t0;
+  std::size_t exhausted = 0, ok = 0;
+  for (const auto& o : result.outcomes) {
+    if (o.ok()) {
+      ++ok;
+      continue;
+    }
+    BOOST_TEST(o.error.source == actors::error_source::pool_exhausted, o.error.to_string());
+    if (o.error.source == actors::error_source::pool_exhausted)
+      ++exhausted;
+  }
+  BOOST_TEST_MESSAGE(backend << ": " << ok << " ok, " << exhausted << " pool_exhausted in "
+                             << millis(elapsed)
+                             << " ms");
+  BOOST_TEST(exhausted > 0u);
+  BOOST_TEST(ok > 0u);
+  BOOST_TEST(ok + exhausted == statements.size());
+  // The pool still serves the next gather.
+  const auto after = c.gather({select_data(5)});
+  BOOST_TEST(after.outcomes.at(0).ok());
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,65 @@
+// Destroying a client while a gather runs: it returns promptly, the blocked gather returns or
+// throws, nothing hangs or crashes.
+
+#include <boost/test/data/test_case.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include <future>
+#include <memory>
+#include <thread>
+
+#include "actors_fixture.hpp"
+
+using namespace gatherdb;
+using namespace gatherdb::actors_test;
+using test::all_backends;
+
+BOOST_AUTO_TEST_SUITE(actors_shutdown)
+
+BOOST_DATA_TEST_CASE(destroying_the_client_with_100_long_statements_in_flight_returns_quickly,
+                     all_backends, backend) {
+  seeded_database db{backend, "shutdown"};
+  auto c = std::make_unique<client>(db.settings(4));
+  std::vector<model::statement> statements;
+  for (int i = 0; i < 100; ++i)
+    statements.push_back(long_statement(backend, 5));
+  actors::gather_options options;
+  options.mode = actors::gather_mode::collect;
+  auto running = std::async(std::launch::async, [&] { return c->gather(statements, options); });
+  // Let the first statements reach their connections.
+  std::this_thread::sleep_for(500ms);
+  BOOST_TEST((running.wait_for(0s) == std::future_status::timeout));
+  const auto t0 = clock_type::now();
+  c.reset();
+  const auto elapsed = clock_type::now() - t0;
+  BOOST_TEST_MESSAGE(backend << ": client destroyed in "
+                             << millis(elapsed)
+                             << " ms");
+  BOOST_TEST(millis(elapsed) < 3000);
+  BOOST_REQUIRE_MESSAGE(running.wait_for(2s) == std::future_status::ready,
+                        "the blocked gather did not return after the client was destroyed");
+  try {
+    const auto result = running.get();
+    BOOST_REQUIRE_EQUAL(result.outcomes.size(), statements.size());
+    for (const auto& o : result.outcomes)
+      BOOST_TEST(o.status == actors::outcome_status::cancelled, o.error.to_string());
+    BOOST_TEST(result.metrics.cancelled == statements.size());
+  } catch (const actors::gather_error& e) {
+    BOOST_TEST_MESSAGE("gather threw: " << e.what());
+  }
+  if (backend == backend::postgresql) {
+    pg_monitor monitor{"shutdown"};
+    BOOST_TEST(monitor.active_sleeps() == 0);
+  }
+}
+
+BOOST_DATA_TEST_CASE(gather_after_shutdown_throws_gather_error, all_backends, backend) {
+  seeded_database db{backend};
+  client c{db.settings(2)};
+  BOOST_TEST(c.gather({select_data(1)}).outcomes.at(0).ok());
+  c.shutdown();
+  c.shutdown(); // idempotent
+  BOOST_CHECK_THROW((void)c.gather({select_data(1)}), actors::gather_error);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
