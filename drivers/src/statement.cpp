@@ -56,7 +56,23 @@ statement::statement(connection& conn, std::string_view sql)
     close();
     throw database_error(std::move(info));
   }
-  cancel_->attach(handle_);
+  // sqlite3odbc's SQLCancel interrupts the connection and then closes the statement it is
+  // given (SQLFreeStmt(SQL_CLOSE)) from the cancelling thread, freeing the result set under
+  // the running SQLExecute/SQLFetch (a crash). Cancelling through an idle sibling statement
+  // only interrupts the connection, which is all a cancel needs.
+  void* cancel_target = handle_;
+  if (conn.is_sqlite()) {
+    SQLHSTMT sibling = SQL_NULL_HSTMT;
+    if (!detail::succeeded(
+          SQLAllocHandle(SQL_HANDLE_STMT, static_cast<SQLHDBC>(conn.native_handle()), &sibling))) {
+      auto info = detail::diagnose(SQL_HANDLE_DBC, conn.native_handle(), conn.is_sqlite(),
+                                   conn.secret_source());
+      close();
+      throw database_error(std::move(info));
+    }
+    cancel_target = sibling;
+  }
+  cancel_->attach(cancel_target);
 }
 
 statement::statement(statement&& other) noexcept
@@ -85,8 +101,13 @@ statement::~statement() { close(); }
 void statement::close() noexcept {
   if (handle_ == nullptr)
     return;
-  if (cancel_)
-    cancel_->detach();
+  if (cancel_) {
+    // Only this thread writes the target (attach, detach), so it is read without the lock.
+    void* cancel_target = cancel_->hstmt_;
+    cancel_->detach(); // from here on no SQLCancel is in flight on it
+    if (cancel_target != nullptr && cancel_target != handle_)
+      SQLFreeHandle(SQL_HANDLE_STMT, static_cast<SQLHSTMT>(cancel_target));
+  }
   SQLFreeHandle(SQL_HANDLE_STMT, static_cast<SQLHSTMT>(std::exchange(handle_, nullptr)));
 }
 

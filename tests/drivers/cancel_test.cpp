@@ -184,4 +184,40 @@ BOOST_DATA_TEST_CASE(finished_deadline_run_leaves_the_connection_usable, all_bac
   check_usable(conn);
 }
 
+BOOST_DATA_TEST_CASE(cancel_at_any_moment_completes_or_reports_cancelled, all_backends,
+                     backend) {
+  // Cancels land before, during and after execution and during the fetch of a large result;
+  // every run either returns the whole result or fails as cancelled, and nothing crashes.
+  auto conn = open(backend);
+  drivers::statement stmt{conn, "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c "
+                                "WHERE x < 50000) SELECT x, 'value ' || x FROM c"};
+  const auto start = clock_type::now();
+  stmt.run({});
+  const auto full = clock_type::now() - start;
+  BOOST_TEST_MESSAGE(backend << ": uncancelled run " << ms(full) << " ms");
+  int completed = 0, cancelled = 0;
+  for (int i = 0; i < 40; ++i) {
+    const auto delay = full * i / 30; // the last ones land after the run
+    auto canceller = stmt.canceller();
+    auto killer = std::async(std::launch::async, [&] {
+      std::this_thread::sleep_for(delay);
+      canceller->cancel();
+    });
+    try {
+      auto r = stmt.run({});
+      BOOST_TEST_REQUIRE(r->row_count() == 50000u, "iteration " << i);
+      BOOST_TEST_REQUIRE(r->row(49999).int64_at(0) == 50000);
+      ++completed;
+    } catch (const drivers::database_error& e) {
+      BOOST_TEST_REQUIRE((e.category() == error_category::cancelled), e.what());
+      ++cancelled;
+    }
+    killer.get();
+  }
+  BOOST_TEST_MESSAGE(backend << ": " << completed << " completed, " << cancelled
+                             << " cancelled");
+  BOOST_TEST(cancelled > 0);
+  check_usable(conn);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
