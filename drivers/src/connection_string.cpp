@@ -1,5 +1,6 @@
 #include "gatherdb/drivers/connection_string.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <utility>
 
@@ -137,13 +138,18 @@ std::string redact(std::string_view text) {
 
 std::string redact(std::string_view text, std::string_view connection_string) {
   auto out = redact(text);
-  for (const auto& attr : parse_connection_string(connection_string)) {
-    if (!is_secret_key(attr.key) || attr.value.empty())
-      continue;
-    for (auto pos = out.find(attr.value); pos != std::string::npos;
-         pos = out.find(attr.value, pos + 3))
-      out.replace(pos, attr.value.size(), "***");
-  }
+  // Literal scrubbing only for passwords of 4+ characters: shorter ones occur by chance and
+  // scrubbing them would destroy the message. Longest first, so that a password containing
+  // another is removed whole.
+  std::vector<std::string> secrets;
+  for (auto& attr : parse_connection_string(connection_string))
+    if (is_secret_key(attr.key) && attr.value.size() >= 4)
+      secrets.push_back(std::move(attr.value));
+  std::sort(secrets.begin(), secrets.end(),
+            [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+  for (const auto& secret : secrets)
+    for (auto pos = out.find(secret); pos != std::string::npos; pos = out.find(secret, pos + 3))
+      out.replace(pos, secret.size(), "***");
   return out;
 }
 

@@ -29,8 +29,9 @@ struct connection_attribute {
 /// are removed whole. Thread-safe, never throws except `std::bad_alloc`.
 [[nodiscard]] std::string redact(std::string_view text);
 
-/// `redact(text)`, then every occurrence of each password found in `connection_string` is
-/// replaced by `***` too, for messages that quote a password outside `key=value` form.
+/// `redact(text)`, then every occurrence of each password of 4 or more characters found in
+/// `connection_string` is replaced by `***` too, for messages that quote a password outside
+/// `key=value` form.
 [[nodiscard]] std::string redact(std::string_view text, std::string_view connection_string);
 
 } // namespace gatherdb::drivers

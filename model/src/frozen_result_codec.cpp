@@ -1,0 +1,191 @@
+#include "gatherdb/model/frozen_result_codec.hpp"
+
+#include <cstdint>
+#include <cstring>
+#include <limits>
+#include <vector>
+
+namespace gatherdb::model {
+
+namespace {
+
+constexpr std::string_view magic = "GDBF";
+constexpr std::uint8_t format_version = 1;
+
+class writer {
+public:
+  void bytes(const void* p, std::size_t n) { out_.append(static_cast<const char*>(p), n); }
+  template <class T>
+  void number(T x) {
+    unsigned char buf[sizeof(T)];
+    std::uint64_t u = 0;
+    std::memcpy(&u, &x, sizeof(T)); // sizeof(T) <= 8
+    for (std::size_t i = 0; i < sizeof(T); ++i)
+      buf[i] = static_cast<unsigned char>(u >> (8 * i));
+    bytes(buf, sizeof(T));
+  }
+  void text(std::string_view s) {
+    number<std::uint32_t>(static_cast<std::uint32_t>(s.size()));
+    bytes(s.data(), s.size());
+  }
+  std::string take() { return std::move(out_); }
+
+private:
+  std::string out_;
+};
+
+class reader {
+public:
+  explicit reader(std::string_view in) : in_(in) {}
+  std::string_view bytes(std::size_t n) {
+    if (n > in_.size() - pos_)
+      throw codec_error("frozen result encoding is truncated");
+    auto out = in_.substr(pos_, n);
+    pos_ += n;
+    return out;
+  }
+  template <class T>
+  T number() {
+    auto b = bytes(sizeof(T));
+    std::uint64_t u = 0;
+    for (std::size_t i = 0; i < sizeof(T); ++i)
+      u |= static_cast<std::uint64_t>(static_cast<unsigned char>(b[i])) << (8 * i);
+    T x;
+    std::memcpy(&x, &u, sizeof(T));
+    return x;
+  }
+  std::string text() { return std::string{bytes(number<std::uint32_t>())}; }
+  bool flag() {
+    auto x = number<std::uint8_t>();
+    if (x > 1)
+      throw codec_error("frozen result encoding has a flag that is neither 0 nor 1");
+    return x != 0;
+  }
+  /// A count of items of at least `min_item_bytes` each: never more than the input can hold.
+  std::size_t count(std::size_t min_item_bytes) {
+    auto n = number<std::uint32_t>();
+    if (min_item_bytes > 0 && n > remaining() / min_item_bytes)
+      throw codec_error("frozen result encoding declares more items than it holds");
+    return n;
+  }
+  [[nodiscard]] std::size_t remaining() const noexcept { return in_.size() - pos_; }
+
+private:
+  std::string_view in_;
+  std::size_t pos_ = 0;
+};
+
+} // namespace
+
+std::string encode_frozen_result(const frozen_result_data& result) {
+  writer w;
+  w.bytes(magic.data(), magic.size());
+  w.number<std::uint8_t>(format_version);
+  w.number<std::uint32_t>(static_cast<std::uint32_t>(result.columns().size()));
+  for (const auto& c : result.columns()) {
+    w.text(c.name);
+    w.number<std::uint8_t>(static_cast<std::uint8_t>(c.type));
+    w.number<std::int16_t>(c.sql_type);
+    w.number<std::uint8_t>(c.nullable ? 1 : 0);
+  }
+  w.number<std::int64_t>(result.rows_affected());
+  w.number<std::uint32_t>(static_cast<std::uint32_t>(result.chunks().size()));
+  for (const auto& chunk : result.chunks()) {
+    const auto rows = chunk.row_count();
+    w.number<std::uint32_t>(static_cast<std::uint32_t>(rows));
+    for (std::size_t c = 0; c < chunk.column_count(); ++c) {
+      const auto& s = chunk.column(c);
+      w.number<std::uint8_t>(s.has_nulls() ? 1 : 0);
+      if (s.has_nulls())
+        for (std::size_t r = 0; r < rows; ++r)
+          w.number<std::uint8_t>(s.is_null(r) ? 1 : 0);
+      for (std::size_t r = 0; r < rows; ++r) {
+        switch (s.type()) {
+        case value_type::boolean:
+        case value_type::int64:
+          w.number<std::int64_t>(s.int64_at(r));
+          break;
+        case value_type::float64:
+          w.number<double>(s.float64_at(r));
+          break;
+        case value_type::text:
+        case value_type::bytes:
+          w.text(s.text_at(r));
+          break;
+        case value_type::null:
+          break;
+        }
+      }
+    }
+  }
+  return w.take();
+}
+
+frozen_result decode_frozen_result(std::string_view bytes) {
+  reader r{bytes};
+  if (r.bytes(magic.size()) != magic)
+    throw codec_error("not a frozen result encoding (bad magic)");
+  if (auto v = r.number<std::uint8_t>(); v != format_version)
+    throw codec_error("unsupported frozen result encoding version " + std::to_string(v));
+  std::vector<column_info> columns(r.count(8));
+  for (auto& c : columns) {
+    c.name = r.text();
+    auto t = r.number<std::uint8_t>();
+    if (t > static_cast<std::uint8_t>(value_type::bytes))
+      throw codec_error("frozen result encoding has an unknown column type");
+    c.type = static_cast<value_type>(t);
+    c.sql_type = r.number<std::int16_t>();
+    c.nullable = r.flag();
+  }
+  const auto rows_affected = r.number<std::int64_t>();
+  std::vector<row_chunk> chunks(r.count(4));
+  for (auto& chunk : chunks) {
+    chunk = row_chunk{columns};
+    const auto rows = static_cast<std::size_t>(r.number<std::uint32_t>());
+    if (columns.empty() && rows > 0)
+      throw codec_error("frozen result encoding has rows but no columns");
+    for (std::size_t c = 0; c < columns.size(); ++c) {
+      auto& s = chunk.column(c);
+      const bool has_nulls = r.flag();
+      // Every row costs at least one byte (its null flag, or its value) in a well-formed input.
+      if (rows > r.remaining())
+        throw codec_error("frozen result encoding declares more rows than it holds");
+      std::vector<bool> nulls(has_nulls ? rows : 0, false);
+      for (std::size_t i = 0; i < nulls.size(); ++i)
+        nulls[i] = r.flag();
+      for (std::size_t i = 0; i < rows; ++i) {
+        const bool null = has_nulls && nulls[i];
+        switch (columns[c].type) {
+        case value_type::boolean:
+        case value_type::int64: {
+          auto x = r.number<std::int64_t>();
+          null ? s.push_null() : s.push_int64(x);
+          break;
+        }
+        case value_type::float64: {
+          auto x = r.number<double>();
+          null ? s.push_null() : s.push_float64(x);
+          break;
+        }
+        case value_type::text:
+        case value_type::bytes: {
+          auto len = r.number<std::uint32_t>();
+          auto x = r.bytes(len);
+          null ? s.push_null() : s.push_text(x);
+          break;
+        }
+        case value_type::null:
+          s.push_null();
+          break;
+        }
+      }
+    }
+    for (std::size_t i = 0; i < rows; ++i)
+      chunk.finish_row();
+  }
+  if (r.remaining() != 0)
+    throw codec_error("frozen result encoding has trailing bytes");
+  return freeze(std::move(columns), std::move(chunks), rows_affected);
+}
+
+} // namespace gatherdb::model
