@@ -25,6 +25,18 @@ work_done pool_failure(std::string message) {
   return d;
 }
 
+// Same wording as a connection worker's for a statement it skips after a stop.
+work_done stopped_outcome(const work_item& item) {
+  work_done d;
+  d.status = outcome_status::cancelled;
+  const bool shutdown = item.control->shutting_down.load(std::memory_order_acquire);
+  d.error.source = shutdown ? error_source::shutdown : error_source::database;
+  d.error.info = drivers::error_info{
+    "HY008", 0, shutdown ? "cancelled: the client is shutting down" : "cancelled: the gather failed",
+    drivers::error_category::cancelled, false};
+  return d;
+}
+
 void fail_assigned(self_ptr self, connection_pool_state::worker_slot& slot,
                    const std::string& why) {
   for (auto& session : slot.assigned) {
@@ -148,14 +160,33 @@ pool_actor::behavior_type connection_pool(self_ptr self, std::shared_ptr<const s
       auto& st = self->state;
       st.expire_armed = false;
       const auto now = clock::now();
-      while (!st.queue.empty() && now - st.queue.front().queued >= st.config->pool_wait_timeout) {
-        ++st.exhausted;
-        auto& item = st.queue.front();
-        self->send(item.session, done_atom::value,
-                   pool_failure("pool exhausted: no connection within " +
-                                std::to_string(st.config->pool_wait_timeout.count()) + " ms"));
-        st.queue.pop_front();
+      // A queued statement ends here, without waiting for a connection, when it waited too
+      // long (pool_exhausted), when its deadline passed, or when its gather was stopped
+      // (fail_fast, shutdown): otherwise it would wait behind other gathers' statements.
+      auto keep = st.queue.begin();
+      for (auto it = st.queue.begin(); it != st.queue.end(); ++it) {
+        auto& item = *it;
+        if (now - item.queued >= st.config->pool_wait_timeout) {
+          ++st.exhausted;
+          self->send(item.session, done_atom::value,
+                     pool_failure("pool exhausted: no connection within " +
+                                  std::to_string(st.config->pool_wait_timeout.count()) + " ms"));
+        } else if (item.control->stopped()) {
+          self->send(item.session, done_atom::value, stopped_outcome(item));
+        } else if (now >= item.deadline) {
+          work_done d;
+          d.status = outcome_status::cancelled;
+          d.error = {error_source::database,
+                     {"HYT00", 0, "deadline expired while waiting for a connection",
+                      drivers::error_category::timeout, false}};
+          self->send(item.session, done_atom::value, std::move(d));
+        } else {
+          if (keep != it)
+            *keep = std::move(item);
+          ++keep;
+        }
       }
+      st.queue.erase(keep, st.queue.end());
       arm_expiry(self);
     },
     [=](stats_atom) {
