@@ -23,6 +23,9 @@ coordinator(coordinator_actor::stateful_pointer<coordinator_state> self,
       if (timeout.count() == 0)
         timeout = st.config->statement_timeout;
       const auto deadline = timeout.count() > 0 ? started + timeout : steady_time::max();
+      // The merge actor enforces the same deadline on statements that never reach a
+      // connection in time (resolved here: it does not know the client's default).
+      req.options.timeout = timeout.count() > 0 ? timeout : std::chrono::milliseconds{-1};
       auto control = std::make_shared<gather_control>();
       st.registry->add(control);
       auto statements =

@@ -1,6 +1,7 @@
 #include "gatherdb/actors/merge_actor.hpp"
 
 #include <chrono>
+#include <limits>
 
 #include <caf/all.hpp>
 
@@ -12,6 +13,22 @@ using clock = std::chrono::steady_clock;
 using self_ptr = merge_actor::stateful_pointer<merge_actor_state>;
 
 std::chrono::microseconds us(std::uint32_t x) { return std::chrono::microseconds{x}; }
+
+// A merge message with this index says the gather's deadline has passed: every statement
+// without an outcome yet ends `cancelled` (timeout). A statement waiting at a connection
+// worker busy with another gather's long statement cannot be cancelled there; this bounds
+// the gather anyway. The grace lets the watchdog's own report of a running execution win.
+constexpr std::uint32_t deadline_index = std::numeric_limits<std::uint32_t>::max();
+constexpr auto deadline_grace = std::chrono::milliseconds{100};
+
+work_done deadline_expired() {
+  work_done d;
+  d.status = outcome_status::cancelled;
+  d.error = {error_source::database,
+             {"HYT00", 0, "deadline expired before the statement ran to completion",
+              drivers::error_category::timeout, false}};
+  return d;
+}
 
 void merge_one(merge_actor_state& st, std::size_t i) {
   auto& done = *st.waiting[i];
@@ -102,15 +119,36 @@ merge_actor::behavior_type merger(self_ptr self,
                                          : std::make_shared<model::session_state>();
   st.result.outcomes.resize(n);
   st.waiting.resize(n);
+  if (st.options.timeout.count() > 0 && n > 0) {
+    const auto at = started + st.options.timeout + deadline_grace;
+    const auto now = clock::now();
+    self->delayed_send(self, at > now ? at - now : clock::duration{0}, merge_atom::value,
+                       deadline_index, work_done{});
+  }
   return {
     [=](merge_atom, std::uint32_t index, work_done& done) {
       auto& st = self->state;
-      if (index >= st.waiting.size() || st.waiting[index] || index < st.next)
+      if (index == deadline_index) {
+        for (std::size_t i = st.next; i < st.waiting.size(); ++i) {
+          if (!st.waiting[i]) {
+            ++st.received;
+            st.waiting[i] = deadline_expired();
+            st.waiting[i]->metrics.queue_wait_us = static_cast<std::uint32_t>(
+              std::chrono::duration_cast<std::chrono::microseconds>(clock::now() - st.started)
+                .count());
+            if (!st.control->stopped())
+              note_failure(st, i, st.waiting[i]->error);
+          }
+        }
+        index = static_cast<std::uint32_t>(st.waiting.size()); // merge below, nothing new
+      } else if (index >= st.waiting.size() || st.waiting[index] || index < st.next)
         return; // a duplicate would be a bug upstream; never merge twice
-      ++st.received;
-      if (done.status != outcome_status::ok && !st.control->stopped())
-        note_failure(st, index, done.error);
-      st.waiting[index] = std::move(done);
+      if (index < st.waiting.size()) {
+        ++st.received;
+        if (done.status != outcome_status::ok && !st.control->stopped())
+          note_failure(st, index, done.error);
+        st.waiting[index] = std::move(done);
+      }
       while (st.next < st.waiting.size() && st.waiting[st.next]) {
         merge_one(st, st.next);
         const auto& out = st.result.outcomes[st.next];

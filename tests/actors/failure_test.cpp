@@ -142,6 +142,33 @@ BOOST_DATA_TEST_CASE(deadline_cancels_a_long_statement_and_the_pool_stays_usable
   BOOST_TEST(c.stats().connections <= 2u);
 }
 
+BOOST_DATA_TEST_CASE(deadline_holds_while_the_statement_waits_for_a_connection, all_backends,
+                     backend) {
+  seeded_database db{backend};
+  client c{db.settings(1)};
+  // Another gather holds the only connection for seconds.
+  actors::gather_options hog_options;
+  hog_options.mode = actors::gather_mode::collect;
+  hog_options.timeout = 3000ms;
+  auto hog = std::async(std::launch::async,
+                        [&] { return c.gather({long_statement(backend, 30)}, hog_options); });
+  for (int i = 0; i < 200 && c.stats().busy == 0; ++i)
+    std::this_thread::sleep_for(5ms);
+  actors::gather_options options;
+  options.mode = actors::gather_mode::collect;
+  options.timeout = 300ms;
+  const auto t0 = clock_type::now();
+  const auto result = c.gather({select_data(1)}, options);
+  const auto elapsed = clock_type::now() - t0;
+  BOOST_TEST_MESSAGE(backend << ": queued statement reported after " << millis(elapsed) << " ms");
+  BOOST_TEST(millis(elapsed) < 2000, "the deadline was not enforced while queued");
+  const auto& o = result.outcomes.at(0);
+  BOOST_TEST(o.status == actors::outcome_status::cancelled, o.error.to_string());
+  BOOST_TEST(o.error.info.category == drivers::error_category::timeout);
+  const auto hogged = hog.get();
+  BOOST_TEST(hogged.outcomes.at(0).status == actors::outcome_status::cancelled);
+}
+
 BOOST_DATA_TEST_CASE(fail_fast_deadline_throws_with_category_timeout, all_backends, backend) {
   seeded_database db{backend};
   client c{db.settings(2)};

@@ -91,6 +91,16 @@ BOOST_DATA_TEST_CASE(two_statements_hitting_one_row_return_the_same_object, all_
   BOOST_TEST(result.session->size<item>() == 3u);
 }
 
+BOOST_DATA_TEST_CASE(gather_of_no_statements_returns_an_empty_result, all_backends, backend) {
+  seeded_database db{backend};
+  client c{db.settings()};
+  const auto result = c.gather({});
+  BOOST_TEST(result.outcomes.empty());
+  BOOST_TEST(!result.failure);
+  BOOST_TEST(result.repr() == "[]");
+  BOOST_TEST(result.metrics.statements == 0u);
+}
+
 BOOST_DATA_TEST_CASE(gather_into_a_shared_session_reuses_its_objects, all_backends, backend) {
   seeded_database db{backend};
   client c{db.settings()};

@@ -60,6 +60,9 @@ BOOST_DATA_TEST_CASE(gather_after_shutdown_throws_gather_error, all_backends, ba
   c.shutdown();
   c.shutdown(); // idempotent
   BOOST_CHECK_THROW((void)c.gather({select_data(1)}), actors::gather_error);
+  // The pool is gone: stats say so instead of crashing or blocking.
+  const auto s = c.stats();
+  BOOST_TEST(s.connections == 0u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
