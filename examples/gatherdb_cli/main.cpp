@@ -1,0 +1,338 @@
+// gatherdb: runs SQL statements concurrently through gatherdb::client and prints their
+// results in statement order as a table, JSON or CSV.
+
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <mutex>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "gatherdb/actors/client.hpp"
+#include "gatherdb/drivers/connection.hpp"
+#include "gatherdb/drivers/connection_string.hpp"
+#include "gatherdb/drivers/error.hpp"
+#include "gatherdb/model/statement.hpp"
+#include "result_writer.hpp"
+#include "statement_splitter.hpp"
+
+namespace {
+
+using namespace gatherdb;
+
+constexpr std::string_view usage = R"(usage: gatherdb --dsn STR [options] [--file F]
+
+Runs SQL statements concurrently (each on a pooled connection, in autocommit) and prints their
+results in statement order. Statements come from --file or stdin: one per line, or separated by
+';' when the input has one (then they may span lines); blank lines and '--' comments are
+ignored, and ';' inside '...' literals does not split.
+
+  --dsn STR          ODBC connection string (default: $GATHERDB_DSN), e.g.
+                     "Driver=SQLite3;Database=app.db;" or
+                     "Driver={PostgreSQL Unicode};Server=h;Database=d;Uid=u;Pwd=p;"
+  --file F           read the statements from F ('-': stdin, the default)
+  --format FMT       table (default) | json | csv
+  --pool-size N      connections at most (default 4)
+  --timeout MS       per-statement deadline in milliseconds; 0: none (default 30000)
+  --mode MODE        collect (default): run every statement, report each failure;
+                     fail-fast: the first failure cancels the statements still running
+  --progress         show "done/total statements" on stderr (default: when stderr is a
+                     terminal and the batch takes more than a second)
+  --no-progress      never show it
+  --help             this text
+
+Exit status: 0 when every statement succeeded, 1 when any failed or was cancelled, 2 on a
+usage error or when the database cannot be reached. Errors go to stderr with their SQLSTATE;
+passwords are never printed.
+)";
+
+constexpr int exit_ok = 0;
+constexpr int exit_failed = 1;
+constexpr int exit_usage = 2;
+
+struct options {
+  std::string dsn;
+  std::string file = "-";
+  cli::output_format format = cli::output_format::table;
+  std::size_t pool_size = 4;
+  std::optional<std::chrono::milliseconds> timeout;
+  gather_mode mode = gather_mode::collect;
+  std::optional<bool> progress; // nullopt: when stderr is a terminal
+};
+
+// The one way to stderr: every message is redacted, also against the DSN's own password.
+class diagnostics {
+public:
+  void set_dsn(std::string dsn) { dsn_ = std::move(dsn); }
+  void line(const std::string& text) const {
+    std::cerr << "gatherdb: " << drivers::redact(text, dsn_) << '\n';
+  }
+
+private:
+  std::string dsn_;
+};
+
+diagnostics diag;
+
+struct usage_error {
+  std::string message;
+};
+
+std::size_t parse_count(std::string_view flag, const std::string& text) {
+  try {
+    std::size_t used = 0;
+    if (!text.empty() && text[0] != '-') {
+      auto x = std::stoull(text, &used);
+      if (used == text.size())
+        return static_cast<std::size_t>(x);
+    }
+  } catch (const std::exception&) {
+  }
+  throw usage_error{std::string{flag} + " needs a non-negative integer, got '" + text + "'"};
+}
+
+// nullopt when --help was printed.
+std::optional<options> parse(int argc, char** argv) {
+  options opt;
+  if (const char* env = std::getenv("GATHERDB_DSN"))
+    opt.dsn = env;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    std::string value;
+    bool has_value = false;
+    if (auto eq = arg.find('='); arg.rfind("--", 0) == 0 && eq != std::string::npos) {
+      value = arg.substr(eq + 1);
+      arg.resize(eq);
+      has_value = true;
+    }
+    auto take = [&]() -> std::string {
+      if (has_value)
+        return value;
+      if (i + 1 >= argc)
+        throw usage_error{arg + " needs a value"};
+      return argv[++i];
+    };
+    if (arg == "--help" || arg == "-h") {
+      std::cout << usage;
+      return std::nullopt;
+    } else if (arg == "--dsn") {
+      opt.dsn = take();
+      diag.set_dsn(opt.dsn);
+    } else if (arg == "--file") {
+      opt.file = take();
+    } else if (arg == "--format") {
+      auto name = take();
+      auto f = cli::parse_output_format(name);
+      if (!f)
+        throw usage_error{"--format must be table, json or csv, got '" + name + "'"};
+      opt.format = *f;
+    } else if (arg == "--pool-size") {
+      opt.pool_size = parse_count(arg, take());
+      if (opt.pool_size == 0 || opt.pool_size > 1024)
+        throw usage_error{"--pool-size must be between 1 and 1024"};
+    } else if (arg == "--timeout") {
+      const auto ms = parse_count(arg, take());
+      if (ms > 24u * 3600u * 1000u)
+        throw usage_error{"--timeout must be at most a day (86400000 ms)"};
+      opt.timeout = std::chrono::milliseconds{ms};
+    } else if (arg == "--mode") {
+      auto m = take();
+      if (m == "collect")
+        opt.mode = gather_mode::collect;
+      else if (m == "fail-fast" || m == "fail_fast")
+        opt.mode = gather_mode::fail_fast;
+      else
+        throw usage_error{"--mode must be collect or fail-fast, got '" + m + "'"};
+    } else if (arg == "--progress" && !has_value) {
+      opt.progress = true;
+    } else if (arg == "--no-progress" && !has_value) {
+      opt.progress = false;
+    } else {
+      throw usage_error{"unknown argument '" + arg + "' (see --help)"};
+    }
+  }
+  if (opt.dsn.empty())
+    throw usage_error{"--dsn is required (or set GATHERDB_DSN; see --help)"};
+  diag.set_dsn(opt.dsn);
+  return opt;
+}
+
+std::string read_input(const std::string& file) {
+  if (file == "-")
+    return std::string{std::istreambuf_iterator<char>{std::cin}, {}};
+  std::ifstream in{file, std::ios::binary};
+  if (!in)
+    throw usage_error{"cannot read '" + file + "'"};
+  return std::string{std::istreambuf_iterator<char>{in}, {}};
+}
+
+// The SQL of a statement on one short line, for error messages.
+std::string excerpt(const std::string& sql) {
+  constexpr std::size_t max = 80;
+  std::string out;
+  for (char c : sql) {
+    if (out.size() == max) {
+      out += "...";
+      break;
+    }
+    out += (c == '\n' || c == '\r' || c == '\t') ? ' ' : c;
+  }
+  return out;
+}
+
+// "\r1200/3000 statements" on stderr while the gather runs, once it took a second.
+class progress_line {
+public:
+  progress_line(bool enabled, std::size_t total) : enabled_(enabled), total_(total) {}
+
+  void update(std::size_t done) {
+    if (!enabled_)
+      return;
+    std::fprintf(stderr, "\r%zu/%zu statements", std::min(done, total_), total_);
+    std::fflush(stderr);
+    shown_ = true;
+  }
+  void finish(std::size_t done) {
+    if (shown_) {
+      update(done);
+      std::fputc('\n', stderr);
+    }
+  }
+
+private:
+  bool enabled_;
+  std::size_t total_;
+  bool shown_ = false;
+};
+
+int run(const options& opt) {
+  auto sql = cli::split_statements(read_input(opt.file));
+
+  // Reach the database once up front: "cannot connect" is exit 2, not one error per statement.
+  settings cfg;
+  cfg.dsn = opt.dsn;
+  cfg.pool_size = opt.pool_size;
+  if (opt.timeout)
+    cfg.statement_timeout = *opt.timeout;
+  try {
+    auto probe = drivers::connection::open(cfg.dsn, cfg.login_timeout);
+  } catch (const drivers::database_error& e) {
+    diag.line(std::string{"cannot connect: "} + e.what());
+    return exit_usage;
+  }
+
+  std::vector<model::statement> statements;
+  statements.reserve(sql.size());
+  for (const auto& s : sql)
+    statements.push_back(model::statement::raw(s, {}, cli::looks_like_read(s)));
+
+  client db{cfg};
+  gather_options go;
+  go.mode = opt.mode;
+  if (opt.timeout && opt.timeout->count() == 0)
+    go.timeout = std::chrono::milliseconds{-1}; // no deadline
+
+  // The gather blocks until every statement ended; a second thread runs it so that this one
+  // can report progress from the pool's completion counter meanwhile.
+  std::vector<actors::outcome> outcomes;
+  std::optional<std::string> gather_failed;
+  std::mutex mtx;
+  std::condition_variable cv;
+  bool finished = false;
+  std::thread worker{[&] {
+    try {
+      outcomes = db.gather(std::move(statements), go).outcomes;
+    } catch (const gather_error& e) {
+      outcomes = e.partial().outcomes;
+      if (outcomes.size() != sql.size())
+        gather_failed = e.what();
+    } catch (const std::exception& e) {
+      gather_failed = e.what();
+    }
+    std::lock_guard<std::mutex> guard{mtx};
+    finished = true;
+    cv.notify_all();
+  }};
+  progress_line progress{opt.progress.value_or(::isatty(STDERR_FILENO) == 1), sql.size()};
+  {
+    const auto started = std::chrono::steady_clock::now();
+    std::unique_lock<std::mutex> lock{mtx};
+    while (!cv.wait_for(lock, std::chrono::milliseconds{200}, [&] { return finished; })) {
+      if (std::chrono::steady_clock::now() - started < std::chrono::seconds{1})
+        continue;
+      lock.unlock();
+      progress.update(static_cast<std::size_t>(db.stats().completed));
+      lock.lock();
+    }
+  }
+  worker.join();
+  std::size_t ended = 0;
+  for (const auto& o : outcomes)
+    ended += o.status != actors::outcome_status::cancelled;
+  progress.finish(ended);
+
+  if (gather_failed) {
+    diag.line("the gather failed: " + *gather_failed);
+    return exit_failed;
+  }
+
+  cli::write_results(std::cout, opt.format, outcomes);
+  std::cout.flush();
+
+  int status = exit_ok;
+  std::size_t cancelled = 0;
+  for (std::size_t i = 0; i < outcomes.size(); ++i) {
+    const auto& o = outcomes[i];
+    if (o.ok())
+      continue;
+    status = exit_failed;
+    if (o.status == actors::outcome_status::cancelled && opt.mode == gather_mode::fail_fast) {
+      ++cancelled; // one summary line below instead of one per statement
+      continue;
+    }
+    diag.line("statement " + std::to_string(i + 1) + ' ' +
+              std::string{actors::to_string(o.status)} + ": " + o.error.to_string() +
+              " -- " + excerpt(sql[i]));
+  }
+  if (cancelled > 0)
+    diag.line(std::to_string(cancelled) + " statement(s) cancelled after the first failure "
+                                          "(fail-fast)");
+  return status;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  // Know the DSN's password before anything can be reported, whatever the argument order.
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    if (arg == "--dsn" && i + 1 < argc)
+      diag.set_dsn(argv[i + 1]);
+    else if (arg.rfind("--dsn=", 0) == 0)
+      diag.set_dsn(std::string{arg.substr(6)});
+  }
+  try {
+    auto opt = parse(argc, argv);
+    if (!opt)
+      return exit_ok;
+    return run(*opt);
+  } catch (const usage_error& e) {
+    diag.line(e.message);
+    return exit_usage;
+  } catch (const std::exception& e) {
+    diag.line(e.what());
+    return exit_failed;
+  }
+}
