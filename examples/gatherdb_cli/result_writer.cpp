@@ -247,7 +247,10 @@ void write_csv(std::ostream& out, const std::vector<outcome>& outcomes) {
         if (c > 0)
           out << ',';
         if (!row.is_null(c))
-          csv_field(out, cell_text(row.at(c)), true); // NULL: empty and unquoted
+          csv_field(out, cell_text(row.at(c)), true);
+        else if (row.size() == 1)
+          out << "\"\""; // an empty line would read as the end of the statement's block
+        // else NULL: an empty, unquoted field
       }
       out << "\r\n";
     });
