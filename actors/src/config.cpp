@@ -2,6 +2,8 @@
 
 #include <caf/all.hpp>
 
+#include "gatherdb/drivers/connection_string.hpp"
+
 namespace gatherdb::actors {
 
 void apply_scheduler_defaults(caf::actor_system_config& cfg, std::size_t threads) {
@@ -28,6 +30,12 @@ config::config() {
     .add(login_timeout_ms, "login-timeout-ms", "bound on opening a connection (ms)")
     .add(max_chunk, "max-chunk", "statements per message to a connection worker at most");
   apply_scheduler_defaults(*this, defaults.scheduler_threads);
+}
+
+caf::settings config::dump_content() const {
+  auto content = caf::actor_system_config::dump_content();
+  caf::put(content, "gatherdb.dsn", drivers::redact(dsn));
+  return content;
 }
 
 settings config::to_settings() const {

@@ -21,6 +21,9 @@ public:
   /// The settings as parsed (milliseconds turned into durations).
   [[nodiscard]] settings to_settings() const;
 
+  /// What `--dump-config` prints: CAF's content with the DSN's passwords redacted.
+  [[nodiscard]] caf::settings dump_content() const override;
+
   /// Settings in their parsed form; durations in milliseconds.
   std::string dsn;
   std::size_t pool_size;
