@@ -3,12 +3,13 @@
 # find_package(gatherdb CONFIG) from a consumer CMake project, then pkg-config. Removes the
 # temporary directory however it ends.
 #
-#   check_package.sh BUILD_DIR CXX_COMPILER [CMAKE]
+#   check_package.sh BUILD_DIR CXX_COMPILER [CMAKE [with-cli|without-cli]]
 set -eu
 
 build_dir=$1
 cxx=$2
 cmake=${3:-cmake}
+cli=${4:-with-cli}
 here=$(cd "$(dirname "$0")" && pwd)
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/gatherdb-package-XXXXXX")
@@ -26,13 +27,16 @@ for f in include/gatherdb/model/query.hpp include/gatherdb/drivers/connection_st
          include/gatherdb/actors/client.hpp lib/libgatherdb_model.a lib/libgatherdb_drivers.a \
          lib/libgatherdb_actors.a lib/cmake/gatherdb/gatherdbConfig.cmake \
          lib/cmake/gatherdb/gatherdbConfigVersion.cmake lib/cmake/gatherdb/gatherdbTargets.cmake \
-         lib/cmake/gatherdb/FindCAF.cmake lib/pkgconfig/gatherdb.pc bin/gatherdb; do
+         lib/cmake/gatherdb/FindCAF.cmake lib/pkgconfig/gatherdb.pc; do
   [ -e "$prefix/$f" ] || fail "not installed: $f"
 done
 if grep -q gatherdb_build_options "$prefix"/lib/cmake/gatherdb/*.cmake; then
   fail "the build-only gatherdb_build_options leaked into the export"
 fi
-"$prefix/bin/gatherdb" --help >/dev/null || fail "the installed gatherdb --help failed"
+if [ "$cli" = with-cli ]; then
+  [ -x "$prefix/bin/gatherdb" ] || fail "not installed: bin/gatherdb"
+  "$prefix/bin/gatherdb" --help >/dev/null || fail "the installed gatherdb --help failed"
+fi
 
 step "find_package(gatherdb CONFIG) from a consumer project"
 "$cmake" -S "$here/consumer" -B "$tmp/consumer" -DCMAKE_PREFIX_PATH="$prefix" \
