@@ -88,7 +88,12 @@ work_done execute(connection_worker_state& st, const work_item& item) {
       if (lost)
         drop_connection(st);
       const auto cat = e.category();
-      if (cat == drivers::error_category::cancelled || cat == drivers::error_category::timeout) {
+      // Cancelled means we cancelled it: a stop, or its deadline. A timeout of the database's
+      // own (SQLite's busy timeout, a lock wait) before the deadline is a failure.
+      const bool ours = cat == drivers::error_category::cancelled || item.control->stopped() ||
+                        clock::now() >= item.deadline;
+      if (ours && (cat == drivers::error_category::cancelled ||
+                   cat == drivers::error_category::timeout)) {
         d.status = outcome_status::cancelled;
         if (item.control->stopped())
           return stopped_outcome(item);
