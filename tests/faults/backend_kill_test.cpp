@@ -1,0 +1,135 @@
+// Backends killed mid-gather: while a 3,000-statement gather runs on PostgreSQL, a separate
+// connection of the same role terminates some of its backends (pg_terminate_backend, found by
+// application_name). Idempotent reads are retried on a fresh connection, the results equal an
+// undisturbed run, and the pool heals.
+
+#include <boost/test/unit_test.hpp>
+
+#include <atomic>
+#include <future>
+#include <thread>
+
+#include "faults_fixture.hpp"
+
+using namespace gatherdb;
+using namespace gatherdb::faults_test;
+
+namespace {
+
+/// 3,000 reads; every 20th sleeps 20 ms in the server so that the gather lasts about a second.
+std::vector<model::statement> kill_workload() {
+  std::vector<model::statement> out = random_selects(3000, 42);
+  for (std::size_t i = 0; i < out.size(); i += 20) {
+    const int k = static_cast<int>(i % seeded_rows);
+    out[i] = model::statement::raw_entities<item>(
+      "SELECT id, data FROM " + item_table() + ", pg_sleep(0.02) WHERE data = ?",
+      {model::value{"a_" + std::to_string(k)}});
+  }
+  return out;
+}
+
+/// Terminates `kills` of the application's backends, `gap` apart, once it has connections;
+/// returns how many were terminated.
+std::int64_t kill_backends(std::string_view app, int kills, std::chrono::milliseconds gap,
+                           const std::atomic<bool>& done) {
+  pg_monitor monitor{app};
+  for (int i = 0; i < 500 && monitor.connections() == 0 && !done; ++i)
+    std::this_thread::sleep_for(5ms);
+  std::int64_t terminated = 0;
+  for (int k = 0; k < kills && !done; ++k) {
+    std::this_thread::sleep_for(gap);
+    if (!done)
+      terminated += monitor.terminate_one();
+  }
+  return terminated;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(faults_backend_kill)
+
+BOOST_AUTO_TEST_CASE(killed_backends_are_retried_and_the_results_equal_an_undisturbed_run) {
+  seeded_database db{backend::postgresql, "kill"};
+  client c{db.settings(4)};
+  const auto statements = kill_workload();
+  const auto reference = c.gather(statements, collect());
+  BOOST_REQUIRE_MESSAGE(all_ok(reference), first_error(reference));
+
+  std::atomic<bool> done{false};
+  auto killer = std::async(std::launch::async, [&] { return kill_backends("kill", 3, 150ms, done); });
+  const auto t0 = clock_type::now();
+  const auto result = c.gather(statements, collect());
+  const auto elapsed = clock_type::now() - t0;
+  done = true;
+  const auto terminated = killer.get();
+  BOOST_TEST_MESSAGE("backend kill: " << terminated << " backends terminated during a "
+                                      << millis(elapsed) << " ms gather; " << result.metrics.retried
+                                      << " retried, " << result.metrics.failed << " failed");
+  BOOST_REQUIRE_MESSAGE(terminated >= 1, "the gather ended before any backend could be killed");
+  BOOST_REQUIRE_EQUAL(result.outcomes.size(), statements.size());
+  std::size_t retried = 0, failed = 0;
+  for (std::size_t i = 0; i < statements.size(); ++i) {
+    const auto& o = result.outcomes[i];
+    BOOST_TEST_CONTEXT("statement " << i) {
+      BOOST_TEST((o.metrics.attempts == 1 || o.metrics.attempts == 2));
+      if (o.metrics.attempts == 2)
+        ++retried;
+      if (o.ok()) {
+        BOOST_TEST(o.result.repr() == reference.outcomes[i].result.repr());
+      } else {
+        // A retry whose fresh connection was killed too: an error, never a hang or crash.
+        ++failed;
+        BOOST_TEST(o.status == actors::outcome_status::failed);
+        BOOST_TEST(o.error.source == actors::error_source::database);
+        BOOST_TEST(o.error.info.category == drivers::error_category::connection,
+                   o.error.to_string());
+      }
+    }
+  }
+  BOOST_TEST(retried >= 1u, "no statement was retried on a fresh connection");
+  BOOST_TEST(result.metrics.retried == retried);
+  BOOST_TEST(failed <= static_cast<std::size_t>(terminated));
+  // Every ok outcome equals the undisturbed run; with no failure the whole repr does.
+  if (failed == 0)
+    BOOST_TEST(result.repr() == reference.repr());
+
+  // The pool heals: the next gather is all ok and the pool is within its bound.
+  const auto after = c.gather(statements, collect());
+  BOOST_TEST(all_ok(after), first_error(after));
+  BOOST_TEST(after.repr() == reference.repr());
+  BOOST_TEST(after.metrics.retried == 0u);
+  pg_monitor monitor{"kill"};
+  BOOST_TEST(monitor.connections() <= 4);
+}
+
+BOOST_AUTO_TEST_CASE(destroying_the_client_while_backends_are_killed_returns_within_3_s) {
+  seeded_database db{backend::postgresql, "killstop"};
+  auto c = std::make_unique<client>(db.settings(4));
+  auto statements = kill_workload();
+  // Long enough that the client is destroyed mid-gather.
+  for (std::size_t i = 10; i < statements.size(); i += 50)
+    statements[i] = long_statement(backend::postgresql, 5);
+  std::atomic<bool> done{false};
+  auto running = std::async(std::launch::async, [&] {
+    try {
+      return c->gather(statements, collect()).outcomes.size();
+    } catch (const actors::gather_error&) {
+      return statements.size();
+    }
+  });
+  const auto terminated = kill_backends("killstop", 2, 100ms, done);
+  BOOST_TEST(terminated >= 1);
+  BOOST_REQUIRE_MESSAGE(running.wait_for(0s) == std::future_status::timeout,
+                        "the gather ended before the client could be destroyed");
+  const auto took = destroy_client(c);
+  done = true;
+  BOOST_TEST_MESSAGE("backend kill: client destroyed in " << millis(took) << " ms");
+  BOOST_TEST(millis(took) < 3000);
+  BOOST_REQUIRE_MESSAGE(running.wait_for(2s) == std::future_status::ready,
+                        "the blocked gather did not return after the client was destroyed");
+  BOOST_TEST(running.get() == statements.size());
+  pg_monitor monitor{"killstop"};
+  BOOST_TEST(monitor.wait_connections_at_most(0) == 0, "connections left after shutdown");
+}
+
+BOOST_AUTO_TEST_SUITE_END()

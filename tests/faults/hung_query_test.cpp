@@ -1,0 +1,93 @@
+// A hung query (a long-running statement, or on PostgreSQL one blocked on a lock held by another
+// transaction) is cancelled by its deadline; the connection is reused or replaced, so the next
+// gather succeeds; destroying the client while it hangs returns within 3 s.
+
+#include <boost/test/data/test_case.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include <future>
+#include <thread>
+
+#include "faults_fixture.hpp"
+
+using namespace gatherdb;
+using namespace gatherdb::faults_test;
+using test::all_backends;
+
+BOOST_AUTO_TEST_SUITE(faults_hung_query)
+
+BOOST_DATA_TEST_CASE(hung_query_is_cancelled_by_its_deadline_and_the_pool_stays_usable,
+                     all_backends, backend) {
+  seeded_database db{backend, "hung"};
+  client c{db.settings(1)}; // one connection: the next gather must reuse or replace it
+  const auto t0 = clock_type::now();
+  const auto result = c.gather({long_statement(backend, 60), select_data(3)}, collect(400ms));
+  const auto elapsed = millis(clock_type::now() - t0);
+  BOOST_TEST_MESSAGE(backend << ": hung query cancelled after " << elapsed << " ms: "
+                             << result.outcomes.at(0).error.to_string());
+  BOOST_TEST(elapsed >= 350);
+  BOOST_TEST(elapsed < 2500);
+  const auto& o = result.outcomes.at(0);
+  BOOST_TEST(o.status == actors::outcome_status::cancelled);
+  BOOST_TEST(o.error.info.category == drivers::error_category::timeout, o.error.to_string());
+  const auto after = c.gather(random_selects(20, 4), collect());
+  BOOST_TEST(all_ok(after), first_error(after));
+  BOOST_TEST(c.stats().connections <= 1u);
+  if (backend == backend::postgresql) {
+    pg_monitor monitor{"hung"};
+    BOOST_TEST(monitor.active_sleeps() == 0);
+    BOOST_TEST(monitor.connections() <= 1);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(query_blocked_on_a_lock_is_cancelled_by_its_deadline) {
+  seeded_database db{backend::postgresql, "hunglock"};
+  client c{db.settings(2)};
+  auto locker = drivers::connection::open(test::postgres_connection_string());
+  locker.begin();
+  locker.execute("LOCK TABLE " + item_table() + " IN ACCESS EXCLUSIVE MODE");
+  const auto t0 = clock_type::now();
+  const auto blocked = c.gather({select_data(1), select_data(2)}, collect(500ms));
+  const auto elapsed = millis(clock_type::now() - t0);
+  BOOST_TEST_MESSAGE("lock wait cancelled after " << elapsed << " ms: "
+                                                   << blocked.outcomes.at(0).error.to_string());
+  BOOST_TEST(elapsed < 2500);
+  for (const auto& o : blocked.outcomes) {
+    BOOST_TEST(o.status == actors::outcome_status::cancelled);
+    BOOST_TEST(o.error.info.category == drivers::error_category::timeout, o.error.to_string());
+    BOOST_TEST(o.error.info.sqlstate == "57014");
+  }
+  locker.rollback();
+  const auto after = c.gather(random_selects(20, 5), collect());
+  BOOST_TEST(all_ok(after), first_error(after));
+}
+
+BOOST_DATA_TEST_CASE(destroying_the_client_during_a_hung_query_returns_within_3_s, all_backends,
+                     backend) {
+  seeded_database db{backend, "hungstop"};
+  auto c = std::make_unique<client>(db.settings(2));
+  std::vector<model::statement> statements{long_statement(backend, 60), long_statement(backend, 60),
+                                           select_data(1)};
+  auto running = std::async(std::launch::async, [&] {
+    try {
+      return c->gather(statements, collect(60000ms)).metrics.cancelled;
+    } catch (const actors::gather_error&) {
+      return statements.size();
+    }
+  });
+  std::this_thread::sleep_for(400ms);
+  BOOST_REQUIRE((running.wait_for(0s) == std::future_status::timeout));
+  const auto took = destroy_client(c);
+  BOOST_TEST_MESSAGE(backend << ": client destroyed during a hung query in " << millis(took)
+                             << " ms");
+  BOOST_TEST(millis(took) < 3000);
+  BOOST_REQUIRE((running.wait_for(2s) == std::future_status::ready));
+  BOOST_TEST(running.get() >= 2u);
+  if (backend == backend::postgresql) {
+    pg_monitor monitor{"hungstop"};
+    BOOST_TEST(monitor.active_sleeps() == 0);
+    BOOST_TEST(monitor.wait_connections_at_most(0) == 0);
+  }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
