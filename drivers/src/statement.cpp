@@ -81,7 +81,8 @@ statement::statement(statement&& other) noexcept
     sql_(std::move(other.sql_)),
     params_(std::move(other.params_)),
     cancel_(std::move(other.cancel_)),
-    query_timeout_(other.query_timeout_) {}
+    query_timeout_(other.query_timeout_),
+    described_(std::move(other.described_)) {}
 
 statement& statement::operator=(statement&& other) noexcept {
   if (this != &other) {
@@ -92,6 +93,7 @@ statement& statement::operator=(statement&& other) noexcept {
     params_ = std::move(other.params_);
     cancel_ = std::move(other.cancel_);
     query_timeout_ = other.query_timeout_;
+    described_ = std::move(other.described_);
   }
   return *this;
 }
@@ -309,7 +311,7 @@ model::frozen_result statement::run(const std::vector<model::value>& params,
                                                    : "cancelled before execution",
                  reason, false});
   }
-  std::vector<model::column_info> columns;
+  model::column_list columns;
   std::vector<model::row_chunk> chunks;
   std::int64_t rows_affected = -1;
   {
@@ -323,21 +325,27 @@ model::frozen_result statement::run(const std::vector<model::value>& params,
     if (!detail::succeeded(rc))
       fail(rc);
     if (ncols > 0) {
-      columns = describe_columns(ncols);
+      // A prepared statement's result shape is fixed: describe it once and share the list
+      // with every result (re-described should a schema change alter the column count).
+      if (!described_ || described_->size() != static_cast<std::size_t>(ncols))
+        described_ = std::make_shared<const std::vector<model::column_info>>(
+          describe_columns(ncols));
+      columns = described_;
+      const auto& cols = *columns;
       const auto chunk_rows = std::max<std::size_t>(options.chunk_rows, 1);
-      model::row_chunk chunk{columns};
+      model::row_chunk chunk{cols};
       for (;;) {
         rc = SQLFetch(h);
         if (rc == SQL_NO_DATA)
           break;
         if (!detail::succeeded(rc))
           fail(rc);
-        for (std::size_t c = 0; c < columns.size(); ++c)
-          fetch_cell(chunk.column(c), static_cast<std::uint16_t>(c + 1), columns[c].type);
+        for (std::size_t c = 0; c < cols.size(); ++c)
+          fetch_cell(chunk.column(c), static_cast<std::uint16_t>(c + 1), cols[c].type);
         chunk.finish_row();
         if (chunk.row_count() == chunk_rows) {
           chunks.push_back(std::move(chunk));
-          chunk = model::row_chunk{columns};
+          chunk = model::row_chunk{cols};
         }
       }
       if (chunk.row_count() > 0 || chunks.empty())

@@ -5,12 +5,30 @@
 
 namespace gatherdb::model {
 
+namespace {
+
+const column_list& no_columns() {
+  static const column_list empty = std::make_shared<const std::vector<column_info>>();
+  return empty;
+}
+
+} // namespace
+
+frozen_result_data::frozen_result_data() : columns_(no_columns()) {}
+
 frozen_result_data::frozen_result_data(std::vector<column_info> columns,
                                        std::vector<row_chunk> chunks, std::int64_t rows_affected)
-  : columns_(std::move(columns)), chunks_(std::move(chunks)), rows_affected_(rows_affected) {
+  : frozen_result_data(std::make_shared<const std::vector<column_info>>(std::move(columns)),
+                       std::move(chunks), rows_affected) {}
+
+frozen_result_data::frozen_result_data(column_list columns, std::vector<row_chunk> chunks,
+                                       std::int64_t rows_affected)
+  : columns_(columns ? std::move(columns) : no_columns()),
+    chunks_(std::move(chunks)),
+    rows_affected_(rows_affected) {
   chunk_starts_.reserve(chunks_.size());
   for (const auto& c : chunks_) {
-    if (c.column_count() != columns_.size())
+    if (c.column_count() != columns_->size())
       throw std::invalid_argument("frozen_result: chunk column count differs from metadata");
     chunk_starts_.push_back(row_count_);
     row_count_ += c.row_count();
@@ -18,8 +36,9 @@ frozen_result_data::frozen_result_data(std::vector<column_info> columns,
 }
 
 std::size_t frozen_result_data::find_column(std::string_view name) const noexcept {
-  for (std::size_t i = 0; i < columns_.size(); ++i)
-    if (columns_[i].name == name)
+  const auto& cols = *columns_;
+  for (std::size_t i = 0; i < cols.size(); ++i)
+    if (cols[i].name == name)
       return i;
   return npos;
 }
@@ -44,6 +63,12 @@ std::size_t frozen_result_data::payload_bytes() const noexcept {
   for (const auto& c : chunks_)
     n += c.payload_bytes();
   return n;
+}
+
+frozen_result freeze(column_list columns, std::vector<row_chunk> chunks,
+                     std::int64_t rows_affected) {
+  return std::make_shared<const frozen_result_data>(std::move(columns), std::move(chunks),
+                                                    rows_affected);
 }
 
 frozen_result freeze(std::vector<column_info> columns, std::vector<row_chunk> chunks,

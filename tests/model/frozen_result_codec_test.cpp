@@ -52,7 +52,7 @@ BOOST_AUTO_TEST_CASE(encoding_round_trips_every_cell_type_null_and_chunk) {
 }
 
 BOOST_AUTO_TEST_CASE(empty_result_round_trips) {
-  auto empty = freeze({}, {}, 7);
+  auto empty = freeze(std::vector<column_info>{}, {}, 7);
   auto copy = decode_frozen_result(encode_frozen_result(*empty));
   BOOST_TEST(copy->row_count() == 0U);
   BOOST_TEST(copy->rows_affected() == 7);

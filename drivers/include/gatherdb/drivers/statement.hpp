@@ -92,6 +92,7 @@ private:
   std::vector<fixed_param> params_;
   std::shared_ptr<cancel_handle> cancel_;
   std::chrono::seconds query_timeout_{0};
+  model::column_list described_; // the result's columns, described on the first run
 };
 
 } // namespace gatherdb::drivers

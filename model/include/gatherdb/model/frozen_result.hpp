@@ -12,6 +12,9 @@
 
 namespace gatherdb::model {
 
+/// Column metadata, immutable and shared: many results of one statement carry the same list.
+using column_list = std::shared_ptr<const std::vector<column_info>>;
+
 /// A read-only view of one row of a frozen result; valid while the result lives.
 class row_ref {
 public:
@@ -44,11 +47,16 @@ private:
 /// Thread-safety: immutable after construction; share it freely as `frozen_result`.
 class frozen_result_data {
 public:
-  frozen_result_data() = default;
+  frozen_result_data();
   frozen_result_data(std::vector<column_info> columns, std::vector<row_chunk> chunks,
                      std::int64_t rows_affected = -1);
+  /// With metadata shared between results (a prepared statement describes its columns once).
+  frozen_result_data(column_list columns, std::vector<row_chunk> chunks,
+                     std::int64_t rows_affected = -1);
 
-  [[nodiscard]] const std::vector<column_info>& columns() const noexcept { return columns_; }
+  [[nodiscard]] const std::vector<column_info>& columns() const noexcept { return *columns_; }
+  /// The column metadata as shared by every result of one prepared statement.
+  [[nodiscard]] const column_list& shared_columns() const noexcept { return columns_; }
   [[nodiscard]] const std::vector<row_chunk>& chunks() const noexcept { return chunks_; }
   [[nodiscard]] std::size_t row_count() const noexcept { return row_count_; }
   [[nodiscard]] bool empty() const noexcept { return row_count_ == 0; }
@@ -75,7 +83,7 @@ public:
   [[nodiscard]] std::size_t payload_bytes() const noexcept;
 
 private:
-  std::vector<column_info> columns_;
+  column_list columns_;
   std::vector<row_chunk> chunks_;
   std::vector<std::size_t> chunk_starts_;
   std::size_t row_count_ = 0;
@@ -87,6 +95,9 @@ using frozen_result = std::shared_ptr<const frozen_result_data>;
 
 /// Freezes fetched rows without copying them.
 [[nodiscard]] frozen_result freeze(std::vector<column_info> columns, std::vector<row_chunk> chunks,
+                                   std::int64_t rows_affected = -1);
+/// Freezes fetched rows without copying them or their (shared) metadata.
+[[nodiscard]] frozen_result freeze(column_list columns, std::vector<row_chunk> chunks,
                                    std::int64_t rows_affected = -1);
 
 } // namespace gatherdb::model
