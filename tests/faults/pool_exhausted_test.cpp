@@ -14,20 +14,6 @@ using namespace gatherdb;
 using namespace gatherdb::faults_test;
 using test::all_backends;
 
-namespace {
-
-/// A statement taking about `ms` milliseconds on either backend.
-model::statement slow_statement(backend b, int ms) {
-  if (b == backend::postgresql)
-    return model::statement::raw("SELECT pg_sleep(" + std::to_string(ms / 1000.0) + ")", {}, true);
-  return model::statement::raw(
-    "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < " +
-      std::to_string(static_cast<long long>(ms) * 5000) + ") SELECT count(*) FROM c",
-    {}, true);
-}
-
-} // namespace
-
 BOOST_AUTO_TEST_SUITE(faults_pool_exhausted)
 
 BOOST_DATA_TEST_CASE(waiting_for_a_busy_pool_is_bounded_and_leaks_nothing, all_backends,

@@ -1,0 +1,79 @@
+#pragma once
+// A PostgreSQL monitor connection that watches one scenario's client backends through
+// pg_stat_activity, found by the application_name `seeded_suite<Suite>` gives them.
+//
+// Thread-safety: not thread-safe; used from one thread at a time.
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <thread>
+
+#include "gatherdb/drivers/connection.hpp"
+#include "support/backends.hpp"
+#include "support/seeded_database.hpp"
+#include "support/slow_statements.hpp"
+
+namespace gatherdb::test {
+
+/// A monitoring connection to PostgreSQL (no application name of ours, so it never counts
+/// itself), of the same role as the client, that inspects the backends of one application.
+template <class Suite>
+class pg_monitor {
+public:
+  /// Watches the connections opened with `seeded_suite<Suite>::postgres_dsn(app)`.
+  explicit pg_monitor(std::string_view app)
+    : app_(seeded_suite<Suite>::application_name(app)),
+      conn_(drivers::connection::open(postgres_connection_string())) {}
+
+  /// Connections of our application open now.
+  std::int64_t connections() {
+    return scalar("SELECT count(*) FROM pg_stat_activity WHERE application_name = ?");
+  }
+
+  /// Our application's backends running a pg_sleep now.
+  std::int64_t active_sleeps() {
+    return scalar("SELECT count(*) FROM pg_stat_activity WHERE application_name = ? AND "
+                  "state = 'active' AND query LIKE '%pg_sleep%'");
+  }
+
+  /// Terminates one of our application's backends that runs a pg_sleep; returns how many
+  /// were terminated (0 or 1).
+  std::int64_t terminate_one_sleeping() {
+    return scalar("SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                  "WHERE application_name = ? AND state = 'active' AND query LIKE '%pg_sleep%' "
+                  "LIMIT 1) t");
+  }
+
+  /// Terminates one of our application's backends (the one with the lowest pid, so a retried
+  /// statement's fresh connection is rarely the next victim); returns how many (0 or 1).
+  std::int64_t terminate_one() {
+    return scalar("SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM "
+                  "(SELECT pid FROM pg_stat_activity WHERE application_name = ? "
+                  "ORDER BY backend_start LIMIT 1) p) t");
+  }
+
+  /// Waits up to `timeout` for our application's connection count to drop to `at_most`.
+  std::int64_t wait_connections_at_most(
+    std::int64_t at_most, std::chrono::milliseconds timeout = std::chrono::milliseconds{3000}) {
+    const auto until = clock_type::now() + timeout;
+    auto n = connections();
+    while (n > at_most && clock_type::now() < until) {
+      std::this_thread::sleep_for(std::chrono::milliseconds{20});
+      n = connections();
+    }
+    return n;
+  }
+
+private:
+  std::int64_t scalar(const std::string& sql) {
+    auto r = conn_.execute(sql, {model::value{app_}});
+    return r->row(0).int64_at(0);
+  }
+
+  std::string app_;
+  drivers::connection conn_;
+};
+
+} // namespace gatherdb::test
