@@ -37,6 +37,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli_support.hpp"
 #include "gatherdb/actors/client.hpp"
 #include "gatherdb/drivers/connection.hpp"
 #include "gatherdb/drivers/connection_executor.hpp"
@@ -51,8 +52,8 @@
 
 namespace {
 
-namespace fs = std::filesystem;
 using gatherdb::examples::A;
+using gatherdb::examples::parse_non_negative;
 using bench_clock = std::chrono::steady_clock;
 
 constexpr std::string_view usage = R"(usage: gatherdb_gather_bench [options]
@@ -89,19 +90,6 @@ struct options {
   std::string json_out;
 };
 
-std::uint64_t parse_number(std::string_view flag, const std::string& text) {
-  try {
-    std::size_t used = 0;
-    if (!text.empty() && text[0] != '-') {
-      auto x = std::stoull(text, &used);
-      if (used == text.size())
-        return x;
-    }
-  } catch (const std::exception&) {
-  }
-  fail(std::string{flag} + " needs a non-negative integer, got '" + text + "'");
-}
-
 std::vector<std::string> split(const std::string& text) {
   std::vector<std::string> out;
   std::stringstream in{text};
@@ -111,52 +99,40 @@ std::vector<std::string> split(const std::string& text) {
   return out;
 }
 
-std::optional<options> parse(int argc, char** argv) {
+// Returns nullopt when --help was printed; exits through fail() on a usage error.
+std::optional<options> parse(int argc, char** argv) try {
   options opt;
-  for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
-    std::string value;
-    bool has_value = false;
-    if (auto eq = arg.find('='); arg.rfind("--", 0) == 0 && eq != std::string::npos) {
-      value = arg.substr(eq + 1);
-      arg.resize(eq);
-      has_value = true;
-    }
-    auto take = [&]() -> std::string {
-      if (has_value)
-        return value;
-      if (i + 1 >= argc)
-        fail(arg + " needs a value");
-      return argv[++i];
-    };
+  gatherdb::examples::flag_reader args{argc, argv};
+  while (args.next()) {
+    const std::string& arg = args.flag();
     if (arg == "--help" || arg == "-h") {
       std::cout << usage;
       return std::nullopt;
     } else if (arg == "--dsn") {
-      opt.dsn = take();
+      opt.dsn = args.value();
     } else if (arg == "--pool-size") {
-      opt.pool_size = parse_number(arg, take());
+      opt.pool_size = parse_non_negative(arg, args.value());
       if (opt.pool_size == 0)
         fail("--pool-size must be at least 1");
     } else if (arg == "--statements") {
       opt.statements.clear();
-      for (const auto& s : split(take()))
-        opt.statements.push_back(parse_number(arg, s));
+      for (const auto& s : split(args.value()))
+        opt.statements.push_back(parse_non_negative(arg, s));
     } else if (arg == "--rows") {
       opt.rows.clear();
-      for (const auto& s : split(take())) {
-        auto n = parse_number(arg, s);
+      for (const auto& s : split(args.value())) {
+        auto n = parse_non_negative(arg, s);
         if (n == 0 || n > 10'000'000)
           fail("--rows values must be between 1 and 10000000");
         opt.rows.push_back(static_cast<std::uint32_t>(n));
       }
     } else if (arg == "--repeat") {
-      opt.repeat = std::max<std::uint64_t>(1, parse_number(arg, take()));
+      opt.repeat = std::max<std::uint64_t>(1, parse_non_negative(arg, args.value()));
     } else if (arg == "--cell-budget") {
-      opt.cell_budget = static_cast<double>(parse_number(arg, take()));
+      opt.cell_budget = static_cast<double>(parse_non_negative(arg, args.value()));
     } else if (arg == "--contenders") {
       opt.run_raw = opt.run_gather = opt.run_single = false;
-      for (const auto& c : split(take())) {
+      for (const auto& c : split(args.value())) {
         if (c == "raw")
           opt.run_raw = true;
         else if (c == "gather")
@@ -167,29 +143,17 @@ std::optional<options> parse(int argc, char** argv) {
           fail("unknown contender '" + c + "'");
       }
     } else if (arg == "--seed") {
-      opt.seed = parse_number(arg, take());
+      opt.seed = parse_non_negative(arg, args.value());
     } else if (arg == "--json-out") {
-      opt.json_out = take();
+      opt.json_out = args.value();
     } else {
       fail("unknown option '" + arg + "' (see --help)");
     }
   }
   return opt;
+} catch (const gatherdb::examples::usage_error& e) {
+  fail(e.message);
 }
-
-struct temp_dir {
-  fs::path path;
-  temp_dir() {
-    std::string tmpl = (fs::temp_directory_path() / "gatherdb-bench-XXXXXX").string();
-    if (mkdtemp(tmpl.data()) == nullptr)
-      fail("cannot create a temporary directory");
-    path = tmpl;
-  }
-  ~temp_dir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
 
 double load_average() {
   std::ifstream in{"/proc/loadavg"};
@@ -633,12 +597,13 @@ int main(int argc, char** argv) {
   auto opt = parse(argc, argv);
   if (!opt)
     return 0;
-  std::optional<temp_dir> tmp;
-  if (opt->dsn.empty()) {
-    tmp.emplace();
-    opt->dsn = "Driver=SQLite3;Database=" + (tmp->path / "gather_bench.db").string() + ";";
-  }
+  // The default embedded database lives in a temporary directory removed at exit.
+  std::optional<gatherdb::examples::temp_dir> tmp;
   try {
+    if (opt->dsn.empty()) {
+      tmp.emplace("gatherdb-bench");
+      opt->dsn = "Driver=SQLite3;Database=" + (tmp->path() / "gather_bench.db").string() + ";";
+    }
     return run(*opt);
   } catch (const gatherdb::actors::gather_error& e) {
     fail(e.what());

@@ -17,6 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli_support.hpp"
 #include "gatherdb/actors/client.hpp"
 #include "gatherdb/drivers/connection.hpp"
 #include "gatherdb/drivers/connection_executor.hpp"
@@ -32,7 +33,7 @@
 namespace {
 
 using gatherdb::examples::A;
-namespace fs = std::filesystem;
+using gatherdb::examples::parse_non_negative;
 
 constexpr std::string_view usage = R"(usage: gather_orm_statements [options]
 
@@ -67,59 +68,33 @@ struct options {
   std::exit(2);
 }
 
-std::uint64_t parse_number(std::string_view flag, const std::string& text) {
-  try {
-    std::size_t used = 0;
-    if (!text.empty() && text[0] != '-') {
-      auto x = std::stoull(text, &used);
-      if (used == text.size())
-        return x;
-    }
-  } catch (const std::exception&) {
-  }
-  fail(std::string{flag} + " needs a non-negative integer, got '" + text + "'");
-}
-
-// Returns nullopt when --help was printed.
-std::optional<options> parse(int argc, char** argv) {
+// Returns nullopt when --help was printed; exits through fail() on a usage error.
+std::optional<options> parse(int argc, char** argv) try {
   options opt;
-  for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
-    std::string value;
-    bool has_value = false;
-    if (auto eq = arg.find('='); arg.rfind("--", 0) == 0 && eq != std::string::npos) {
-      value = arg.substr(eq + 1);
-      arg.resize(eq);
-      has_value = true;
-    }
-    auto take = [&]() -> std::string {
-      if (has_value)
-        return value;
-      if (i + 1 >= argc)
-        fail(arg + " needs a value");
-      return argv[++i];
-    };
+  gatherdb::examples::flag_reader args{argc, argv};
+  while (args.next()) {
+    const std::string& arg = args.flag();
     if (arg == "--help" || arg == "-h") {
       std::cout << usage;
       return std::nullopt;
     } else if (arg == "--dsn") {
-      opt.dsn = take();
+      opt.dsn = args.value();
     } else if (arg == "--rows") {
-      auto n = parse_number(arg, take());
+      auto n = parse_non_negative(arg, args.value());
       if (n == 0 || n > 100'000'000)
         fail("--rows must be between 1 and 100000000");
       opt.rows = static_cast<std::uint32_t>(n);
     } else if (arg == "--statements") {
-      opt.statements = parse_number(arg, take());
+      opt.statements = parse_non_negative(arg, args.value());
     } else if (arg == "--seed") {
-      opt.seed = parse_number(arg, take());
+      opt.seed = parse_non_negative(arg, args.value());
     } else if (arg == "--mode") {
-      auto m = take();
+      auto m = args.value();
       if (m != "gather" && m != "single")
         fail("--mode must be gather or single, got '" + m + "'");
       opt.single = m == "single";
     } else if (arg == "--pool-size") {
-      opt.pool_size = parse_number(arg, take());
+      opt.pool_size = parse_non_negative(arg, args.value());
       if (opt.pool_size == 0)
         fail("--pool-size must be at least 1");
     } else if (arg == "--json") {
@@ -129,22 +104,9 @@ std::optional<options> parse(int argc, char** argv) {
     }
   }
   return opt;
+} catch (const gatherdb::examples::usage_error& e) {
+  fail(e.message);
 }
-
-// A temporary directory removed at exit, for the default embedded database.
-struct temp_dir {
-  fs::path path;
-  temp_dir() {
-    std::string tmpl = (fs::temp_directory_path() / "gatherdb-example-XXXXXX").string();
-    if (mkdtemp(tmpl.data()) == nullptr)
-      fail("cannot create a temporary directory");
-    path = tmpl;
-  }
-  ~temp_dir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
 
 int run(const options& opt) {
   using namespace gatherdb;
@@ -216,12 +178,14 @@ int main(int argc, char** argv) {
   auto opt = parse(argc, argv);
   if (!opt)
     return 0;
-  std::optional<temp_dir> tmp;
-  if (opt->dsn.empty()) {
-    tmp.emplace();
-    opt->dsn = "Driver=SQLite3;Database=" + (tmp->path / "gather_orm_statements.db").string() + ";";
-  }
+  // The default embedded database lives in a temporary directory removed at exit.
+  std::optional<gatherdb::examples::temp_dir> tmp;
   try {
+    if (opt->dsn.empty()) {
+      tmp.emplace("gatherdb-example");
+      opt->dsn =
+        "Driver=SQLite3;Database=" + (tmp->path() / "gather_orm_statements.db").string() + ";";
+    }
     return run(*opt);
   } catch (const gatherdb::actors::gather_error& e) {
     fail(e.what());

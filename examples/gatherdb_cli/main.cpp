@@ -20,6 +20,7 @@
 #include <thread>
 #include <vector>
 
+#include "cli_support.hpp"
 #include "gatherdb/actors/client.hpp"
 #include "gatherdb/drivers/connection.hpp"
 #include "gatherdb/drivers/connection_string.hpp"
@@ -86,78 +87,51 @@ private:
 
 diagnostics diag;
 
-struct usage_error {
-  std::string message;
-};
-
-std::size_t parse_count(std::string_view flag, const std::string& text) {
-  try {
-    std::size_t used = 0;
-    if (!text.empty() && text[0] != '-') {
-      auto x = std::stoull(text, &used);
-      if (used == text.size())
-        return static_cast<std::size_t>(x);
-    }
-  } catch (const std::exception&) {
-  }
-  throw usage_error{std::string{flag} + " needs a non-negative integer, got '" + text + "'"};
-}
+using examples::parse_non_negative;
+using examples::usage_error;
 
 // nullopt when --help was printed.
 std::optional<options> parse(int argc, char** argv) {
   options opt;
   if (const char* env = std::getenv("GATHERDB_DSN"))
     opt.dsn = env;
-  for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
-    std::string value;
-    bool has_value = false;
-    if (auto eq = arg.find('='); arg.rfind("--", 0) == 0 && eq != std::string::npos) {
-      value = arg.substr(eq + 1);
-      arg.resize(eq);
-      has_value = true;
-    }
-    auto take = [&]() -> std::string {
-      if (has_value)
-        return value;
-      if (i + 1 >= argc)
-        throw usage_error{arg + " needs a value"};
-      return argv[++i];
-    };
+  examples::flag_reader args{argc, argv};
+  while (args.next()) {
+    const std::string& arg = args.flag();
     if (arg == "--help" || arg == "-h") {
       std::cout << usage;
       return std::nullopt;
     } else if (arg == "--dsn") {
-      opt.dsn = take();
+      opt.dsn = args.value();
       diag.set_dsn(opt.dsn);
     } else if (arg == "--file") {
-      opt.file = take();
+      opt.file = args.value();
     } else if (arg == "--format") {
-      auto name = take();
+      auto name = args.value();
       auto f = cli::parse_output_format(name);
       if (!f)
         throw usage_error{"--format must be table, json or csv, got '" + name + "'"};
       opt.format = *f;
     } else if (arg == "--pool-size") {
-      opt.pool_size = parse_count(arg, take());
+      opt.pool_size = parse_non_negative(arg, args.value());
       if (opt.pool_size == 0 || opt.pool_size > 1024)
         throw usage_error{"--pool-size must be between 1 and 1024"};
     } else if (arg == "--timeout") {
-      const auto ms = parse_count(arg, take());
+      const auto ms = parse_non_negative(arg, args.value());
       if (ms > 24u * 3600u * 1000u)
         throw usage_error{"--timeout must be at most a day (86400000 ms)"};
       opt.timeout = std::chrono::milliseconds{ms};
     } else if (arg == "--mode") {
-      auto m = take();
+      auto m = args.value();
       if (m == "collect")
         opt.mode = gather_mode::collect;
       else if (m == "fail-fast" || m == "fail_fast")
         opt.mode = gather_mode::fail_fast;
       else
         throw usage_error{"--mode must be collect or fail-fast, got '" + m + "'"};
-    } else if (arg == "--progress" && !has_value) {
+    } else if (arg == "--progress" && !args.has_inline_value()) {
       opt.progress = true;
-    } else if (arg == "--no-progress" && !has_value) {
+    } else if (arg == "--no-progress" && !args.has_inline_value()) {
       opt.progress = false;
     } else {
       throw usage_error{"unknown argument '" + arg + "' (see --help)"};
