@@ -133,11 +133,19 @@ caf::behavior shared_session(shared_session_pointer self, actors::coordinator_ac
 
 // --- one short-lived actor per request ----------------------------------------------------
 
+// Spawns a one-shot actor running `body(self)`. The body travels as a spawn argument: CAF 0.17
+// dereferences a null argument tuple for a function-based actor spawned without arguments
+// (UBSan: "reference binding to null pointer" in caf/detail/init_fun_factory.hpp).
+template <class F>
+void spawn_once(caf::actor_system& sys, F body) {
+  sys.spawn([](caf::event_based_actor* self, F f) { f(self); }, std::move(body));
+}
+
 // Gathers on the coordinator (own session) and renders the answer in the actor.
 void spawn_gather(caf::actor_system& sys, actors::coordinator_actor coordinator,
                   actors::gather_request req, std::shared_ptr<server_metrics> metrics,
                   answer_callback done) {
-  sys.spawn([coordinator, req, metrics, done](caf::event_based_actor* self) mutable {
+  spawn_once(sys, [coordinator, req, metrics, done](caf::event_based_actor* self) mutable {
     self->request(coordinator, caf::infinite, actors::gather_atom::value, std::move(req))
       .then(
         [=](actors::gather_result& r) {
@@ -154,7 +162,7 @@ void spawn_gather(caf::actor_system& sys, actors::coordinator_actor coordinator,
 // Asks the shared-session actor, which answers rendered JSON.
 void spawn_shared_gather(caf::actor_system& sys, caf::actor shared, actors::gather_request req,
                          answer_callback done) {
-  sys.spawn([shared, req, done](caf::event_based_actor* self) mutable {
+  spawn_once(sys, [shared, req, done](caf::event_based_actor* self) mutable {
     self->request(shared, caf::infinite, actors::gather_atom::value, std::move(req))
       .then(
         [=](http_answer& a) {
@@ -219,7 +227,7 @@ struct gather_bridge::impl {
     req.statements.push_back(model::statement::raw("SELECT 1", {}, true));
     req.options.mode = actors::gather_mode::fail_fast;
     req.options.timeout = std::chrono::milliseconds{2000};
-    system->spawn([coord, req, done](caf::event_based_actor* self) mutable {
+    spawn_once(*system, [coord, req, done](caf::event_based_actor* self) mutable {
       self->request(coord, std::chrono::seconds{5}, actors::gather_atom::value, std::move(req))
         .then(
           [=](actors::gather_result& r) {
@@ -275,7 +283,7 @@ struct gather_bridge::impl {
       done(error_answer(503, "shutting down", {}, true));
       return;
     }
-    system->spawn([coord, done, self_impl](caf::event_based_actor* self) {
+    spawn_once(*system, [coord, done, self_impl](caf::event_based_actor* self) {
       self->request(coord, std::chrono::seconds{5}, actors::stats_atom::value)
         .then(
           [=](actors::pool_stats& s) {
