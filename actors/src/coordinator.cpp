@@ -1,5 +1,7 @@
 #include "gatherdb/actors/coordinator.hpp"
 
+#include <algorithm>
+
 #include <caf/all.hpp>
 
 #include "gatherdb/actors/connection_pool.hpp"
@@ -8,8 +10,48 @@
 
 namespace gatherdb::actors {
 
+namespace {
+
+using self_ptr = coordinator_actor::stateful_pointer<coordinator_state>;
+
+// How often gather deadlines are checked, and how long after its deadline a gather is expired:
+// the grace lets the watchdog's own report of a running statement win.
+constexpr auto sweep_interval = std::chrono::milliseconds{50};
+constexpr auto deadline_grace = std::chrono::milliseconds{100};
+
+void arm_sweep(self_ptr self) {
+  auto& st = self->state;
+  if (st.sweep_armed || st.deadlines.empty())
+    return;
+  st.sweep_armed = true;
+  self->delayed_send(self, sweep_interval, expire_atom::value);
+}
+
+// One timer for every gather in flight rather than one per gather: CAF 0.17 cannot cancel a
+// delayed message, which would keep each finished merge actor alive until its deadline.
+void sweep(self_ptr self) {
+  auto& st = self->state;
+  st.sweep_armed = false;
+  const auto now = std::chrono::steady_clock::now();
+  auto& ds = st.deadlines;
+  ds.erase(std::remove_if(ds.begin(), ds.end(),
+                          [&](const coordinator_state::pending_deadline& d) {
+                            auto merger = d.merger.lock();
+                            if (!merger)
+                              return true; // finished
+                            if (now < d.due)
+                              return false;
+                            self->send(caf::actor_cast<merge_actor>(merger), expire_atom::value);
+                            return true;
+                          }),
+           ds.end());
+  arm_sweep(self);
+}
+
+} // namespace
+
 coordinator_actor::behavior_type
-coordinator(coordinator_actor::stateful_pointer<coordinator_state> self,
+coordinator(self_ptr self,
             std::shared_ptr<const settings> config, std::shared_ptr<control_registry> registry) {
   auto& st = self->state;
   st.config = std::move(config);
@@ -23,8 +65,6 @@ coordinator(coordinator_actor::stateful_pointer<coordinator_state> self,
       if (timeout.count() == 0)
         timeout = st.config->statement_timeout;
       const auto deadline = timeout.count() > 0 ? started + timeout : steady_time::max();
-      // The merge actor enforces the same deadline on statements that never reach a
-      // connection in time (resolved here: it does not know the client's default).
       req.options.timeout = timeout.count() > 0 ? timeout : std::chrono::milliseconds{-1};
       auto control = std::make_shared<gather_control>();
       st.registry->add(control);
@@ -34,9 +74,16 @@ coordinator(coordinator_actor::stateful_pointer<coordinator_state> self,
                            started);
       for (std::uint32_t i = 0; i < statements->size(); ++i)
         self->spawn(session, i, statements, started, deadline, control, st.pool, m);
+      // The merge actor also ends, at the deadline, statements that never reach a connection
+      // in time (the sweep tells it).
+      if (deadline != steady_time::max() && !statements->empty()) {
+        st.deadlines.push_back({deadline + deadline_grace, caf::actor_cast<caf::weak_actor_ptr>(m)});
+        arm_sweep(self);
+      }
       return self->delegate(m, gather_atom::value);
     },
     [=](stats_atom) { return self->delegate(self->state.pool, stats_atom::value); },
+    [=](expire_atom) { sweep(self); },
     [=](shutdown_atom) {
       self->state.registry->stop_all();
       // Not a normal exit: the linked pool, and its linked workers, stop with it.

@@ -1,7 +1,6 @@
 #include "gatherdb/actors/merge_actor.hpp"
 
 #include <chrono>
-#include <limits>
 
 #include <caf/all.hpp>
 
@@ -13,13 +12,6 @@ using clock = std::chrono::steady_clock;
 using self_ptr = merge_actor::stateful_pointer<merge_actor_state>;
 
 std::chrono::microseconds us(std::uint32_t x) { return std::chrono::microseconds{x}; }
-
-// A merge message with this index says the gather's deadline has passed: every statement
-// without an outcome yet ends `cancelled` (timeout). A statement waiting at a connection
-// worker busy with another gather's long statement cannot be cancelled there; this bounds
-// the gather anyway. The grace lets the watchdog's own report of a running execution win.
-constexpr std::uint32_t deadline_index = std::numeric_limits<std::uint32_t>::max();
-constexpr auto deadline_grace = std::chrono::milliseconds{100};
 
 work_done deadline_expired() {
   work_done d;
@@ -102,6 +94,19 @@ void finish_if_done(self_ptr self) {
   self->quit();
 }
 
+// Merges the complete prefix of outcomes, in statement order, then replies if all are in.
+void merge_ready(self_ptr self) {
+  auto& st = self->state;
+  while (st.next < st.waiting.size() && st.waiting[st.next]) {
+    merge_one(st, st.next);
+    const auto& out = st.result.outcomes[st.next];
+    if (out.status == outcome_status::failed && out.error.source == error_source::merge)
+      note_failure(st, st.next, out.error);
+    ++st.next;
+  }
+  finish_if_done(self);
+}
+
 } // namespace
 
 merge_actor::behavior_type merger(self_ptr self,
@@ -119,44 +124,34 @@ merge_actor::behavior_type merger(self_ptr self,
                                          : std::make_shared<model::session_state>();
   st.result.outcomes.resize(n);
   st.waiting.resize(n);
-  if (st.options.timeout.count() > 0 && n > 0) {
-    const auto at = started + st.options.timeout + deadline_grace;
-    const auto now = clock::now();
-    self->delayed_send(self, at > now ? at - now : clock::duration{0}, merge_atom::value,
-                       deadline_index, work_done{});
-  }
   return {
     [=](merge_atom, std::uint32_t index, work_done& done) {
       auto& st = self->state;
-      if (index == deadline_index) {
-        for (std::size_t i = st.next; i < st.waiting.size(); ++i) {
-          if (!st.waiting[i]) {
-            ++st.received;
-            st.waiting[i] = deadline_expired();
-            st.waiting[i]->metrics.queue_wait_us = static_cast<std::uint32_t>(
-              std::chrono::duration_cast<std::chrono::microseconds>(clock::now() - st.started)
-                .count());
-            if (!st.control->stopped())
-              note_failure(st, i, st.waiting[i]->error);
-          }
-        }
-        index = static_cast<std::uint32_t>(st.waiting.size()); // merge below, nothing new
-      } else if (index >= st.waiting.size() || st.waiting[index] || index < st.next)
-        return; // a duplicate would be a bug upstream; never merge twice
-      if (index < st.waiting.size()) {
+      if (index >= st.waiting.size() || st.waiting[index] || index < st.next)
+        return; // late (after the deadline) or duplicate: never merge twice
+      ++st.received;
+      if (done.status != outcome_status::ok && !st.control->stopped())
+        note_failure(st, index, done.error);
+      st.waiting[index] = std::move(done);
+      merge_ready(self);
+    },
+    // The deadline passed (the coordinator's sweep says so): a statement still waiting at a
+    // connection worker busy with another gather's long statement cannot be cancelled there,
+    // so its outcome is decided here and whatever arrives later is dropped.
+    [=](expire_atom) {
+      auto& st = self->state;
+      const auto waited = static_cast<std::uint32_t>(
+        std::chrono::duration_cast<std::chrono::microseconds>(clock::now() - st.started).count());
+      for (std::size_t i = st.next; i < st.waiting.size(); ++i) {
+        if (st.waiting[i])
+          continue;
         ++st.received;
-        if (done.status != outcome_status::ok && !st.control->stopped())
-          note_failure(st, index, done.error);
-        st.waiting[index] = std::move(done);
+        st.waiting[i] = deadline_expired();
+        st.waiting[i]->metrics.queue_wait_us = waited;
+        if (!st.control->stopped())
+          note_failure(st, i, st.waiting[i]->error);
       }
-      while (st.next < st.waiting.size() && st.waiting[st.next]) {
-        merge_one(st, st.next);
-        const auto& out = st.result.outcomes[st.next];
-        if (out.status == outcome_status::failed && out.error.source == error_source::merge)
-          note_failure(st, st.next, out.error);
-        ++st.next;
-      }
-      finish_if_done(self);
+      merge_ready(self);
     },
     [=](gather_atom) -> caf::result<gather_result> {
       auto& st = self->state;

@@ -1,6 +1,10 @@
 #pragma once
 
 #include <memory>
+#include <vector>
+
+#include <caf/fwd.hpp>
+#include <caf/weak_intrusive_ptr.hpp>
 
 #include "gatherdb/actors/gather_control.hpp"
 #include "gatherdb/actors/messages.hpp"
@@ -10,9 +14,17 @@ namespace gatherdb::actors {
 
 /// State of the coordinator. Thread-safety: owned by the coordinator actor.
 struct coordinator_state {
+  /// A gather's deadline, watched without keeping its merge actor alive.
+  struct pending_deadline {
+    steady_time due;
+    caf::weak_actor_ptr merger;
+  };
+
   std::shared_ptr<const settings> config;
   std::shared_ptr<control_registry> registry;
   pool_actor pool;
+  std::vector<pending_deadline> deadlines;
+  bool sweep_armed = false;
 
   static inline const char* name = "gatherdb.coordinator";
 };

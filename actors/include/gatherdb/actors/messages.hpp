@@ -89,13 +89,17 @@ using pool_actor = caf::typed_actor<
   caf::reacts_to<expire_atom>, caf::replies_to<stats_atom>::with<pool_stats>>;
 
 /// The merge actor of one gather: owns the session state while the gather runs.
+/// `expire_atom`: the gather's deadline has passed; statements without an outcome end
+/// `cancelled` (timeout).
 using merge_actor = caf::typed_actor<caf::reacts_to<merge_atom, std::uint32_t, work_done>,
+                                     caf::reacts_to<expire_atom>,
                                      caf::replies_to<gather_atom>::with<gather_result>>;
 
 /// The coordinator: the entry point of every gather.
 using coordinator_actor =
   caf::typed_actor<caf::replies_to<gather_atom, gather_request>::with<gather_result>,
                    caf::replies_to<stats_atom>::with<pool_stats>,
+                   caf::reacts_to<expire_atom>, // internal: the deadline sweep
                    caf::reacts_to<shutdown_atom>>;
 
 } // namespace gatherdb::actors
