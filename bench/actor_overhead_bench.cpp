@@ -6,8 +6,6 @@
 //
 //   gatherdb_actor_overhead_bench [--statements N] [--repeat R]
 
-#include <sys/resource.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -15,6 +13,7 @@
 #include <filesystem>
 #include <iostream>
 #include <string>
+#include <sys/resource.h>
 #include <vector>
 
 #include "gatherdb/actors/client.hpp"
@@ -23,6 +22,7 @@
 #include "gatherdb/model/metadata.hpp"
 #include "gatherdb/model/query.hpp"
 #include "gatherdb/model/session_state.hpp"
+
 #include "python_random.hpp"
 #include "seed_entity.hpp"
 
@@ -78,7 +78,7 @@ int main(int argc, char** argv) {
   std::vector<model::statement> statements;
   for (std::size_t i = 0; i < n; ++i)
     statements.emplace_back(
-      model::select<A>().where(model::col(&A::data) == "a_" + std::to_string(rng.choice(100))));
+        model::select<A>().where(model::col(&A::data) == "a_" + std::to_string(rng.choice(100))));
 
   actors::settings cfg;
   cfg.dsn = dsn;

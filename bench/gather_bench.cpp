@@ -12,9 +12,6 @@
 // progress on stderr. Every run is checked: each statement returns exactly one row, the row
 // is the one its key names, and gatherdb's rows equal the raw rows.
 
-#include <sql.h>
-#include <sqlext.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
@@ -36,8 +33,9 @@
 #include <vector>
 
 #include <nlohmann/json.hpp>
+#include <sql.h>
+#include <sqlext.h>
 
-#include "cli_support.hpp"
 #include "gatherdb/actors/client.hpp"
 #include "gatherdb/drivers/connection.hpp"
 #include "gatherdb/drivers/connection_executor.hpp"
@@ -47,6 +45,8 @@
 #include "gatherdb/model/metadata.hpp"
 #include "gatherdb/model/query.hpp"
 #include "gatherdb/model/session_state.hpp"
+
+#include "cli_support.hpp"
 #include "python_random.hpp"
 #include "seed_entity.hpp"
 
@@ -179,8 +179,7 @@ std::string odbc_diagnostics(SQLSMALLINT type, SQLHANDLE handle) {
   SQLCHAR text[1024];
   SQLSMALLINT len = 0;
   for (SQLSMALLINT i = 1;
-       SQLGetDiagRec(type, handle, i, state, &native, text, sizeof text, &len) == SQL_SUCCESS;
-       ++i)
+       SQLGetDiagRec(type, handle, i, state, &native, text, sizeof text, &len) == SQL_SUCCESS; ++i)
     out += std::string{"["} + reinterpret_cast<char*>(state) + "] " +
            reinterpret_cast<char*>(text) + "; ";
   return out;
@@ -202,23 +201,22 @@ public:
     std::string conn = dsn;
     if (conn.find("PostgreSQL") != std::string::npos && conn.find("CommLog") == std::string::npos)
       conn += (conn.empty() || conn.back() == ';' ? "" : ";") + std::string{"CommLog=0;"};
-    odbc_check(SQLDriverConnect(dbc_, nullptr,
-                                reinterpret_cast<SQLCHAR*>(conn.data()),
+    odbc_check(SQLDriverConnect(dbc_, nullptr, reinterpret_cast<SQLCHAR*>(conn.data()),
                                 static_cast<SQLSMALLINT>(conn.size()), nullptr, 0, nullptr,
                                 SQL_DRIVER_NOPROMPT),
                SQL_HANDLE_DBC, dbc_, "connect");
     connected_ = true;
     odbc_check(SQLAllocHandle(SQL_HANDLE_STMT, dbc_, &stmt_), SQL_HANDLE_DBC, dbc_, "alloc stmt");
-    odbc_check(SQLPrepare(stmt_, reinterpret_cast<SQLCHAR*>(const_cast<char*>(sql.c_str())),
-                          SQL_NTS),
-               SQL_HANDLE_STMT, stmt_, "prepare");
+    odbc_check(
+        SQLPrepare(stmt_, reinterpret_cast<SQLCHAR*>(const_cast<char*>(sql.c_str())), SQL_NTS),
+        SQL_HANDLE_STMT, stmt_, "prepare");
     odbc_check(SQLBindParameter(stmt_, 1, SQL_PARAM_INPUT, SQL_C_CHAR, SQL_VARCHAR,
                                 sizeof param_ - 1, 0, param_, sizeof param_, &param_len_),
                SQL_HANDLE_STMT, stmt_, "bind parameter");
     odbc_check(SQLBindCol(stmt_, 1, SQL_C_SBIGINT, &id_, 0, &id_ind_), SQL_HANDLE_STMT, stmt_,
                "bind id");
-    odbc_check(SQLBindCol(stmt_, 2, SQL_C_CHAR, data_, sizeof data_, &data_ind_),
-               SQL_HANDLE_STMT, stmt_, "bind data");
+    odbc_check(SQLBindCol(stmt_, 2, SQL_C_CHAR, data_, sizeof data_, &data_ind_), SQL_HANDLE_STMT,
+               stmt_, "bind data");
   }
   raw_connection(const raw_connection&) = delete;
   raw_connection& operator=(const raw_connection&) = delete;
@@ -373,15 +371,15 @@ int run(const options& opt) {
   auto seed_conn = drivers::connection::open(opt.dsn);
   const std::string backend{model::to_string(seed_conn.sql_dialect())};
   const auto sql = model::statement{model::select<A>().where(model::col(&A::data) == "a_0")}
-                     .compile(seed_conn.sql_dialect())
-                     .sql;
+                       .compile(seed_conn.sql_dialect())
+                       .sql;
   const std::string raw_sql = R"(SELECT "a"."id", "a"."data" FROM "a" WHERE "a"."data" = ?)";
   if (sql != raw_sql)
     std::cerr << "gather_bench: note: gatherdb compiles the select as '" << sql
               << "', raw ODBC runs '" << raw_sql << "'\n";
   std::cerr << "gather_bench: backend " << backend << " (" << seed_conn.dbms_name() << ' '
-            << seed_conn.dbms_version() << "), pool " << opt.pool_size << ", repeat "
-            << opt.repeat << ", load " << fixed(load_average(), 2) << '\n';
+            << seed_conn.dbms_version() << "), pool " << opt.pool_size << ", repeat " << opt.repeat
+            << ", load " << fixed(load_average(), 2) << '\n';
 
   std::vector<cell> cells;
   for (const auto rows : opt.rows) {
@@ -485,21 +483,20 @@ int run(const options& opt) {
             if (!o.ok())
               fail("gather: statement " + std::to_string(i) + ": " + o.error.to_string());
             if (o.result.size() != 1 || o.rows->row_count() != 1)
-              fail("gather: statement " + std::to_string(i) + " (" + keys[i] +
-                   ") returned " + std::to_string(o.rows->row_count()) + " rows, expected 1");
+              fail("gather: statement " + std::to_string(i) + " (" + keys[i] + ") returned " +
+                   std::to_string(o.rows->row_count()) + " rows, expected 1");
             check_row("gather", i, keys[i], 1, frozen_row(o.rows), &raw_rows);
           }
           const auto& m = r.metrics;
           const double per = static_cast<double>(n);
-          gather_cell.samples.push_back(
-            {s,
-             {{"wall_us_per_stmt", m.wall.count() / per},
-              {"queue_wait_us_per_stmt", m.queue_wait.count() / per},
-              {"max_queue_wait_ms", m.max_queue_wait.count() / 1000.0},
-              {"execute_us_per_stmt", m.execute.count() / per},
-              {"fetch_us_per_stmt", m.fetch.count() / per},
-              {"merge_us_per_stmt", m.merge.count() / per},
-              {"retried", m.retried}}});
+          gather_cell.samples.push_back({s,
+                                         {{"wall_us_per_stmt", m.wall.count() / per},
+                                          {"queue_wait_us_per_stmt", m.queue_wait.count() / per},
+                                          {"max_queue_wait_ms", m.max_queue_wait.count() / 1000.0},
+                                          {"execute_us_per_stmt", m.execute.count() / per},
+                                          {"fetch_us_per_stmt", m.fetch.count() / per},
+                                          {"merge_us_per_stmt", m.merge.count() / per},
+                                          {"retried", m.retried}}});
         }
         if (single_exec) {
           model::session_state session;
@@ -518,7 +515,7 @@ int run(const options& opt) {
           single_cell.samples.push_back({s, {}});
         }
         const double elapsed =
-          std::chrono::duration<double>(bench_clock::now() - cell_started).count();
+            std::chrono::duration<double>(bench_clock::now() - cell_started).count();
         const double per_rep = elapsed / static_cast<double>(rep + 1);
         if (rep + 1 < opt.repeat && elapsed + per_rep > opt.cell_budget) {
           std::cerr << "gather_bench: rows " << rows << ", statements " << n << ": stopping after "
@@ -532,8 +529,8 @@ int run(const options& opt) {
         if (c->samples.empty())
           continue;
         c->load1 = load;
-        std::cerr << "gather_bench: " << backend << " rows " << rows << " statements " << n
-                  << ' ' << c->label << ": " << thousands(c->stmts_per_s()) << " stmts/s ("
+        std::cerr << "gather_bench: " << backend << " rows " << rows << " statements " << n << ' '
+                  << c->label << ": " << thousands(c->stmts_per_s()) << " stmts/s ("
                   << c->samples.size() << " runs, load " << fixed(load, 2) << ")\n";
         cells.push_back(std::move(*c));
       }

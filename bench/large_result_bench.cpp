@@ -61,14 +61,13 @@ int main(int argc, char** argv) {
     gatherdb::client c{cfg};
     // Open the connection first so that the baseline includes the driver's own memory.
     const auto warm = c.gather({gatherdb::model::statement::raw("SELECT 1", {}, true)});
-    const bool pg = warm.outcomes.at(0).ok() &&
-                    dsn.find("SQLite") == std::string::npos &&
+    const bool pg = warm.outcomes.at(0).ok() && dsn.find("SQLite") == std::string::npos &&
                     dsn.find("sqlite") == std::string::npos;
     const std::string n = std::to_string(rows);
     const std::string sql =
-      pg ? "SELECT g, repeat('x', 40) AS pad FROM generate_series(1, " + n + ") g"
-         : "WITH RECURSIVE c(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM c WHERE g < " + n +
-             ") SELECT g, 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx' AS pad FROM c";
+        pg ? "SELECT g, repeat('x', 40) AS pad FROM generate_series(1, " + n + ") g"
+           : "WITH RECURSIVE c(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM c WHERE g < " + n +
+                 ") SELECT g, 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx' AS pad FROM c";
     const auto hwm_before = status_kb("VmHWM");
     const auto t0 = std::chrono::steady_clock::now();
     gatherdb::gather_options options;
@@ -77,7 +76,8 @@ int main(int argc, char** argv) {
     const auto hwm_after = status_kb("VmHWM");
     const auto& frozen = *r.outcomes.at(0).rows;
     const double payload = static_cast<double>(frozen.payload_bytes());
-    const double increase = (static_cast<double>(hwm_after) - static_cast<double>(hwm_before)) * 1024;
+    const double increase =
+        (static_cast<double>(hwm_after) - static_cast<double>(hwm_before)) * 1024;
     std::cout << "dsn:               " << gatherdb::drivers::redact(dsn) << "\n"
               << "rows:              " << frozen.row_count() << " in " << frozen.chunks().size()
               << " chunks\n"

@@ -11,10 +11,9 @@
 namespace gatherdb::actors {
 
 gather_error::gather_error(gather_failure failure, gather_result partial)
-  : std::runtime_error("gather failed at statement " + std::to_string(failure.index) + ": " +
-                       failure.error.to_string()),
-    failure_(std::move(failure)),
-    partial_(std::move(partial)) {}
+    : std::runtime_error("gather failed at statement " + std::to_string(failure.index) + ": " +
+                         failure.error.to_string()),
+      failure_(std::move(failure)), partial_(std::move(partial)) {}
 
 struct client::impl {
   std::unique_ptr<caf::actor_system_config> own_config;
@@ -39,11 +38,11 @@ struct client::impl {
 namespace {
 
 [[noreturn]] void throw_shutdown(std::string message) {
-  throw gather_error(gather_failure{0, statement_error{error_source::shutdown,
-                                                       {"", 0, std::move(message),
-                                                        drivers::error_category::cancelled,
-                                                        false}}},
-                     gather_result{});
+  throw gather_error(
+      gather_failure{0, statement_error{error_source::shutdown,
+                                        {"", 0, std::move(message),
+                                         drivers::error_category::cancelled, false}}},
+      gather_result{});
 }
 
 } // namespace
@@ -105,11 +104,10 @@ gather_result client::gather(std::vector<model::statement> statements,
   gather_result result;
   std::string failure;
   caf::scoped_actor self{*impl_->system};
-  self
-    ->request(impl_->coord, caf::infinite, gather_atom::value,
-              gather_request{std::move(statements), std::move(options)})
-    .receive([&](gather_result& r) { result = std::move(r); },
-             [&](caf::error& e) { failure = impl_->system->render(e); });
+  self->request(impl_->coord, caf::infinite, gather_atom::value,
+                gather_request{std::move(statements), std::move(options)})
+      .receive([&](gather_result& r) { result = std::move(r); },
+               [&](caf::error& e) { failure = impl_->system->render(e); });
   if (!failure.empty())
     throw_shutdown("gather could not run: " + failure);
   if (result.failure && mode == gather_mode::fail_fast) {
@@ -123,14 +121,20 @@ pool_stats client::stats() const {
   pool_stats out;
   caf::scoped_actor self{*impl_->system};
   self->request(impl_->coord, std::chrono::seconds{5}, stats_atom::value)
-    .receive([&](pool_stats& s) { out = s; }, [&](caf::error&) {});
+      .receive([&](pool_stats& s) { out = s; }, [&](caf::error&) {});
   return out;
 }
 
-coordinator_actor client::coordinator() const { return impl_->coord; }
+coordinator_actor client::coordinator() const {
+  return impl_->coord;
+}
 
-caf::actor_system& client::system() const noexcept { return *impl_->system; }
+caf::actor_system& client::system() const noexcept {
+  return *impl_->system;
+}
 
-const settings& client::config() const noexcept { return *impl_->config; }
+const settings& client::config() const noexcept {
+  return *impl_->config;
+}
 
 } // namespace gatherdb::actors

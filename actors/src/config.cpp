@@ -22,13 +22,13 @@ config::config() {
   login_timeout_ms = static_cast<std::size_t>(defaults.login_timeout.count());
   max_chunk = defaults.max_chunk;
   caf::config_option_adder{custom_options_, "gatherdb"}
-    .add(dsn, "dsn", "ODBC connection string (passwords are never printed)")
-    .add(pool_size, "pool-size", "connections at most")
-    .add(queue_bound, "queue-bound", "statements waiting for a connection at most")
-    .add(pool_wait_ms, "pool-wait-ms", "wait for a connection at most (ms)")
-    .add(statement_timeout_ms, "statement-timeout-ms", "default statement deadline (ms, 0: none)")
-    .add(login_timeout_ms, "login-timeout-ms", "bound on opening a connection (ms)")
-    .add(max_chunk, "max-chunk", "statements per message to a connection worker at most");
+      .add(dsn, "dsn", "ODBC connection string (passwords are never printed)")
+      .add(pool_size, "pool-size", "connections at most")
+      .add(queue_bound, "queue-bound", "statements waiting for a connection at most")
+      .add(pool_wait_ms, "pool-wait-ms", "wait for a connection at most (ms)")
+      .add(statement_timeout_ms, "statement-timeout-ms", "default statement deadline (ms, 0: none)")
+      .add(login_timeout_ms, "login-timeout-ms", "bound on opening a connection (ms)")
+      .add(max_chunk, "max-chunk", "statements per message to a connection worker at most");
   apply_scheduler_defaults(*this, defaults.scheduler_threads);
 }
 

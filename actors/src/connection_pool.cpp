@@ -31,9 +31,10 @@ work_done stopped_outcome(const work_item& item) {
   d.status = outcome_status::cancelled;
   const bool shutdown = item.control->shutting_down.load(std::memory_order_acquire);
   d.error.source = shutdown ? error_source::shutdown : error_source::database;
-  d.error.info = drivers::error_info{
-    "HY008", 0, shutdown ? "cancelled: the client is shutting down" : "cancelled: the gather failed",
-    drivers::error_category::cancelled, false};
+  d.error.info = drivers::error_info{"HY008", 0,
+                                     shutdown ? "cancelled: the client is shutting down"
+                                              : "cancelled: the gather failed",
+                                     drivers::error_category::cancelled, false};
   return d;
 }
 
@@ -60,17 +61,17 @@ connection_pool_state::worker_slot* pick_worker(self_ptr self) {
     return best;
   // Every live worker is busy: grow the pool (reusing the slot of a dead worker first).
   auto live = static_cast<std::size_t>(
-    std::count_if(st.workers.begin(), st.workers.end(), [](auto& w) { return bool{w.handle}; }));
+      std::count_if(st.workers.begin(), st.workers.end(), [](auto& w) { return bool{w.handle}; }));
   if (live < st.config->pool_size) {
-    auto slot = std::find_if(st.workers.begin(), st.workers.end(),
-                             [](auto& w) { return !w.handle; });
+    auto slot =
+        std::find_if(st.workers.begin(), st.workers.end(), [](auto& w) { return !w.handle; });
     if (slot == st.workers.end()) {
       st.workers.emplace_back();
       slot = std::prev(st.workers.end());
     }
     auto id = static_cast<std::uint32_t>(std::distance(st.workers.begin(), slot));
-    slot->handle = self->spawn<caf::detached + caf::linked>(
-      connection_worker, id, st.config, caf::actor_cast<pool_actor>(self));
+    slot->handle = self->spawn<caf::detached + caf::linked>(connection_worker, id, st.config,
+                                                            caf::actor_cast<pool_actor>(self));
     return &*slot;
   }
   if (best != nullptr && best->chunks < st.config->worker_queue_chunks)
@@ -87,7 +88,7 @@ void dispatch(self_ptr self) {
     // Chunks track the backlog: one statement when the pool is idle, up to max_chunk when
     // statements pile up, so that every worker stays busy while hops stay per chunk.
     const auto slots = std::max<std::size_t>(
-      1, st.config->pool_size * std::max<std::size_t>(st.config->worker_queue_chunks, 1));
+        1, st.config->pool_size * std::max<std::size_t>(st.config->worker_queue_chunks, 1));
     const auto n = std::clamp<std::size_t>((st.queue.size() + slots - 1) / slots, 1,
                                            std::max<std::size_t>(st.config->max_chunk, 1));
     work_chunk chunk;
@@ -128,83 +129,83 @@ pool_actor::behavior_type connection_pool(self_ptr self, std::shared_ptr<const s
     self->quit(em.reason);
   });
   return {
-    [=](enqueue_atom, work_item& item) {
-      auto& st = self->state;
-      if (st.queue.size() >= st.config->queue_bound) {
-        ++st.exhausted;
-        self->send(item.session, done_atom::value,
-                   pool_failure("pool exhausted: " + std::to_string(st.queue.size()) +
-                                " statements already wait for a connection"));
-        return;
-      }
-      item.queued = clock::now();
-      st.queue.push_back(std::move(item));
-      dispatch(self);
-      arm_expiry(self);
-    },
-    [=](done_atom, std::uint32_t worker, done_chunk& done, bool chunk_finished) {
-      auto& st = self->state;
-      if (worker < st.workers.size()) {
-        auto& w = st.workers[worker];
-        for (std::size_t i = 0; i < done.results.size() && !w.assigned.empty(); ++i)
-          w.assigned.pop_front();
-        if (chunk_finished && w.chunks > 0)
-          --w.chunks;
-      }
-      st.completed += done.results.size();
-      for (auto& [session, result] : done.results)
-        self->send(session, done_atom::value, std::move(result));
-      dispatch(self);
-    },
-    [=](expire_atom) {
-      auto& st = self->state;
-      st.expire_armed = false;
-      const auto now = clock::now();
-      // A queued statement ends here, without waiting for a connection, when it waited too
-      // long (pool_exhausted), when its deadline passed, or when its gather was stopped
-      // (fail_fast, shutdown): otherwise it would wait behind other gathers' statements.
-      auto keep = st.queue.begin();
-      for (auto it = st.queue.begin(); it != st.queue.end(); ++it) {
-        auto& item = *it;
-        if (now - item.queued >= st.config->pool_wait_timeout) {
+      [=](enqueue_atom, work_item& item) {
+        auto& st = self->state;
+        if (st.queue.size() >= st.config->queue_bound) {
           ++st.exhausted;
           self->send(item.session, done_atom::value,
-                     pool_failure("pool exhausted: no connection within " +
-                                  std::to_string(st.config->pool_wait_timeout.count()) + " ms"));
-        } else if (item.control->stopped()) {
-          self->send(item.session, done_atom::value, stopped_outcome(item));
-        } else if (now >= item.deadline) {
-          work_done d;
-          d.status = outcome_status::cancelled;
-          d.error = {error_source::database,
-                     {"HYT00", 0, "deadline expired while waiting for a connection",
-                      drivers::error_category::timeout, false}};
-          self->send(item.session, done_atom::value, std::move(d));
-        } else {
-          if (keep != it)
-            *keep = std::move(item);
-          ++keep;
+                     pool_failure("pool exhausted: " + std::to_string(st.queue.size()) +
+                                  " statements already wait for a connection"));
+          return;
         }
-      }
-      st.queue.erase(keep, st.queue.end());
-      arm_expiry(self);
-    },
-    [=](stats_atom) {
-      auto& st = self->state;
-      pool_stats s;
-      s.pool_size = st.config->pool_size;
-      for (auto& w : st.workers) {
-        if (w.handle) {
-          ++s.connections;
-          if (w.chunks > 0)
-            ++s.busy;
+        item.queued = clock::now();
+        st.queue.push_back(std::move(item));
+        dispatch(self);
+        arm_expiry(self);
+      },
+      [=](done_atom, std::uint32_t worker, done_chunk& done, bool chunk_finished) {
+        auto& st = self->state;
+        if (worker < st.workers.size()) {
+          auto& w = st.workers[worker];
+          for (std::size_t i = 0; i < done.results.size() && !w.assigned.empty(); ++i)
+            w.assigned.pop_front();
+          if (chunk_finished && w.chunks > 0)
+            --w.chunks;
         }
-      }
-      s.queued = st.queue.size();
-      s.completed = st.completed;
-      s.exhausted = st.exhausted;
-      return s;
-    },
+        st.completed += done.results.size();
+        for (auto& [session, result] : done.results)
+          self->send(session, done_atom::value, std::move(result));
+        dispatch(self);
+      },
+      [=](expire_atom) {
+        auto& st = self->state;
+        st.expire_armed = false;
+        const auto now = clock::now();
+        // A queued statement ends here, without waiting for a connection, when it waited too
+        // long (pool_exhausted), when its deadline passed, or when its gather was stopped
+        // (fail_fast, shutdown): otherwise it would wait behind other gathers' statements.
+        auto keep = st.queue.begin();
+        for (auto it = st.queue.begin(); it != st.queue.end(); ++it) {
+          auto& item = *it;
+          if (now - item.queued >= st.config->pool_wait_timeout) {
+            ++st.exhausted;
+            self->send(item.session, done_atom::value,
+                       pool_failure("pool exhausted: no connection within " +
+                                    std::to_string(st.config->pool_wait_timeout.count()) + " ms"));
+          } else if (item.control->stopped()) {
+            self->send(item.session, done_atom::value, stopped_outcome(item));
+          } else if (now >= item.deadline) {
+            work_done d;
+            d.status = outcome_status::cancelled;
+            d.error = {error_source::database,
+                       {"HYT00", 0, "deadline expired while waiting for a connection",
+                        drivers::error_category::timeout, false}};
+            self->send(item.session, done_atom::value, std::move(d));
+          } else {
+            if (keep != it)
+              *keep = std::move(item);
+            ++keep;
+          }
+        }
+        st.queue.erase(keep, st.queue.end());
+        arm_expiry(self);
+      },
+      [=](stats_atom) {
+        auto& st = self->state;
+        pool_stats s;
+        s.pool_size = st.config->pool_size;
+        for (auto& w : st.workers) {
+          if (w.handle) {
+            ++s.connections;
+            if (w.chunks > 0)
+              ++s.busy;
+          }
+        }
+        s.queued = st.queue.size();
+        s.completed = st.completed;
+        s.exhausted = st.exhausted;
+        return s;
+      },
   };
 }
 

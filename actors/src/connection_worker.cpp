@@ -26,9 +26,10 @@ work_done stopped_outcome(const work_item& item) {
   d.status = outcome_status::cancelled;
   const bool shutdown = item.control->shutting_down.load(std::memory_order_acquire);
   d.error.source = shutdown ? error_source::shutdown : error_source::database;
-  d.error.info = drivers::error_info{
-    "HY008", 0, shutdown ? "cancelled: the client is shutting down" : "cancelled: the gather failed",
-    drivers::error_category::cancelled, false};
+  d.error.info = drivers::error_info{"HY008", 0,
+                                     shutdown ? "cancelled: the client is shutting down"
+                                              : "cancelled: the gather failed",
+                                     drivers::error_category::cancelled, false};
   return d;
 }
 
@@ -82,8 +83,8 @@ work_done execute(connection_worker_state& st, const work_item& item) {
       d.metrics.execute_us = micros(timings.execute);
       d.metrics.fetch_us = micros(timings.fetch);
       d.error = {error_source::database, e.info()};
-      const bool lost = e.category() == drivers::error_category::connection ||
-                        (st.conn && st.conn->is_dead());
+      const bool lost =
+          e.category() == drivers::error_category::connection || (st.conn && st.conn->is_dead());
       // Health check: a connection that reported a connection-class error is replaced.
       if (lost)
         drop_connection(st);
@@ -92,8 +93,8 @@ work_done execute(connection_worker_state& st, const work_item& item) {
       // own (SQLite's busy timeout, a lock wait) before the deadline is a failure.
       const bool ours = cat == drivers::error_category::cancelled || item.control->stopped() ||
                         clock::now() >= item.deadline;
-      if (ours && (cat == drivers::error_category::cancelled ||
-                   cat == drivers::error_category::timeout)) {
+      if (ours &&
+          (cat == drivers::error_category::cancelled || cat == drivers::error_category::timeout)) {
         d.status = outcome_status::cancelled;
         if (item.control->stopped())
           return stopped_outcome(item);
@@ -120,25 +121,25 @@ connection_worker(worker_actor::stateful_pointer<connection_worker_state> self, 
   self->state.id = id;
   self->state.config = std::move(config);
   return {
-    [=](run_atom, work_chunk& chunk) {
-      done_chunk out;
-      out.results.reserve(chunk.items.size());
-      auto last_flush = clock::now();
-      for (std::size_t i = 0; i < chunk.items.size(); ++i) {
-        auto& item = chunk.items[i];
-        out.results.emplace_back(std::move(item.session), execute(self->state, item));
-        const bool last = i + 1 == chunk.items.size();
-        if (!last && clock::now() - last_flush >= partial_flush_after) {
-          self->send<caf::message_priority::high>(pool, done_atom::value, id, std::move(out),
-                                                  false);
-          out = done_chunk{};
-          last_flush = clock::now();
+      [=](run_atom, work_chunk& chunk) {
+        done_chunk out;
+        out.results.reserve(chunk.items.size());
+        auto last_flush = clock::now();
+        for (std::size_t i = 0; i < chunk.items.size(); ++i) {
+          auto& item = chunk.items[i];
+          out.results.emplace_back(std::move(item.session), execute(self->state, item));
+          const bool last = i + 1 == chunk.items.size();
+          if (!last && clock::now() - last_flush >= partial_flush_after) {
+            self->send<caf::message_priority::high>(pool, done_atom::value, id, std::move(out),
+                                                    false);
+            out = done_chunk{};
+            last_flush = clock::now();
+          }
         }
-      }
-      // High priority: the pool handles finished chunks before new statements, so that the
-      // worker gets its next chunk without waiting behind a burst of arrivals.
-      self->send<caf::message_priority::high>(pool, done_atom::value, id, std::move(out), true);
-    },
+        // High priority: the pool handles finished chunks before new statements, so that the
+        // worker gets its next chunk without waiting behind a burst of arrivals.
+        self->send<caf::message_priority::high>(pool, done_atom::value, id, std::move(out), true);
+      },
   };
 }
 

@@ -50,45 +50,45 @@ void sweep(self_ptr self) {
 
 } // namespace
 
-coordinator_actor::behavior_type
-coordinator(self_ptr self,
-            std::shared_ptr<const settings> config, std::shared_ptr<control_registry> registry) {
+coordinator_actor::behavior_type coordinator(self_ptr self, std::shared_ptr<const settings> config,
+                                             std::shared_ptr<control_registry> registry) {
   auto& st = self->state;
   st.config = std::move(config);
   st.registry = registry ? std::move(registry) : std::make_shared<control_registry>();
   st.pool = self->spawn<caf::linked>(connection_pool, st.config);
   return {
-    [=](gather_atom, gather_request& req) -> caf::result<gather_result> {
-      auto& st = self->state;
-      const auto started = std::chrono::steady_clock::now();
-      auto timeout = req.options.timeout;
-      if (timeout.count() == 0)
-        timeout = st.config->statement_timeout;
-      const auto deadline = timeout.count() > 0 ? started + timeout : steady_time::max();
-      req.options.timeout = timeout.count() > 0 ? timeout : std::chrono::milliseconds{-1};
-      auto control = std::make_shared<gather_control>();
-      st.registry->add(control);
-      auto statements =
-        std::make_shared<const std::vector<model::statement>>(std::move(req.statements));
-      auto m = self->spawn(merger, statements, std::move(req.options), control, st.registry,
-                           started);
-      for (std::uint32_t i = 0; i < statements->size(); ++i)
-        self->spawn(session, i, statements, started, deadline, control, st.pool, m);
-      // The merge actor also ends, at the deadline, statements that never reach a connection
-      // in time (the sweep tells it).
-      if (deadline != steady_time::max() && !statements->empty()) {
-        st.deadlines.push_back({deadline + deadline_grace, caf::actor_cast<caf::weak_actor_ptr>(m)});
-        arm_sweep(self);
-      }
-      return self->delegate(m, gather_atom::value);
-    },
-    [=](stats_atom) { return self->delegate(self->state.pool, stats_atom::value); },
-    [=](expire_atom) { sweep(self); },
-    [=](shutdown_atom) {
-      self->state.registry->stop_all();
-      // Not a normal exit: the linked pool, and its linked workers, stop with it.
-      self->quit(caf::exit_reason::user_shutdown);
-    },
+      [=](gather_atom, gather_request& req) -> caf::result<gather_result> {
+        auto& st = self->state;
+        const auto started = std::chrono::steady_clock::now();
+        auto timeout = req.options.timeout;
+        if (timeout.count() == 0)
+          timeout = st.config->statement_timeout;
+        const auto deadline = timeout.count() > 0 ? started + timeout : steady_time::max();
+        req.options.timeout = timeout.count() > 0 ? timeout : std::chrono::milliseconds{-1};
+        auto control = std::make_shared<gather_control>();
+        st.registry->add(control);
+        auto statements =
+            std::make_shared<const std::vector<model::statement>>(std::move(req.statements));
+        auto m =
+            self->spawn(merger, statements, std::move(req.options), control, st.registry, started);
+        for (std::uint32_t i = 0; i < statements->size(); ++i)
+          self->spawn(session, i, statements, started, deadline, control, st.pool, m);
+        // The merge actor also ends, at the deadline, statements that never reach a connection
+        // in time (the sweep tells it).
+        if (deadline != steady_time::max() && !statements->empty()) {
+          st.deadlines.push_back(
+              {deadline + deadline_grace, caf::actor_cast<caf::weak_actor_ptr>(m)});
+          arm_sweep(self);
+        }
+        return self->delegate(m, gather_atom::value);
+      },
+      [=](stats_atom) { return self->delegate(self->state.pool, stats_atom::value); },
+      [=](expire_atom) { sweep(self); },
+      [=](shutdown_atom) {
+        self->state.registry->stop_all();
+        // Not a normal exit: the linked pool, and its linked workers, stop with it.
+        self->quit(caf::exit_reason::user_shutdown);
+      },
   };
 }
 

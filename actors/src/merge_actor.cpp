@@ -11,7 +11,9 @@ namespace {
 using clock = std::chrono::steady_clock;
 using self_ptr = merge_actor::stateful_pointer<merge_actor_state>;
 
-std::chrono::microseconds us(std::uint32_t x) { return std::chrono::microseconds{x}; }
+std::chrono::microseconds us(std::uint32_t x) {
+  return std::chrono::microseconds{x};
+}
 
 work_done deadline_expired() {
   work_done d;
@@ -32,16 +34,14 @@ void merge_one(merge_actor_state& st, std::size_t i) {
   if (out.status == outcome_status::ok) {
     const auto t0 = clock::now();
     try {
-      out.result = (*st.statements)[i].merge_into(*st.result.session, out.rows,
-                                                  st.options.policy);
+      out.result = (*st.statements)[i].merge_into(*st.result.session, out.rows, st.options.policy);
     } catch (const std::exception& e) {
       // Merging is all or nothing per frozen result: the session is as it was.
       out.status = outcome_status::failed;
-      out.error = {error_source::merge,
-                   {"", 0, e.what(), drivers::error_category::other, false}};
+      out.error = {error_source::merge, {"", 0, e.what(), drivers::error_category::other, false}};
     }
     out.metrics.merge_us = static_cast<std::uint32_t>(
-      std::chrono::duration_cast<std::chrono::microseconds>(clock::now() - t0).count());
+        std::chrono::duration_cast<std::chrono::microseconds>(clock::now() - t0).count());
   }
   st.waiting[i].reset();
 }
@@ -64,15 +64,15 @@ void finish_if_done(self_ptr self) {
   for (std::size_t i = 0; i < st.result.outcomes.size(); ++i) {
     const auto& o = st.result.outcomes[i];
     switch (o.status) {
-      case outcome_status::ok:
-        ++m.succeeded;
-        break;
-      case outcome_status::failed:
-        ++m.failed;
-        break;
-      case outcome_status::cancelled:
-        ++m.cancelled;
-        break;
+    case outcome_status::ok:
+      ++m.succeeded;
+      break;
+    case outcome_status::failed:
+      ++m.failed;
+      break;
+    case outcome_status::cancelled:
+      ++m.cancelled;
+      break;
     }
     if (o.metrics.attempts > 1)
       ++m.retried;
@@ -120,46 +120,47 @@ merge_actor::behavior_type merger(self_ptr self,
   st.control = std::move(control);
   st.registry = std::move(registry);
   st.started = started;
-  st.result.session = st.options.session ? st.options.session
-                                         : std::make_shared<model::session_state>();
+  st.result.session =
+      st.options.session ? st.options.session : std::make_shared<model::session_state>();
   st.result.outcomes.resize(n);
   st.waiting.resize(n);
   return {
-    [=](merge_atom, std::uint32_t index, work_done& done) {
-      auto& st = self->state;
-      if (index >= st.waiting.size() || st.waiting[index] || index < st.next)
-        return; // late (after the deadline) or duplicate: never merge twice
-      ++st.received;
-      if (done.status != outcome_status::ok && !st.control->stopped())
-        note_failure(st, index, done.error);
-      st.waiting[index] = std::move(done);
-      merge_ready(self);
-    },
-    // The deadline passed (the coordinator's sweep says so): a statement still waiting at a
-    // connection worker busy with another gather's long statement cannot be cancelled there,
-    // so its outcome is decided here and whatever arrives later is dropped.
-    [=](expire_atom) {
-      auto& st = self->state;
-      const auto waited = static_cast<std::uint32_t>(
-        std::chrono::duration_cast<std::chrono::microseconds>(clock::now() - st.started).count());
-      for (std::size_t i = st.next; i < st.waiting.size(); ++i) {
-        if (st.waiting[i])
-          continue;
+      [=](merge_atom, std::uint32_t index, work_done& done) {
+        auto& st = self->state;
+        if (index >= st.waiting.size() || st.waiting[index] || index < st.next)
+          return; // late (after the deadline) or duplicate: never merge twice
         ++st.received;
-        st.waiting[i] = deadline_expired();
-        st.waiting[i]->metrics.queue_wait_us = waited;
-        if (!st.control->stopped())
-          note_failure(st, i, st.waiting[i]->error);
-      }
-      merge_ready(self);
-    },
-    [=](gather_atom) -> caf::result<gather_result> {
-      auto& st = self->state;
-      st.promise = self->make_response_promise<gather_result>();
-      auto rp = *st.promise;
-      finish_if_done(self);
-      return rp;
-    },
+        if (done.status != outcome_status::ok && !st.control->stopped())
+          note_failure(st, index, done.error);
+        st.waiting[index] = std::move(done);
+        merge_ready(self);
+      },
+      // The deadline passed (the coordinator's sweep says so): a statement still waiting at a
+      // connection worker busy with another gather's long statement cannot be cancelled there,
+      // so its outcome is decided here and whatever arrives later is dropped.
+      [=](expire_atom) {
+        auto& st = self->state;
+        const auto waited = static_cast<std::uint32_t>(
+            std::chrono::duration_cast<std::chrono::microseconds>(clock::now() - st.started)
+                .count());
+        for (std::size_t i = st.next; i < st.waiting.size(); ++i) {
+          if (st.waiting[i])
+            continue;
+          ++st.received;
+          st.waiting[i] = deadline_expired();
+          st.waiting[i]->metrics.queue_wait_us = waited;
+          if (!st.control->stopped())
+            note_failure(st, i, st.waiting[i]->error);
+        }
+        merge_ready(self);
+      },
+      [=](gather_atom) -> caf::result<gather_result> {
+        auto& st = self->state;
+        st.promise = self->make_response_promise<gather_result>();
+        auto rp = *st.promise;
+        finish_if_done(self);
+        return rp;
+      },
   };
 }
 

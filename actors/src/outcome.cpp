@@ -10,28 +10,28 @@ std::string_view to_string(gather_mode m) noexcept {
 
 std::string_view to_string(outcome_status s) noexcept {
   switch (s) {
-    case outcome_status::ok:
-      return "ok";
-    case outcome_status::failed:
-      return "failed";
-    case outcome_status::cancelled:
-      return "cancelled";
+  case outcome_status::ok:
+    return "ok";
+  case outcome_status::failed:
+    return "failed";
+  case outcome_status::cancelled:
+    return "cancelled";
   }
   return "unknown";
 }
 
 std::string_view to_string(error_source s) noexcept {
   switch (s) {
-    case error_source::none:
-      return "none";
-    case error_source::database:
-      return "database";
-    case error_source::merge:
-      return "merge";
-    case error_source::pool_exhausted:
-      return "pool_exhausted";
-    case error_source::shutdown:
-      return "shutdown";
+  case error_source::none:
+    return "none";
+  case error_source::database:
+    return "database";
+  case error_source::merge:
+    return "merge";
+  case error_source::pool_exhausted:
+    return "pool_exhausted";
+  case error_source::shutdown:
+    return "shutdown";
   }
   return "unknown";
 }

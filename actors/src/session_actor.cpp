@@ -17,10 +17,10 @@ session(session_actor::pointer self, std::uint32_t index,
   item.session = caf::actor_cast<session_actor>(self);
   self->send(pool, enqueue_atom::value, std::move(item));
   return {
-    [=](done_atom, work_done& done) {
-      self->send(merger, merge_atom::value, index, std::move(done));
-      self->quit();
-    },
+      [=](done_atom, work_done& done) {
+        self->send(merger, merge_atom::value, index, std::move(done));
+        self->quit();
+      },
   };
 }
 

@@ -5,6 +5,7 @@
 
 #include "gatherdb/drivers/connection_string.hpp"
 #include "gatherdb/drivers/statement.hpp"
+
 #include "odbc.hpp"
 
 namespace gatherdb::drivers {
@@ -62,10 +63,9 @@ connection connection::open(std::string_view connection_string,
     if (c.serialize_connect_)
       lock.lock();
     rc = SQLDriverConnect(
-      dbc, nullptr,
-      reinterpret_cast<SQLCHAR*>(const_cast<char*>(c.connection_string_.c_str())),
-      static_cast<SQLSMALLINT>(std::min<std::size_t>(c.connection_string_.size(), 32767)), out,
-      static_cast<SQLSMALLINT>(sizeof(out)), &out_len, SQL_DRIVER_NOPROMPT);
+        dbc, nullptr, reinterpret_cast<SQLCHAR*>(const_cast<char*>(c.connection_string_.c_str())),
+        static_cast<SQLSMALLINT>(std::min<std::size_t>(c.connection_string_.size(), 32767)), out,
+        static_cast<SQLSMALLINT>(sizeof(out)), &out_len, SQL_DRIVER_NOPROMPT);
   }
   if (!detail::succeeded(rc)) {
     auto info = detail::diagnose(SQL_HANDLE_DBC, dbc, sqlite_driver, c.connection_string_);
@@ -80,10 +80,10 @@ connection connection::open(std::string_view connection_string,
     c.handle_ = nullptr;
     throw database_error(std::move(info));
   }
-  c.redacted_ = redact(
-    std::string_view{reinterpret_cast<const char*>(out),
-                     static_cast<std::size_t>(std::clamp<SQLSMALLINT>(out_len, 0, 2047))},
-    c.connection_string_);
+  c.redacted_ =
+      redact(std::string_view{reinterpret_cast<const char*>(out),
+                              static_cast<std::size_t>(std::clamp<SQLSMALLINT>(out_len, 0, 2047))},
+             c.connection_string_);
   c.dbms_name_ = get_info_string(dbc, SQL_DBMS_NAME);
   c.dbms_version_ = get_info_string(dbc, SQL_DBMS_VER);
   c.dialect_ = model::dialect_from_dbms_name(c.dbms_name_);
@@ -91,14 +91,11 @@ connection connection::open(std::string_view connection_string,
 }
 
 connection::connection(connection&& other) noexcept
-  : handle_(std::exchange(other.handle_, nullptr)),
-    serialize_connect_(other.serialize_connect_),
-    autocommit_(other.autocommit_),
-    dialect_(other.dialect_),
-    dbms_name_(std::move(other.dbms_name_)),
-    dbms_version_(std::move(other.dbms_version_)),
-    redacted_(std::move(other.redacted_)),
-    connection_string_(std::move(other.connection_string_)) {}
+    : handle_(std::exchange(other.handle_, nullptr)), serialize_connect_(other.serialize_connect_),
+      autocommit_(other.autocommit_), dialect_(other.dialect_),
+      dbms_name_(std::move(other.dbms_name_)), dbms_version_(std::move(other.dbms_version_)),
+      redacted_(std::move(other.redacted_)),
+      connection_string_(std::move(other.connection_string_)) {}
 
 connection& connection::operator=(connection&& other) noexcept {
   if (this != &other) {
@@ -115,7 +112,9 @@ connection& connection::operator=(connection&& other) noexcept {
   return *this;
 }
 
-connection::~connection() { close(); }
+connection::~connection() {
+  close();
+}
 
 void connection::close() noexcept {
   if (handle_ == nullptr)
@@ -131,18 +130,19 @@ void connection::close() noexcept {
 }
 
 void connection::set_autocommit(bool on) {
-  auto rc = SQLSetConnectAttr(
-    static_cast<SQLHDBC>(handle_), SQL_ATTR_AUTOCOMMIT,
-    reinterpret_cast<SQLPOINTER>(static_cast<std::intptr_t>(on ? SQL_AUTOCOMMIT_ON
-                                                               : SQL_AUTOCOMMIT_OFF)),
-    SQL_IS_UINTEGER);
+  auto rc = SQLSetConnectAttr(static_cast<SQLHDBC>(handle_), SQL_ATTR_AUTOCOMMIT,
+                              reinterpret_cast<SQLPOINTER>(static_cast<std::intptr_t>(
+                                  on ? SQL_AUTOCOMMIT_ON : SQL_AUTOCOMMIT_OFF)),
+                              SQL_IS_UINTEGER);
   if (!detail::succeeded(rc))
     detail::throw_diagnostics(SQL_HANDLE_DBC, handle_, is_sqlite(), connection_string_,
                               on ? "enabling autocommit" : "disabling autocommit");
   autocommit_ = on;
 }
 
-void connection::begin() { set_autocommit(false); }
+void connection::begin() {
+  set_autocommit(false);
+}
 
 void connection::commit() {
   auto rc = SQLEndTran(SQL_HANDLE_DBC, static_cast<SQLHDBC>(handle_), SQL_COMMIT);

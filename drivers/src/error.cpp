@@ -7,20 +7,20 @@ namespace gatherdb::drivers {
 
 std::string_view to_string(error_category c) noexcept {
   switch (c) {
-    case error_category::connection:
-      return "connection";
-    case error_category::timeout:
-      return "timeout";
-    case error_category::cancelled:
-      return "cancelled";
-    case error_category::constraint:
-      return "constraint";
-    case error_category::syntax:
-      return "syntax";
-    case error_category::permission:
-      return "permission";
-    case error_category::other:
-      break;
+  case error_category::connection:
+    return "connection";
+  case error_category::timeout:
+    return "timeout";
+  case error_category::cancelled:
+    return "cancelled";
+  case error_category::constraint:
+    return "constraint";
+  case error_category::syntax:
+    return "syntax";
+  case error_category::permission:
+    return "permission";
+  case error_category::other:
+    break;
   }
   return "other";
 }
@@ -79,30 +79,30 @@ error_info classify(std::string sqlstate, std::int32_t native_code, std::string 
   };
   if (sqlite && st == "HY000") {
     switch (native_code & 0xff) {
-      case sqlite_busy:
-      case sqlite_locked:
-        set(error_category::timeout, true);
-        return e;
-      case sqlite_interrupt:
-        set(error_category::cancelled, false);
-        return e;
-      case sqlite_cantopen:
-        set(error_category::connection, false);
-        return e;
-      case sqlite_constraint:
-        set(error_category::constraint, false);
-        return e;
-      case sqlite_perm:
-      case sqlite_readonly:
-      case sqlite_auth:
-        set(error_category::permission, false);
-        return e;
-      case sqlite_error:
-      case sqlite_mismatch:
-        set(error_category::syntax, false);
-        return e;
-      default:
-        break;
+    case sqlite_busy:
+    case sqlite_locked:
+      set(error_category::timeout, true);
+      return e;
+    case sqlite_interrupt:
+      set(error_category::cancelled, false);
+      return e;
+    case sqlite_cantopen:
+      set(error_category::connection, false);
+      return e;
+    case sqlite_constraint:
+      set(error_category::constraint, false);
+      return e;
+    case sqlite_perm:
+    case sqlite_readonly:
+    case sqlite_auth:
+      set(error_category::permission, false);
+      return e;
+    case sqlite_error:
+    case sqlite_mismatch:
+      set(error_category::syntax, false);
+      return e;
+    default:
+      break;
     }
   }
   if (starts_with(st, "08")) {
@@ -115,8 +115,7 @@ error_info classify(std::string sqlstate, std::int32_t native_code, std::string 
   } else if (st == "57P01" || st == "57P02" || st == "57P03") {
     set(error_category::connection, true);
   } else if (st == "57014") {
-    set(contains_nocase(e.message, "timeout") ? error_category::timeout
-                                              : error_category::cancelled,
+    set(contains_nocase(e.message, "timeout") ? error_category::timeout : error_category::cancelled,
         false);
   } else if (st == "HYT00" || st == "HYT01") {
     set(error_category::timeout, true);
@@ -141,6 +140,6 @@ error_info classify(std::string sqlstate, std::int32_t native_code, std::string 
 }
 
 database_error::database_error(error_info info)
-  : std::runtime_error(info.to_string()), info_(std::move(info)) {}
+    : std::runtime_error(info.to_string()), info_(std::move(info)) {}
 
 } // namespace gatherdb::drivers

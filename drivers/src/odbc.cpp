@@ -14,10 +14,10 @@ struct environment_holder {
   environment_holder() {
     if (!succeeded(SQLAllocHandle(SQL_HANDLE_ENV, SQL_NULL_HANDLE, &handle)))
       throw database_error(
-        error_info{"HY001", 0, "cannot allocate the ODBC environment", error_category::other});
-    auto rc = SQLSetEnvAttr(handle, SQL_ATTR_ODBC_VERSION,
-                            reinterpret_cast<SQLPOINTER>(static_cast<std::intptr_t>(SQL_OV_ODBC3)),
-                            0);
+          error_info{"HY001", 0, "cannot allocate the ODBC environment", error_category::other});
+    auto rc =
+        SQLSetEnvAttr(handle, SQL_ATTR_ODBC_VERSION,
+                      reinterpret_cast<SQLPOINTER>(static_cast<std::intptr_t>(SQL_OV_ODBC3)), 0);
     if (!succeeded(rc))
       throw_diagnostics(SQL_HANDLE_ENV, handle, false, {}, "setting ODBC version 3");
   }

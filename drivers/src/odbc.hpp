@@ -1,11 +1,11 @@
 #pragma once
 // Private to drivers/src: the ODBC environment and diagnostic helpers.
 
-#include <sql.h>
-#include <sqlext.h>
-
 #include <mutex>
 #include <string_view>
+
+#include <sql.h>
+#include <sqlext.h>
 
 #include "gatherdb/drivers/error.hpp"
 

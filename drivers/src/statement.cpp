@@ -5,6 +5,7 @@
 #include <type_traits>
 
 #include "gatherdb/drivers/connection.hpp"
+
 #include "odbc.hpp"
 
 namespace gatherdb::drivers {
@@ -15,24 +16,24 @@ namespace {
 
 model::value_type storage_type(SQLSMALLINT sql_type) noexcept {
   switch (sql_type) {
-    case SQL_BIT:
-      return model::value_type::boolean;
-    case SQL_TINYINT:
-    case SQL_SMALLINT:
-    case SQL_INTEGER:
-    case SQL_BIGINT:
-      return model::value_type::int64;
-    case SQL_REAL:
-    case SQL_FLOAT:
-    case SQL_DOUBLE:
-      return model::value_type::float64;
-    case SQL_BINARY:
-    case SQL_VARBINARY:
-    case SQL_LONGVARBINARY:
-      return model::value_type::bytes;
-    default:
-      // Text, and everything exact or structured (NUMERIC, dates, GUIDs) as its text form.
-      return model::value_type::text;
+  case SQL_BIT:
+    return model::value_type::boolean;
+  case SQL_TINYINT:
+  case SQL_SMALLINT:
+  case SQL_INTEGER:
+  case SQL_BIGINT:
+    return model::value_type::int64;
+  case SQL_REAL:
+  case SQL_FLOAT:
+  case SQL_DOUBLE:
+    return model::value_type::float64;
+  case SQL_BINARY:
+  case SQL_VARBINARY:
+  case SQL_LONGVARBINARY:
+    return model::value_type::bytes;
+  default:
+    // Text, and everything exact or structured (NUMERIC, dates, GUIDs) as its text form.
+    return model::value_type::text;
   }
 }
 
@@ -42,15 +43,15 @@ constexpr std::size_t long_text_threshold = 8000;
 } // namespace
 
 statement::statement(connection& conn, std::string_view sql)
-  : conn_(&conn), sql_(sql), cancel_(std::make_shared<cancel_handle>()) {
+    : conn_(&conn), sql_(sql), cancel_(std::make_shared<cancel_handle>()) {
   SQLHSTMT h = SQL_NULL_HSTMT;
   if (!detail::succeeded(
-        SQLAllocHandle(SQL_HANDLE_STMT, static_cast<SQLHDBC>(conn.native_handle()), &h)))
+          SQLAllocHandle(SQL_HANDLE_STMT, static_cast<SQLHDBC>(conn.native_handle()), &h)))
     detail::throw_diagnostics(SQL_HANDLE_DBC, conn.native_handle(), conn.is_sqlite(),
                               conn.secret_source(), "allocating a statement");
   handle_ = h;
-  auto rc = SQLPrepare(h, reinterpret_cast<SQLCHAR*>(sql_.data()),
-                       static_cast<SQLINTEGER>(sql_.size()));
+  auto rc =
+      SQLPrepare(h, reinterpret_cast<SQLCHAR*>(sql_.data()), static_cast<SQLINTEGER>(sql_.size()));
   if (!detail::succeeded(rc)) {
     auto info = detail::diagnose(SQL_HANDLE_STMT, h, conn.is_sqlite(), conn.secret_source());
     close();
@@ -63,8 +64,8 @@ statement::statement(connection& conn, std::string_view sql)
   void* cancel_target = handle_;
   if (conn.is_sqlite()) {
     SQLHSTMT sibling = SQL_NULL_HSTMT;
-    if (!detail::succeeded(
-          SQLAllocHandle(SQL_HANDLE_STMT, static_cast<SQLHDBC>(conn.native_handle()), &sibling))) {
+    if (!detail::succeeded(SQLAllocHandle(SQL_HANDLE_STMT,
+                                          static_cast<SQLHDBC>(conn.native_handle()), &sibling))) {
       auto info = detail::diagnose(SQL_HANDLE_DBC, conn.native_handle(), conn.is_sqlite(),
                                    conn.secret_source());
       close();
@@ -76,13 +77,10 @@ statement::statement(connection& conn, std::string_view sql)
 }
 
 statement::statement(statement&& other) noexcept
-  : conn_(other.conn_),
-    handle_(std::exchange(other.handle_, nullptr)),
-    sql_(std::move(other.sql_)),
-    params_(std::move(other.params_)),
-    cancel_(std::move(other.cancel_)),
-    query_timeout_(other.query_timeout_),
-    described_(std::move(other.described_)) {}
+    : conn_(other.conn_), handle_(std::exchange(other.handle_, nullptr)),
+      sql_(std::move(other.sql_)), params_(std::move(other.params_)),
+      cancel_(std::move(other.cancel_)), query_timeout_(other.query_timeout_),
+      described_(std::move(other.described_)) {}
 
 statement& statement::operator=(statement&& other) noexcept {
   if (this != &other) {
@@ -98,7 +96,9 @@ statement& statement::operator=(statement&& other) noexcept {
   return *this;
 }
 
-statement::~statement() { close(); }
+statement::~statement() {
+  close();
+}
 
 void statement::close() noexcept {
   if (handle_ == nullptr)
@@ -118,8 +118,8 @@ void statement::set_query_timeout(std::chrono::milliseconds timeout) {
   if (seconds == query_timeout_)
     return;
   auto rc = SQLSetStmtAttr(
-    static_cast<SQLHSTMT>(handle_), SQL_ATTR_QUERY_TIMEOUT,
-    reinterpret_cast<SQLPOINTER>(static_cast<std::intptr_t>(seconds.count())), SQL_IS_UINTEGER);
+      static_cast<SQLHSTMT>(handle_), SQL_ATTR_QUERY_TIMEOUT,
+      reinterpret_cast<SQLPOINTER>(static_cast<std::intptr_t>(seconds.count())), SQL_IS_UINTEGER);
   if (!detail::succeeded(rc))
     fail(rc);
   query_timeout_ = seconds;
@@ -127,8 +127,8 @@ void statement::set_query_timeout(std::chrono::milliseconds timeout) {
 
 void statement::fail(short rc) {
   (void)rc;
-  auto info = detail::diagnose(SQL_HANDLE_STMT, handle_, conn_->is_sqlite(),
-                               conn_->secret_source());
+  auto info =
+      detail::diagnose(SQL_HANDLE_STMT, handle_, conn_->is_sqlite(), conn_->secret_source());
   if (auto reason = cancel_->fired(); reason != error_category::other) {
     info.category = reason;
     info.retryable = false;
@@ -156,22 +156,21 @@ void statement::bind(const std::vector<model::value>& params) {
                             &slot.integer, 0, &slot.indicator);
     } else if (auto d = std::get_if<double>(&data)) {
       slot.real = *d;
-      rc = SQLBindParameter(h, number, SQL_PARAM_INPUT, SQL_C_DOUBLE, SQL_DOUBLE, 0, 0,
-                            &slot.real, 0, &slot.indicator);
+      rc = SQLBindParameter(h, number, SQL_PARAM_INPUT, SQL_C_DOUBLE, SQL_DOUBLE, 0, 0, &slot.real,
+                            0, &slot.indicator);
     } else if (auto s = std::get_if<std::string>(&data)) {
       slot.indicator = static_cast<SQLLEN>(s->size());
       rc = SQLBindParameter(h, number, SQL_PARAM_INPUT, SQL_C_CHAR,
                             s->size() > long_text_threshold ? SQL_LONGVARCHAR : SQL_VARCHAR,
-                            std::max<SQLULEN>(s->size(), 1), 0,
-                            const_cast<char*>(s->data()), static_cast<SQLLEN>(s->size()),
-                            &slot.indicator);
+                            std::max<SQLULEN>(s->size(), 1), 0, const_cast<char*>(s->data()),
+                            static_cast<SQLLEN>(s->size()), &slot.indicator);
     } else if (auto bin = std::get_if<model::bytes>(&data)) {
       slot.indicator = static_cast<SQLLEN>(bin->size());
       // VARBINARY even for long data: psqlODBC maps LONGVARBINARY to large objects.
       rc = SQLBindParameter(h, number, SQL_PARAM_INPUT, SQL_C_BINARY, SQL_VARBINARY,
                             std::max<SQLULEN>(bin->size(), 1), 0,
-                            const_cast<std::byte*>(bin->data()),
-                            static_cast<SQLLEN>(bin->size()), &slot.indicator);
+                            const_cast<std::byte*>(bin->data()), static_cast<SQLLEN>(bin->size()),
+                            &slot.indicator);
     } else {
       slot.indicator = SQL_NULL_DATA;
       rc = SQLBindParameter(h, number, SQL_PARAM_INPUT, SQL_C_CHAR, SQL_VARCHAR, 1, 0, nullptr, 0,
@@ -210,33 +209,33 @@ void statement::fetch_cell(model::column_store& store, std::uint16_t column,
   SQLLEN ind = 0;
   SQLRETURN rc;
   switch (type) {
-    case model::value_type::boolean:
-    case model::value_type::int64: {
-      SQLBIGINT x = 0;
-      rc = SQLGetData(h, column, SQL_C_SBIGINT, &x, sizeof(x), &ind);
-      if (!detail::succeeded(rc))
-        fail(rc);
-      if (ind == SQL_NULL_DATA)
-        store.push_null();
-      else
-        store.push_int64(x);
-      return;
-    }
-    case model::value_type::float64: {
-      double x = 0;
-      rc = SQLGetData(h, column, SQL_C_DOUBLE, &x, sizeof(x), &ind);
-      if (!detail::succeeded(rc))
-        fail(rc);
-      if (ind == SQL_NULL_DATA)
-        store.push_null();
-      else
-        store.push_float64(x);
-      return;
-    }
-    case model::value_type::text:
-    case model::value_type::bytes:
-    case model::value_type::null:
-      break;
+  case model::value_type::boolean:
+  case model::value_type::int64: {
+    SQLBIGINT x = 0;
+    rc = SQLGetData(h, column, SQL_C_SBIGINT, &x, sizeof(x), &ind);
+    if (!detail::succeeded(rc))
+      fail(rc);
+    if (ind == SQL_NULL_DATA)
+      store.push_null();
+    else
+      store.push_int64(x);
+    return;
+  }
+  case model::value_type::float64: {
+    double x = 0;
+    rc = SQLGetData(h, column, SQL_C_DOUBLE, &x, sizeof(x), &ind);
+    if (!detail::succeeded(rc))
+      fail(rc);
+    if (ind == SQL_NULL_DATA)
+      store.push_null();
+    else
+      store.push_float64(x);
+    return;
+  }
+  case model::value_type::text:
+  case model::value_type::bytes:
+  case model::value_type::null:
+    break;
   }
   // Text and bytes go straight into the chunk's arena, in as many parts as the driver needs.
   const bool binary = type == model::value_type::bytes;
@@ -305,11 +304,11 @@ model::frozen_result statement::run(const std::vector<model::value>& params,
   };
   if (!cancel_->arm()) {
     auto reason = cancel_->fired();
-    throw database_error(
-      error_info{"HY008", 0,
-                 reason == error_category::timeout ? "deadline expired before execution"
-                                                   : "cancelled before execution",
-                 reason, false});
+    throw database_error(error_info{"HY008", 0,
+                                    reason == error_category::timeout
+                                        ? "deadline expired before execution"
+                                        : "cancelled before execution",
+                                    reason, false});
   }
   model::column_list columns;
   std::vector<model::row_chunk> chunks;
@@ -328,8 +327,8 @@ model::frozen_result statement::run(const std::vector<model::value>& params,
       // A prepared statement's result shape is fixed: describe it once and share the list
       // with every result (re-described should a schema change alter the column count).
       if (!described_ || described_->size() != static_cast<std::size_t>(ncols))
-        described_ = std::make_shared<const std::vector<model::column_info>>(
-          describe_columns(ncols));
+        described_ =
+            std::make_shared<const std::vector<model::column_info>>(describe_columns(ncols));
       columns = described_;
       const auto& cols = *columns;
       const auto chunk_rows = std::max<std::size_t>(options.chunk_rows, 1);

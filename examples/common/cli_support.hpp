@@ -6,12 +6,11 @@
 // Thread-safety: `flag_reader` and `temp_dir` are used from one thread; the free functions are
 // thread-safe.
 
-#include <stdlib.h> // mkdtemp
-
 #include <cstdint>
 #include <exception>
 #include <filesystem>
 #include <stdexcept>
+#include <stdlib.h> // mkdtemp
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -92,7 +91,7 @@ class temp_dir {
 public:
   explicit temp_dir(std::string_view prefix) {
     auto pattern =
-      (std::filesystem::temp_directory_path() / (std::string{prefix} + "-XXXXXX")).string();
+        (std::filesystem::temp_directory_path() / (std::string{prefix} + "-XXXXXX")).string();
     if (::mkdtemp(pattern.data()) == nullptr)
       throw std::runtime_error("cannot create a temporary directory");
     path_ = pattern;

@@ -17,7 +17,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "cli_support.hpp"
 #include "gatherdb/actors/client.hpp"
 #include "gatherdb/drivers/connection.hpp"
 #include "gatherdb/drivers/connection_executor.hpp"
@@ -27,6 +26,8 @@
 #include "gatherdb/model/metadata.hpp"
 #include "gatherdb/model/query.hpp"
 #include "gatherdb/model/session_state.hpp"
+
+#include "cli_support.hpp"
 #include "python_random.hpp"
 #include "seed_entity.hpp"
 
@@ -130,8 +131,8 @@ int run(const options& opt) {
   std::vector<model::statement> statements;
   statements.reserve(opt.statements);
   for (std::size_t i = 0; i < opt.statements; ++i)
-    statements.emplace_back(model::select<A>().where(
-      model::col(&A::data) == "a_" + std::to_string(rng.choice(opt.rows))));
+    statements.emplace_back(model::select<A>().where(model::col(&A::data) ==
+                                                     "a_" + std::to_string(rng.choice(opt.rows))));
 
   std::string repr;
   const auto started = std::chrono::steady_clock::now();
@@ -155,7 +156,7 @@ int run(const options& opt) {
     repr = result.repr();
   }
   const double seconds =
-    std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
   if (opt.json) {
     nlohmann::json j = {{"impl", "gatherdb"},
@@ -184,7 +185,7 @@ int main(int argc, char** argv) {
     if (opt->dsn.empty()) {
       tmp.emplace("gatherdb-example");
       opt->dsn =
-        "Driver=SQLite3;Database=" + (tmp->path() / "gather_orm_statements.db").string() + ";";
+          "Driver=SQLite3;Database=" + (tmp->path() / "gather_orm_statements.db").string() + ";";
     }
     return run(*opt);
   } catch (const gatherdb::actors::gather_error& e) {

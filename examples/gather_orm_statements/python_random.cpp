@@ -77,7 +77,9 @@ std::uint32_t python_random::next() noexcept {
   return y;
 }
 
-std::uint32_t python_random::getrandbits(unsigned k) noexcept { return next() >> (32 - k); }
+std::uint32_t python_random::getrandbits(unsigned k) noexcept {
+  return next() >> (32 - k);
+}
 
 std::uint32_t python_random::randbelow(std::uint32_t n) noexcept {
   unsigned k = 0;

@@ -22,8 +22,8 @@ struct gatherdb::model::entity_definition<gatherdb::examples::A> {
   static entity_mapping<gatherdb::examples::A> define() {
     using gatherdb::examples::A;
     return entity_mapping<A>{"a", "A"}
-      .generated_key(&A::id, "id")
-      .repr_as("id_")
-      .column(&A::data, "data");
+        .generated_key(&A::id, "id")
+        .repr_as("id_")
+        .column(&A::data, "data");
   }
 };

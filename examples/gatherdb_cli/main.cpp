@@ -1,8 +1,6 @@
 // gatherdb: runs SQL statements concurrently through gatherdb::client and prints their
 // results in statement order as a table, JSON or CSV.
 
-#include <unistd.h>
-
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -18,14 +16,16 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <unistd.h>
 #include <vector>
 
-#include "cli_support.hpp"
 #include "gatherdb/actors/client.hpp"
 #include "gatherdb/drivers/connection.hpp"
 #include "gatherdb/drivers/connection_string.hpp"
 #include "gatherdb/drivers/error.hpp"
 #include "gatherdb/model/statement.hpp"
+
+#include "cli_support.hpp"
 #include "result_writer.hpp"
 #include "statement_splitter.hpp"
 
@@ -277,8 +277,8 @@ int run(const options& opt) {
       continue;
     }
     diag.line("statement " + std::to_string(i + 1) + ' ' +
-              std::string{actors::to_string(o.status)} + ": " + o.error.to_string() +
-              " -- " + excerpt(sql[i]));
+              std::string{actors::to_string(o.status)} + ": " + o.error.to_string() + " -- " +
+              excerpt(sql[i]));
   }
   if (cancelled > 0)
     diag.line(std::to_string(cancelled) + " statement(s) cancelled after the first failure "

@@ -19,15 +19,18 @@ using json = nlohmann::ordered_json;
 using actors::outcome;
 using actors::outcome_status;
 
-bool has_columns(const outcome& o) { return o.rows && !o.rows->columns().empty(); }
+bool has_columns(const outcome& o) {
+  return o.rows && !o.rows->columns().empty();
+}
 
-std::int64_t rows_affected(const outcome& o) { return o.rows ? o.rows->rows_affected() : -1; }
+std::int64_t rows_affected(const outcome& o) {
+  return o.rows ? o.rows->rows_affected() : -1;
+}
 
 // Display width of UTF-8 text: code points, not bytes.
 std::size_t display_width(std::string_view s) noexcept {
-  return static_cast<std::size_t>(std::count_if(s.begin(), s.end(), [](char c) {
-    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  }));
+  return static_cast<std::size_t>(std::count_if(
+      s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 
 // Control characters would break the alignment: show them escaped.
@@ -37,17 +40,17 @@ std::string table_cell(const model::value& v) {
   out.reserve(text.size());
   for (char c : text) {
     switch (c) {
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        out += c;
+    case '\n':
+      out += "\\n";
+      break;
+    case '\r':
+      out += "\\r";
+      break;
+    case '\t':
+      out += "\\t";
+      break;
+    default:
+      out += c;
     }
   }
   return out;
@@ -63,8 +66,8 @@ void pad(std::ostream& out, std::size_t n) {
 }
 
 std::string failure_summary(std::size_t number, const outcome& o) {
-  std::string s = "(statement " + std::to_string(number) + ' ' +
-                  std::string{actors::to_string(o.status)};
+  std::string s =
+      "(statement " + std::to_string(number) + ' ' + std::string{actors::to_string(o.status)};
   const auto& info = o.error.info;
   if (o.status == outcome_status::failed) {
     s += ": ";
@@ -133,18 +136,18 @@ void write_table(std::ostream& out, const std::vector<outcome>& outcomes) {
 
 json json_cell(const model::value& v) {
   switch (v.type()) {
-    case model::value_type::null:
-      return nullptr;
-    case model::value_type::boolean:
-      return v.get<bool>();
-    case model::value_type::int64:
-      return v.get<std::int64_t>();
-    case model::value_type::float64:
-      return v.get<double>(); // NaN and infinities are written as null
-    case model::value_type::text:
-      return v.get<std::string>();
-    case model::value_type::bytes:
-      return cell_text(v);
+  case model::value_type::null:
+    return nullptr;
+  case model::value_type::boolean:
+    return v.get<bool>();
+  case model::value_type::int64:
+    return v.get<std::int64_t>();
+  case model::value_type::float64:
+    return v.get<double>(); // NaN and infinities are written as null
+  case model::value_type::text:
+    return v.get<std::string>();
+  case model::value_type::bytes:
+    return cell_text(v);
   }
   return nullptr;
 }
@@ -185,15 +188,14 @@ void write_json(std::ostream& out, const std::vector<outcome>& outcomes) {
     } else {
       j["error"] = json_error(o.error);
     }
-    out << (i == 0 ? "\n" : ",\n")
-        << j.dump(-1, ' ', false, json::error_handler_t::replace);
+    out << (i == 0 ? "\n" : ",\n") << j.dump(-1, ' ', false, json::error_handler_t::replace);
   }
   out << "\n]\n";
 }
 
 void csv_field(std::ostream& out, std::string_view s, bool quote_empty) {
-  const bool quote = s.find_first_of(",\"\r\n") != std::string_view::npos ||
-                     (quote_empty && s.empty());
+  const bool quote =
+      s.find_first_of(",\"\r\n") != std::string_view::npos || (quote_empty && s.empty());
   if (!quote) {
     out << s;
     return;
@@ -271,29 +273,29 @@ std::optional<output_format> parse_output_format(std::string_view name) noexcept
 
 std::string cell_text(const model::value& v) {
   switch (v.type()) {
-    case model::value_type::null:
-      return "NULL";
-    case model::value_type::boolean:
-      return v.get<bool>() ? "true" : "false";
-    case model::value_type::int64:
-      return std::to_string(v.get<std::int64_t>());
-    case model::value_type::float64: {
-      char buf[64];
-      auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), v.get<double>());
-      return ec == std::errc{} ? std::string(buf, end) : std::string{"NaN"};
+  case model::value_type::null:
+    return "NULL";
+  case model::value_type::boolean:
+    return v.get<bool>() ? "true" : "false";
+  case model::value_type::int64:
+    return std::to_string(v.get<std::int64_t>());
+  case model::value_type::float64: {
+    char buf[64];
+    auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), v.get<double>());
+    return ec == std::errc{} ? std::string(buf, end) : std::string{"NaN"};
+  }
+  case model::value_type::text:
+    return v.get<std::string>();
+  case model::value_type::bytes: {
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string out = "\\x";
+    for (auto b : v.get<model::bytes>()) {
+      const auto x = static_cast<unsigned>(b);
+      out += hex[x >> 4];
+      out += hex[x & 15];
     }
-    case model::value_type::text:
-      return v.get<std::string>();
-    case model::value_type::bytes: {
-      static constexpr char hex[] = "0123456789abcdef";
-      std::string out = "\\x";
-      for (auto b : v.get<model::bytes>()) {
-        const auto x = static_cast<unsigned>(b);
-        out += hex[x >> 4];
-        out += hex[x & 15];
-      }
-      return out;
-    }
+    return out;
+  }
   }
   return {};
 }
@@ -301,15 +303,15 @@ std::string cell_text(const model::value& v) {
 void write_results(std::ostream& out, output_format format,
                    const std::vector<actors::outcome>& outcomes) {
   switch (format) {
-    case output_format::table:
-      write_table(out, outcomes);
-      break;
-    case output_format::json:
-      write_json(out, outcomes);
-      break;
-    case output_format::csv:
-      write_csv(out, outcomes);
-      break;
+  case output_format::table:
+    write_table(out, outcomes);
+    break;
+  case output_format::json:
+    write_json(out, outcomes);
+    break;
+  case output_format::csv:
+    write_csv(out, outcomes);
+    break;
   }
 }
 

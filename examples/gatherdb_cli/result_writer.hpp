@@ -34,7 +34,8 @@ enum class output_format {
 ///   "category", "source", "message"}}`. Cells are JSON null, booleans, numbers or strings
 ///   (binary data as `"\\x<hex>"`).
 /// - csv: a header record and a record per row; NULL is an empty field, an empty string is
-///   `""` (in a one-column result NULL is `""` too: an empty line ends a block); a statement without columns prints a `rows_affected` record, a failed one a
+///   `""` (in a one-column result NULL is `""` too: an empty line ends a block); a statement
+///   without columns prints a `rows_affected` record, a failed one a
 ///   `status,sqlstate,native_code,category,message` record, so that block N is statement N.
 ///
 /// Thread-safety: reentrant; the outcomes must not change meanwhile.

@@ -5,7 +5,9 @@
 namespace gatherdb::cli {
 namespace {
 
-bool is_space(char c) noexcept { return std::isspace(static_cast<unsigned char>(c)) != 0; }
+bool is_space(char c) noexcept {
+  return std::isspace(static_cast<unsigned char>(c)) != 0;
+}
 
 std::string trimmed(std::string_view s) {
   std::size_t b = 0;

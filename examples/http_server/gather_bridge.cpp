@@ -9,6 +9,7 @@
 
 #include "gatherdb/model/query.hpp"
 #include "gatherdb/model/table_schema.hpp"
+
 #include "seed_entity.hpp"
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gatherdb::http::http_answer)
@@ -25,8 +26,8 @@ std::string dump(const json& j) {
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
-http_answer error_answer(unsigned status, const std::string& message, const std::string& sqlstate = {},
-                         bool retry_after = false) {
+http_answer error_answer(unsigned status, const std::string& message,
+                         const std::string& sqlstate = {}, bool retry_after = false) {
   json body = {{"error", message}};
   if (!sqlstate.empty())
     body["sqlstate"] = sqlstate;
@@ -35,12 +36,12 @@ http_answer error_answer(unsigned status, const std::string& message, const std:
 
 http_answer statement_error_answer(const actors::statement_error& e) {
   switch (e.source) {
-    case actors::error_source::pool_exhausted:
-      return error_answer(503, "overloaded: " + e.to_string(), e.info.sqlstate, true);
-    case actors::error_source::shutdown:
-      return error_answer(503, "shutting down", {}, true);
-    default:
-      return error_answer(503, e.to_string(), e.info.sqlstate);
+  case actors::error_source::pool_exhausted:
+    return error_answer(503, "overloaded: " + e.to_string(), e.info.sqlstate, true);
+  case actors::error_source::shutdown:
+    return error_answer(503, "shutting down", {}, true);
+  default:
+    return error_answer(503, e.to_string(), e.info.sqlstate);
   }
 }
 
@@ -103,31 +104,31 @@ void run_next(shared_session_pointer self, actors::coordinator_actor coordinator
   auto promise = next.promise;
   next.request.options.session = st.session;
   self->request(coordinator, caf::infinite, actors::gather_atom::value, std::move(next.request))
-    .then(
-      [=](actors::gather_result& r) mutable {
-        // Rendered before the next gather may overwrite the session's objects.
-        promise.deliver(render_gather(r, *metrics));
-        self->state.running = false;
-        run_next(self, coordinator, metrics);
-      },
-      [=](caf::error& e) mutable {
-        promise.deliver(actor_error_answer(self->system(), e));
-        self->state.running = false;
-        run_next(self, coordinator, metrics);
-      });
+      .then(
+          [=](actors::gather_result& r) mutable {
+            // Rendered before the next gather may overwrite the session's objects.
+            promise.deliver(render_gather(r, *metrics));
+            self->state.running = false;
+            run_next(self, coordinator, metrics);
+          },
+          [=](caf::error& e) mutable {
+            promise.deliver(actor_error_answer(self->system(), e));
+            self->state.running = false;
+            run_next(self, coordinator, metrics);
+          });
 }
 
 caf::behavior shared_session(shared_session_pointer self, actors::coordinator_actor coordinator,
                              std::shared_ptr<server_metrics> metrics, std::size_t bound) {
   return {
-    [=](actors::gather_atom, actors::gather_request& req) -> caf::result<http_answer> {
-      if (self->state.queue.size() >= bound)
-        return error_answer(503, "overloaded: the shared session's queue is full", {}, true);
-      auto promise = self->make_response_promise<http_answer>();
-      self->state.queue.push_back({std::move(req), promise});
-      run_next(self, coordinator, metrics);
-      return promise;
-    },
+      [=](actors::gather_atom, actors::gather_request& req) -> caf::result<http_answer> {
+        if (self->state.queue.size() >= bound)
+          return error_answer(503, "overloaded: the shared session's queue is full", {}, true);
+        auto promise = self->make_response_promise<http_answer>();
+        self->state.queue.push_back({std::move(req), promise});
+        run_next(self, coordinator, metrics);
+        return promise;
+      },
   };
 }
 
@@ -147,15 +148,15 @@ void spawn_gather(caf::actor_system& sys, actors::coordinator_actor coordinator,
                   answer_callback done) {
   spawn_once(sys, [coordinator, req, metrics, done](caf::event_based_actor* self) mutable {
     self->request(coordinator, caf::infinite, actors::gather_atom::value, std::move(req))
-      .then(
-        [=](actors::gather_result& r) {
-          done(render_gather(r, *metrics));
-          self->quit();
-        },
-        [=](caf::error& e) {
-          done(actor_error_answer(self->system(), e));
-          self->quit();
-        });
+        .then(
+            [=](actors::gather_result& r) {
+              done(render_gather(r, *metrics));
+              self->quit();
+            },
+            [=](caf::error& e) {
+              done(actor_error_answer(self->system(), e));
+              self->quit();
+            });
   });
 }
 
@@ -164,15 +165,15 @@ void spawn_shared_gather(caf::actor_system& sys, caf::actor shared, actors::gath
                          answer_callback done) {
   spawn_once(sys, [shared, req, done](caf::event_based_actor* self) mutable {
     self->request(shared, caf::infinite, actors::gather_atom::value, std::move(req))
-      .then(
-        [=](http_answer& a) {
-          done(std::move(a));
-          self->quit();
-        },
-        [=](caf::error& e) {
-          done(actor_error_answer(self->system(), e));
-          self->quit();
-        });
+        .then(
+            [=](http_answer& a) {
+              done(std::move(a));
+              self->quit();
+            },
+            [=](caf::error& e) {
+              done(actor_error_answer(self->system(), e));
+              self->quit();
+            });
   });
 }
 
@@ -229,42 +230,41 @@ struct gather_bridge::impl {
     req.options.timeout = std::chrono::milliseconds{2000};
     spawn_once(*system, [coord, req, done](caf::event_based_actor* self) mutable {
       self->request(coord, std::chrono::seconds{5}, actors::gather_atom::value, std::move(req))
-        .then(
-          [=](actors::gather_result& r) {
-            if (r.failure) {
-              const auto& e = r.failure->error;
-              json body = {{"status", "unavailable"}, {"error", e.to_string()}};
-              if (!e.info.sqlstate.empty())
-                body["sqlstate"] = e.info.sqlstate;
-              done(http_answer{503, dump(body), false});
-            } else {
-              done(http_answer{200, R"({"status":"ok"})", false});
-            }
-            self->quit();
-          },
-          [=](caf::error& e) {
-            done(http_answer{503,
-                             dump(json{{"status", "unavailable"},
-                                       {"error", self->system().render(e)}}),
-                             false});
-            self->quit();
-          });
+          .then(
+              [=](actors::gather_result& r) {
+                if (r.failure) {
+                  const auto& e = r.failure->error;
+                  json body = {{"status", "unavailable"}, {"error", e.to_string()}};
+                  if (!e.info.sqlstate.empty())
+                    body["sqlstate"] = e.info.sqlstate;
+                  done(http_answer{503, dump(body), false});
+                } else {
+                  done(http_answer{200, R"({"status":"ok"})", false});
+                }
+                self->quit();
+              },
+              [=](caf::error& e) {
+                done(http_answer{
+                    503, dump(json{{"status", "unavailable"}, {"error", self->system().render(e)}}),
+                    false});
+                self->quit();
+              });
     });
   }
 
   void render_metrics(const actors::pool_stats& s, json& out) const {
-    out["pool"] = {{"size", s.pool_size},        {"connections", s.connections},
-                   {"busy", s.busy},             {"queued", s.queued},
-                   {"completed", s.completed},   {"exhausted", s.exhausted}};
+    out["pool"] = {{"size", s.pool_size},      {"connections", s.connections},
+                   {"busy", s.busy},           {"queued", s.queued},
+                   {"completed", s.completed}, {"exhausted", s.exhausted}};
     json buckets = json::array();
     for (std::size_t i = 0; i < metrics->latency.size(); ++i) {
       json le = i < latency_bounds_ms.size() ? json(latency_bounds_ms[i]) : json("+Inf");
       buckets.push_back({{"le", le}, {"count", metrics->latency[i].load()}});
     }
     out["statement_latency_ms"] = {
-      {"buckets", std::move(buckets)},
-      {"count", metrics->statements.load()},
-      {"sum", static_cast<double>(metrics->latency_sum_us.load()) / 1000.0}};
+        {"buckets", std::move(buckets)},
+        {"count", metrics->statements.load()},
+        {"sum", static_cast<double>(metrics->latency_sum_us.load()) / 1000.0}};
     json by_status = json::object();
     std::uint64_t total = 0;
     for (std::size_t i = 0; i < metrics->by_status.size(); ++i) {
@@ -285,24 +285,24 @@ struct gather_bridge::impl {
     }
     spawn_once(*system, [coord, done, self_impl](caf::event_based_actor* self) {
       self->request(coord, std::chrono::seconds{5}, actors::stats_atom::value)
-        .then(
-          [=](actors::pool_stats& s) {
-            json out = json::object();
-            self_impl->render_metrics(s, out);
-            done(http_answer{200, dump(out), false});
-            self->quit();
-          },
-          [=](caf::error& e) {
-            done(error_answer(503, "pool stats unavailable: " + self->system().render(e)));
-            self->quit();
-          });
+          .then(
+              [=](actors::pool_stats& s) {
+                json out = json::object();
+                self_impl->render_metrics(s, out);
+                done(http_answer{200, dump(out), false});
+                self->quit();
+              },
+              [=](caf::error& e) {
+                done(error_answer(503, "pool stats unavailable: " + self->system().render(e)));
+                self->quit();
+              });
     });
   }
 };
 
 gather_bridge::gather_bridge(caf::actor_system& system, actors::coordinator_actor coordinator,
                              bridge_options options, std::shared_ptr<server_metrics> metrics)
-  : impl_(std::make_shared<impl>()) {
+    : impl_(std::make_shared<impl>()) {
   impl_->system = &system;
   impl_->options = std::move(options);
   impl_->metrics = std::move(metrics);
@@ -321,7 +321,9 @@ gather_bridge::gather_bridge(caf::actor_system& system, actors::coordinator_acto
                                  impl_->options.shared_queue_bound);
 }
 
-gather_bridge::~gather_bridge() { stop(); }
+gather_bridge::~gather_bridge() {
+  stop();
+}
 
 request_api gather_bridge::api() const {
   auto i = impl_;

@@ -7,6 +7,7 @@
 
 #include "gatherdb/actors/messages.hpp"
 #include "gatherdb/model/dialect.hpp"
+
 #include "http_types.hpp"
 
 namespace caf {

@@ -94,7 +94,8 @@ std::pair<std::vector<std::string>, std::string> data_values(std::string_view qu
       return {{}, "bad percent-encoding in the query"};
     if (*key != "data")
       continue;
-    auto value = url_decode(eq == std::string_view::npos ? std::string_view{} : part.substr(eq + 1));
+    auto value =
+        url_decode(eq == std::string_view::npos ? std::string_view{} : part.substr(eq + 1));
     if (!value)
       return {{}, "bad percent-encoding in the query"};
     if (value->size() > max_value_bytes)
@@ -128,7 +129,8 @@ struct http_server::impl {
   std::chrono::steady_clock::time_point drain_deadline;
   std::atomic<bool> stopping{false};
 
-  explicit impl(server_options o) : options(std::move(o)), ioc(static_cast<int>(std::max<std::size_t>(options.threads, 1))) {}
+  explicit impl(server_options o)
+      : options(std::move(o)), ioc(static_cast<int>(std::max<std::size_t>(options.threads, 1))) {}
 
   void do_accept();
   void begin_shutdown();
@@ -143,7 +145,7 @@ namespace {
 class session : public std::enable_shared_from_this<session> {
 public:
   session(tcp::socket&& socket, http_server::impl* server)
-    : stream_(std::move(socket)), server_(server) {}
+      : stream_(std::move(socket)), server_(server) {}
 
   ~session() {
     std::lock_guard<std::mutex> guard{server_->mtx};
@@ -155,7 +157,8 @@ public:
       std::lock_guard<std::mutex> guard{server_->mtx};
       server_->sessions.emplace(this, weak_from_this());
     }
-    net::dispatch(stream_.get_executor(), beast::bind_front_handler(&session::do_read, shared_from_this()));
+    net::dispatch(stream_.get_executor(),
+                  beast::bind_front_handler(&session::do_read, shared_from_this()));
   }
 
   // Posted by the server on shutdown: idle connections close now, busy ones after answering.
@@ -195,7 +198,8 @@ private:
         version_ = 11;
         const bool too_large = ec == bhttp::error::header_limit || ec == bhttp::error::body_limit;
         write(http_answer{too_large ? 431u : 400u,
-                          error_body(too_large ? "request too large" : "malformed request: " + ec.message()),
+                          error_body(too_large ? "request too large"
+                                               : "malformed request: " + ec.message()),
                           false},
               nullptr);
         return;
@@ -294,13 +298,13 @@ private:
 } // namespace
 
 void http_server::impl::do_accept() {
-  acceptor.async_accept(net::make_strand(ioc), [self = this](beast::error_code ec,
-                                                                          tcp::socket socket) {
-    if (ec || self->stopping)
-      return; // closed on shutdown (or the socket is dropped)
-    std::make_shared<session>(std::move(socket), self)->start();
-    self->do_accept();
-  });
+  acceptor.async_accept(net::make_strand(ioc),
+                        [self = this](beast::error_code ec, tcp::socket socket) {
+                          if (ec || self->stopping)
+                            return; // closed on shutdown (or the socket is dropped)
+                          std::make_shared<session>(std::move(socket), self)->start();
+                          self->do_accept();
+                        });
 }
 
 void http_server::impl::begin_shutdown() {
@@ -339,13 +343,15 @@ void http_server::impl::drain() {
 }
 
 http_server::http_server(server_options options, std::shared_ptr<server_metrics> metrics)
-  : impl_(std::make_unique<impl>(std::move(options))) {
+    : impl_(std::make_unique<impl>(std::move(options))) {
   impl_->metrics = std::move(metrics);
 }
 
 http_server::~http_server() = default;
 
-void http_server::set_api(request_api api) { impl_->api = std::move(api); }
+void http_server::set_api(request_api api) {
+  impl_->api = std::move(api);
+}
 
 std::uint16_t http_server::listen() {
   auto& i = *impl_;

@@ -22,6 +22,7 @@
 #include "gatherdb/drivers/connection_string.hpp"
 #include "gatherdb/drivers/error.hpp"
 #include "gatherdb/model/table_schema.hpp"
+
 #include "gather_bridge.hpp"
 #include "http_server.hpp"
 #include "seed_entity.hpp"
@@ -43,23 +44,24 @@ public:
 
   http_config() {
     caf::config_option_adder{custom_options_, "global"}
-      .add(dsn_flag, "dsn", "ODBC connection string (overrides gatherdb.dsn)")
-      .add(port, "port", "listen port on 127.0.0.1 (0: pick a free one; printed first)")
-      .add(pool_size_flag, "pool-size", "connections at most (overrides gatherdb.pool-size)")
-      .add(threads, "threads", "Asio threads serving HTTP (default 2)")
-      .add(rows, "rows", "create the table and fill it with N rows a_0.. (0: use it as is)")
-      .add(table, "table", "table holding the A rows (default a)")
-      .add(shared_session, "shared-session",
-           "merge every request into one long-lived session, one gather at a time");
+        .add(dsn_flag, "dsn", "ODBC connection string (overrides gatherdb.dsn)")
+        .add(port, "port", "listen port on 127.0.0.1 (0: pick a free one; printed first)")
+        .add(pool_size_flag, "pool-size", "connections at most (overrides gatherdb.pool-size)")
+        .add(threads, "threads", "Asio threads serving HTTP (default 2)")
+        .add(rows, "rows", "create the table and fill it with N rows a_0.. (0: use it as is)")
+        .add(table, "table", "table holding the A rows (default a)")
+        .add(shared_session, "shared-session",
+             "merge every request into one long-lived session, one gather at a time");
   }
 };
 
 bool valid_table_name(const std::string& t) {
-  if (t.empty() || t.size() > 63 || !(std::islower(static_cast<unsigned char>(t[0])) || t[0] == '_'))
+  if (t.empty() || t.size() > 63 ||
+      !(std::islower(static_cast<unsigned char>(t[0])) || t[0] == '_'))
     return false;
   for (char c : t)
-    if (!(std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) ||
-          c == '_'))
+    if (!(std::islower(static_cast<unsigned char>(c)) ||
+          std::isdigit(static_cast<unsigned char>(c)) || c == '_'))
       return false;
   return true;
 }
@@ -142,8 +144,8 @@ int main(int argc, char** argv) {
   try {
     port = server.listen();
   } catch (const std::exception& e) {
-    std::cerr << "gatherdb_http_server: cannot listen on 127.0.0.1:" << cfg.port << ": "
-              << e.what() << '\n';
+    std::cerr << "gatherdb_http_server: cannot listen on 127.0.0.1:" << cfg.port << ": " << e.what()
+              << '\n';
     return 2;
   }
 

@@ -18,14 +18,14 @@ frozen_result_data::frozen_result_data() : columns_(no_columns()) {}
 
 frozen_result_data::frozen_result_data(std::vector<column_info> columns,
                                        std::vector<row_chunk> chunks, std::int64_t rows_affected)
-  : frozen_result_data(std::make_shared<const std::vector<column_info>>(std::move(columns)),
-                       std::move(chunks), rows_affected) {}
+    : frozen_result_data(std::make_shared<const std::vector<column_info>>(std::move(columns)),
+                         std::move(chunks), rows_affected) {}
 
 frozen_result_data::frozen_result_data(column_list columns, std::vector<row_chunk> chunks,
                                        std::int64_t rows_affected)
-  : columns_(columns ? std::move(columns) : no_columns()),
-    chunks_(std::move(chunks)),
-    rows_affected_(rows_affected) {
+    : columns_(std::move(columns)), chunks_(std::move(chunks)), rows_affected_(rows_affected) {
+  if (!columns_)
+    columns_ = no_columns();
   chunk_starts_.reserve(chunks_.size());
   for (const auto& c : chunks_) {
     if (c.column_count() != columns_->size())

@@ -6,21 +6,21 @@ value column_store::at(std::size_t row) const {
   if (is_null(row))
     return null;
   switch (type_) {
-    case value_type::null:
-      return null;
-    case value_type::boolean:
-      return bool_at(row);
-    case value_type::int64:
-      return int64_at(row);
-    case value_type::float64:
-      return float64_at(row);
-    case value_type::text:
-      return std::string{text_at(row)};
-    case value_type::bytes: {
-      auto sv = text_at(row);
-      const auto* first = reinterpret_cast<const std::byte*>(sv.data());
-      return bytes(first, first + sv.size());
-    }
+  case value_type::null:
+    return null;
+  case value_type::boolean:
+    return bool_at(row);
+  case value_type::int64:
+    return int64_at(row);
+  case value_type::float64:
+    return float64_at(row);
+  case value_type::text:
+    return std::string{text_at(row)};
+  case value_type::bytes: {
+    auto sv = text_at(row);
+    const auto* first = reinterpret_cast<const std::byte*>(sv.data());
+    return bytes(first, first + sv.size());
+  }
   }
   return null;
 }
@@ -37,23 +37,25 @@ void column_store::push_null() {
   nulls_.push_back(true);
   ++size_;
   switch (type_) {
-    case value_type::boolean:
-    case value_type::int64:
-      ints_.push_back(0);
-      break;
-    case value_type::float64:
-      reals_.push_back(0.0);
-      break;
-    case value_type::text:
-    case value_type::bytes:
-      ends_.push_back(chars_.size());
-      break;
-    case value_type::null:
-      break;
+  case value_type::boolean:
+  case value_type::int64:
+    ints_.push_back(0);
+    break;
+  case value_type::float64:
+    reals_.push_back(0.0);
+    break;
+  case value_type::text:
+  case value_type::bytes:
+    ends_.push_back(chars_.size());
+    break;
+  case value_type::null:
+    break;
   }
 }
 
-void column_store::push_bool(bool x) { push_int64(x ? 1 : 0); }
+void column_store::push_bool(bool x) {
+  push_int64(x ? 1 : 0);
+}
 
 void column_store::push_int64(std::int64_t x) {
   ints_.push_back(x);
@@ -77,20 +79,20 @@ void column_store::commit_arena_cell() {
 
 void column_store::reserve(std::size_t rows, std::size_t text_bytes) {
   switch (type_) {
-    case value_type::boolean:
-    case value_type::int64:
-      ints_.reserve(ints_.size() + rows);
-      break;
-    case value_type::float64:
-      reals_.reserve(reals_.size() + rows);
-      break;
-    case value_type::text:
-    case value_type::bytes:
-      ends_.reserve(ends_.size() + rows);
-      chars_.reserve(chars_.size() + text_bytes);
-      break;
-    case value_type::null:
-      break;
+  case value_type::boolean:
+  case value_type::int64:
+    ints_.reserve(ints_.size() + rows);
+    break;
+  case value_type::float64:
+    reals_.reserve(reals_.size() + rows);
+    break;
+  case value_type::text:
+  case value_type::bytes:
+    ends_.reserve(ends_.size() + rows);
+    chars_.reserve(chars_.size() + text_bytes);
+    break;
+  case value_type::null:
+    break;
   }
 }
 
@@ -101,13 +103,13 @@ std::size_t column_store::memory_bytes() const noexcept {
 
 std::size_t column_store::payload_bytes() const noexcept {
   switch (type_) {
-    case value_type::text:
-    case value_type::bytes:
-      return chars_.size();
-    case value_type::null:
-      return 0;
-    default:
-      return size_ * 8;
+  case value_type::text:
+  case value_type::bytes:
+    return chars_.size();
+  case value_type::null:
+    return 0;
+  default:
+    return size_ * 8;
   }
 }
 

@@ -6,18 +6,18 @@ namespace gatherdb::model {
 
 std::string_view to_string(value_type t) noexcept {
   switch (t) {
-    case value_type::null:
-      return "null";
-    case value_type::boolean:
-      return "boolean";
-    case value_type::int64:
-      return "int64";
-    case value_type::float64:
-      return "float64";
-    case value_type::text:
-      return "text";
-    case value_type::bytes:
-      return "bytes";
+  case value_type::null:
+    return "null";
+  case value_type::boolean:
+    return "boolean";
+  case value_type::int64:
+    return "int64";
+  case value_type::float64:
+    return "float64";
+  case value_type::text:
+    return "text";
+  case value_type::bytes:
+    return "bytes";
   }
   return "unknown";
 }
@@ -59,8 +59,12 @@ struct renderer {
 
 } // namespace
 
-std::string to_string(const value& v) { return std::visit(renderer{}, v.data()); }
+std::string to_string(const value& v) {
+  return std::visit(renderer{}, v.data());
+}
 
-std::ostream& operator<<(std::ostream& os, const value& v) { return os << to_string(v); }
+std::ostream& operator<<(std::ostream& os, const value& v) {
+  return os << to_string(v);
+}
 
 } // namespace gatherdb::model

@@ -17,6 +17,7 @@
 #include "gatherdb/drivers/connection_executor.hpp"
 #include "gatherdb/model/session_state.hpp"
 #include "gatherdb/model/statement.hpp"
+
 #include "support/backends.hpp"
 #include "support/pg_monitor.hpp"
 #include "support/print_log_values.hpp"
@@ -45,7 +46,9 @@ using test::slow_statement;
 using namespace std::chrono_literals;
 
 /// `select(A).where(A.data == "a_<k>")`.
-inline model::statement select_data(int k) { return suite::select_data(k); }
+inline model::statement select_data(int k) {
+  return suite::select_data(k);
+}
 
 /// `n` statements selecting random rows (seeded, so reproducible), with duplicates.
 inline std::vector<model::statement> random_selects(std::size_t n, unsigned seed) {

@@ -1,11 +1,11 @@
 // A failing statement among good ones: collect mode keeps the others, fail_fast throws and
 // cancels what is still running; deadlines cancel a statement and leave the pool usable.
 
-#include <boost/test/data/test_case.hpp>
-#include <boost/test/unit_test.hpp>
-
 #include <future>
 #include <thread>
+
+#include <boost/test/data/test_case.hpp>
+#include <boost/test/unit_test.hpp>
 
 #include "actors_fixture.hpp"
 
@@ -19,7 +19,9 @@ model::statement missing_table() {
   return model::statement::raw("SELECT * FROM actors_missing_table_x", {}, false);
 }
 
-std::string missing_table_sqlstate(backend b) { return b == backend::postgresql ? "42P01" : "HY000"; }
+std::string missing_table_sqlstate(backend b) {
+  return b == backend::postgresql ? "42P01" : "HY000";
+}
 
 } // namespace
 
@@ -63,8 +65,8 @@ BOOST_DATA_TEST_CASE(collect_mode_returns_29_results_and_the_one_database_error,
   BOOST_TEST(result.repr().find("None") != std::string::npos);
 }
 
-BOOST_DATA_TEST_CASE(fail_fast_throws_the_error_quickly_and_leaves_nothing_running,
-                     all_backends, backend) {
+BOOST_DATA_TEST_CASE(fail_fast_throws_the_error_quickly_and_leaves_nothing_running, all_backends,
+                     backend) {
   seeded_database db{backend, "failfast"};
   client c{db.settings(4)};
   // The bad statement first, so it fails while the long ones behind it run.
@@ -78,8 +80,7 @@ BOOST_DATA_TEST_CASE(fail_fast_throws_the_error_quickly_and_leaves_nothing_runni
   } catch (const actors::gather_error& e) {
     thrown = true;
     const auto elapsed = clock_type::now() - t0;
-    BOOST_TEST_MESSAGE(backend << ": fail_fast threw after "
-                               << millis(elapsed)
+    BOOST_TEST_MESSAGE(backend << ": fail_fast threw after " << millis(elapsed)
                                << " ms: " << e.what());
     BOOST_TEST(millis(elapsed) < 2000, "the throw waited for the long statements");
     BOOST_TEST(e.failure().index == 0u);
@@ -124,9 +125,7 @@ BOOST_DATA_TEST_CASE(deadline_cancels_a_long_statement_and_the_pool_stays_usable
   const auto t0 = clock_type::now();
   const auto result = c.gather({long_statement(backend, 30)}, options);
   const auto elapsed = clock_type::now() - t0;
-  BOOST_TEST_MESSAGE(backend << ": deadline reported after "
-                             << millis(elapsed)
-                             << " ms");
+  BOOST_TEST_MESSAGE(backend << ": deadline reported after " << millis(elapsed) << " ms");
   BOOST_TEST(millis(elapsed) < 2000);
   BOOST_TEST(millis(elapsed) >= 450);
   BOOST_REQUIRE_EQUAL(result.outcomes.size(), 1u);
@@ -193,7 +192,7 @@ BOOST_AUTO_TEST_CASE(idempotent_read_is_retried_once_after_its_backend_is_termin
   std::vector<model::statement> statements;
   for (int i = 0; i < 8; ++i)
     statements.push_back(
-      model::statement::raw("SELECT pg_sleep(0.4), " + std::to_string(i), {}, true));
+        model::statement::raw("SELECT pg_sleep(0.4), " + std::to_string(i), {}, true));
   actors::gather_options options;
   options.mode = actors::gather_mode::collect;
   auto running = std::async(std::launch::async, [&] { return c.gather(statements, options); });
@@ -227,7 +226,7 @@ BOOST_AUTO_TEST_CASE(non_idempotent_statement_is_not_retried_after_its_backend_i
   std::vector<model::statement> statements;
   for (int i = 0; i < 4; ++i)
     statements.push_back(
-      model::statement::raw("SELECT pg_sleep(0.6), " + std::to_string(i), {}, false));
+        model::statement::raw("SELECT pg_sleep(0.6), " + std::to_string(i), {}, false));
   actors::gather_options options;
   options.mode = actors::gather_mode::collect;
   auto running = std::async(std::launch::async, [&] { return c.gather(statements, options); });

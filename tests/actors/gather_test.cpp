@@ -2,12 +2,12 @@
 // other in one session returns, in statement order, with one object per row identity; its
 // metrics add up; and one client serves many threads at once.
 
-#include <boost/test/data/test_case.hpp>
-#include <boost/test/unit_test.hpp>
-
 #include <future>
 #include <map>
 #include <thread>
+
+#include <boost/test/data/test_case.hpp>
+#include <boost/test/unit_test.hpp>
 
 #include "actors_fixture.hpp"
 
@@ -72,8 +72,7 @@ BOOST_DATA_TEST_CASE(gather_of_300_selects_equals_sequential_run_in_one_session,
   BOOST_TEST(result.session->size<item>() == distinct);
 }
 
-BOOST_DATA_TEST_CASE(two_statements_hitting_one_row_return_the_same_object, all_backends,
-                     backend) {
+BOOST_DATA_TEST_CASE(two_statements_hitting_one_row_return_the_same_object, all_backends, backend) {
   seeded_database db{backend};
   client c{db.settings()};
   std::vector<model::statement> statements{select_data(7), select_data(41), select_data(7),

@@ -1,12 +1,12 @@
 // The connection pool bounds the connections open at once and reports pool_exhausted when its
 // queue is full or a statement waited too long for a connection.
 
-#include <boost/test/data/test_case.hpp>
-#include <boost/test/unit_test.hpp>
-
 #include <atomic>
 #include <future>
 #include <thread>
+
+#include <boost/test/data/test_case.hpp>
+#include <boost/test/unit_test.hpp>
 
 #include "actors_fixture.hpp"
 
@@ -16,8 +16,8 @@ using test::all_backends;
 
 BOOST_AUTO_TEST_SUITE(actors_pool)
 
-BOOST_DATA_TEST_CASE(pool_of_2_never_opens_more_than_2_connections_for_50_statements,
-                     all_backends, backend) {
+BOOST_DATA_TEST_CASE(pool_of_2_never_opens_more_than_2_connections_for_50_statements, all_backends,
+                     backend) {
   seeded_database db{backend, "pool2"};
   client c{db.settings(2)};
   std::vector<model::statement> statements;
@@ -90,8 +90,7 @@ BOOST_DATA_TEST_CASE(full_queue_reports_pool_exhausted, all_backends, backend) {
   BOOST_TEST(result.failure->error.source == actors::error_source::pool_exhausted);
 }
 
-BOOST_DATA_TEST_CASE(expired_wait_for_a_connection_reports_pool_exhausted, all_backends,
-                     backend) {
+BOOST_DATA_TEST_CASE(expired_wait_for_a_connection_reports_pool_exhausted, all_backends, backend) {
   seeded_database db{backend};
   auto s = db.settings(1);
   s.pool_wait_timeout = 100ms;
@@ -115,8 +114,7 @@ BOOST_DATA_TEST_CASE(expired_wait_for_a_connection_reports_pool_exhausted, all_b
       ++exhausted;
   }
   BOOST_TEST_MESSAGE(backend << ": " << ok << " ok, " << exhausted << " pool_exhausted in "
-                             << millis(elapsed)
-                             << " ms");
+                             << millis(elapsed) << " ms");
   BOOST_TEST(exhausted > 0u);
   BOOST_TEST(ok > 0u);
   BOOST_TEST(ok + exhausted == statements.size());

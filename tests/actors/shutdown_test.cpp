@@ -1,12 +1,12 @@
 // Destroying a client while a gather runs: it returns promptly, the blocked gather returns or
 // throws, nothing hangs or crashes.
 
-#include <boost/test/data/test_case.hpp>
-#include <boost/test/unit_test.hpp>
-
 #include <future>
 #include <memory>
 #include <thread>
+
+#include <boost/test/data/test_case.hpp>
+#include <boost/test/unit_test.hpp>
 
 #include "actors_fixture.hpp"
 
@@ -32,9 +32,7 @@ BOOST_DATA_TEST_CASE(destroying_the_client_with_100_long_statements_in_flight_re
   const auto t0 = clock_type::now();
   c.reset();
   const auto elapsed = clock_type::now() - t0;
-  BOOST_TEST_MESSAGE(backend << ": client destroyed in "
-                             << millis(elapsed)
-                             << " ms");
+  BOOST_TEST_MESSAGE(backend << ": client destroyed in " << millis(elapsed) << " ms");
   BOOST_TEST(millis(elapsed) < 3000);
   BOOST_REQUIRE_MESSAGE(running.wait_for(2s) == std::future_status::ready,
                         "the blocked gather did not return after the client was destroyed");

@@ -1,10 +1,5 @@
 // Runs the `gatherdb` tool as a user would (via popen) and parses what it prints, on SQLite and
 // PostgreSQL.
-#include <boost/test/data/test_case.hpp>
-#include <boost/test/unit_test.hpp>
-
-#include <sys/wait.h>
-
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -14,11 +9,15 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <sys/wait.h>
 #include <vector>
 
+#include <boost/test/data/test_case.hpp>
+#include <boost/test/unit_test.hpp>
 #include <nlohmann/json.hpp>
 
 #include "gatherdb/drivers/connection_string.hpp"
+
 #include "support/backends.hpp"
 
 namespace {
@@ -81,17 +80,21 @@ std::string dsn_of(backend b) {
                               : gatherdb::test::postgres_connection_string();
 }
 
-std::string dsn_arg(backend b) { return "--dsn " + shell_quoted(dsn_of(b)); }
+std::string dsn_arg(backend b) {
+  return "--dsn " + shell_quoted(dsn_of(b));
+}
 
 // A statement that runs for seconds unless cancelled.
 std::string slow_statement(backend b) {
   return b == backend::postgresql
-           ? "SELECT pg_sleep(20)"
-           : "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c "
-             "WHERE x < 2000000000) SELECT count(*) FROM c";
+             ? "SELECT pg_sleep(20)"
+             : "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c "
+               "WHERE x < 2000000000) SELECT count(*) FROM c";
 }
 
-std::string expected_sqlstate(backend b) { return b == backend::sqlite ? "HY000" : "42P01"; }
+std::string expected_sqlstate(backend b) {
+  return b == backend::sqlite ? "HY000" : "42P01";
+}
 
 // --- parsers of the three formats
 
@@ -214,12 +217,12 @@ struct item {
 };
 
 const std::vector<item> items{
-  {1, "plain", 1.5},
-  {2, "semi;colon, comma", -2.25},
-  {3, "quote \"double\" and 'single'", std::nullopt},
-  {4, std::nullopt, 0},
-  {5, "", 100},
-  {6, "two\nlines", 7},
+    {1, "plain", 1.5},
+    {2, "semi;colon, comma", -2.25},
+    {3, "quote \"double\" and 'single'", std::nullopt},
+    {4, std::nullopt, 0},
+    {5, "", 100},
+    {6, "two\nlines", 7},
 };
 
 // A fixture: a table of its own, filled through the tool (stdin for the DDL, --file with
@@ -230,8 +233,8 @@ struct filled_table {
 
   explicit filled_table(backend be) : b(be) {
     auto created = run(dsn_arg(b), "CREATE TABLE " + name +
-                                     " (id INTEGER PRIMARY KEY, name VARCHAR(100), "
-                                     "score DOUBLE PRECISION)\n");
+                                       " (id INTEGER PRIMARY KEY, name VARCHAR(100), "
+                                       "score DOUBLE PRECISION)\n");
     BOOST_REQUIRE_MESSAGE(created.status == 0, created.err);
     std::string script = "-- rows of the suite; with ';' in literals\n\n";
     for (const auto& it : items) {
@@ -243,8 +246,8 @@ struct filled_table {
         name_sql += "'";
       }
       script += "INSERT INTO " + name + " VALUES (" + std::to_string(it.id) + ", " + name_sql +
-                ", " + (it.score ? std::to_string(*it.score) : std::string{"NULL"}) +
-                "); -- row " + std::to_string(it.id) + "\n\n";
+                ", " + (it.score ? std::to_string(*it.score) : std::string{"NULL"}) + "); -- row " +
+                std::to_string(it.id) + "\n\n";
     }
     auto file = write_temp(script);
     auto filled = run(dsn_arg(b) + " --format json --file " + shell_quoted(file.string()));
@@ -302,9 +305,9 @@ BOOST_DATA_TEST_CASE(json_has_every_row_and_value, gatherdb::test::all_backends,
 
 BOOST_DATA_TEST_CASE(csv_parses_back_with_quoting_and_nulls, gatherdb::test::all_backends, b) {
   filled_table t{b};
-  auto r = run(dsn_arg(b) + " --format csv",
-               t.select_all() + "\nSELECT count(*) AS n FROM " + t.name + "\nSELECT name FROM " +
-                 t.name + " WHERE id = 4\n");
+  auto r =
+      run(dsn_arg(b) + " --format csv", t.select_all() + "\nSELECT count(*) AS n FROM " + t.name +
+                                            "\nSELECT name FROM " + t.name + " WHERE id = 4\n");
   BOOST_REQUIRE_MESSAGE(r.status == 0, r.err);
   BOOST_TEST(r.out.find("\r\n") != std::string::npos, "records end with CRLF");
   auto blocks = parse_csv(r.out);
@@ -327,8 +330,8 @@ BOOST_DATA_TEST_CASE(csv_parses_back_with_quoting_and_nulls, gatherdb::test::all
   BOOST_TEST((blocks[1] == std::vector<record>{{"n"}, {std::to_string(items.size())}}));
 }
 
-BOOST_DATA_TEST_CASE(table_is_aligned_with_a_header_and_a_row_count,
-                     gatherdb::test::all_backends, b) {
+BOOST_DATA_TEST_CASE(table_is_aligned_with_a_header_and_a_row_count, gatherdb::test::all_backends,
+                     b) {
   filled_table t{b};
   auto r = run(dsn_arg(b), t.select_all() + "\nSELECT count(*) AS n FROM " + t.name + "\n");
   BOOST_REQUIRE_MESSAGE(r.status == 0, r.err);
@@ -407,11 +410,11 @@ BOOST_DATA_TEST_CASE(a_failing_statement_gives_exit_1_and_its_sqlstate_in_collec
   BOOST_TEST(table.out.find("SQLSTATE " + expected_sqlstate(b)) != std::string::npos, table.out);
 }
 
-BOOST_DATA_TEST_CASE(fail_fast_cancels_the_statements_still_running,
-                     gatherdb::test::all_backends, b) {
-  auto r = run(dsn_arg(b) + " --format json --mode fail-fast",
-               slow_statement(b) + "\nSELECT * FROM no_such_table_cli\n" + slow_statement(b) +
-                 "\n");
+BOOST_DATA_TEST_CASE(fail_fast_cancels_the_statements_still_running, gatherdb::test::all_backends,
+                     b) {
+  auto r =
+      run(dsn_arg(b) + " --format json --mode fail-fast",
+          slow_statement(b) + "\nSELECT * FROM no_such_table_cli\n" + slow_statement(b) + "\n");
   BOOST_TEST(r.status == 1);
   BOOST_TEST(r.seconds < 15.0);
   auto j = json::parse(r.out);
@@ -435,8 +438,8 @@ BOOST_DATA_TEST_CASE(timeout_cancels_a_slow_statement, gatherdb::test::all_backe
 
 BOOST_DATA_TEST_CASE(writes_report_rows_affected, gatherdb::test::all_backends, b) {
   filled_table t{b};
-  auto r = run(dsn_arg(b) + " --format json",
-               "UPDATE " + t.name + " SET score = 1 WHERE id <= 2\n");
+  auto r =
+      run(dsn_arg(b) + " --format json", "UPDATE " + t.name + " SET score = 1 WHERE id <= 2\n");
   BOOST_REQUIRE_MESSAGE(r.status == 0, r.err);
   auto j = json::parse(r.out);
   BOOST_TEST(j[0]["columns"].empty());
@@ -471,9 +474,10 @@ BOOST_AUTO_TEST_CASE(help_lists_every_flag) {
 
 BOOST_AUTO_TEST_CASE(usage_errors_exit_2_with_one_line) {
   const auto sqlite = "--dsn " + shell_quoted(dsn_of(backend::sqlite)) + " ";
-  for (const std::string& args : std::vector<std::string>{"--bogus", sqlite + "--format xml", sqlite + "--pool-size 0",
-                           sqlite + "--mode sometimes", sqlite + "--timeout", sqlite + "extra",
-                           sqlite + "--file /nonexistent/gatherdb_cli.sql"}) {
+  for (const std::string& args :
+       std::vector<std::string>{"--bogus", sqlite + "--format xml", sqlite + "--pool-size 0",
+                                sqlite + "--mode sometimes", sqlite + "--timeout", sqlite + "extra",
+                                sqlite + "--file /nonexistent/gatherdb_cli.sql"}) {
     BOOST_TEST_CONTEXT(args) {
       auto r = run(args, "SELECT 1\n");
       BOOST_TEST(r.status == 2);
@@ -504,16 +508,17 @@ BOOST_AUTO_TEST_CASE(no_statements_print_nothing_and_succeed) {
 
 BOOST_AUTO_TEST_CASE(passwords_never_appear_in_any_output) {
   const std::string pg_refused =
-    std::string{"Driver={PostgreSQL Unicode};Server=127.0.0.1;Port=1;Uid=u;Pwd="} + sentinel + ";";
+      std::string{"Driver={PostgreSQL Unicode};Server=127.0.0.1;Port=1;Uid=u;Pwd="} + sentinel +
+      ";";
   const std::string sqlite = dsn_of(backend::sqlite) + "Pwd=" + sentinel + ";";
   const std::string batch = "SELECT 1\nSELECT * FROM no_such_table_cli\n";
   std::vector<std::string> cases{
-    "--dsn " + shell_quoted(pg_refused),
-    "--bogus --dsn " + shell_quoted(pg_refused),
-    "--dsn=" + shell_quoted(pg_refused) + " --format xml",
-    "--dsn " + shell_quoted(sqlite),
-    "--dsn " + shell_quoted(sqlite) + " --format json --mode fail-fast",
-    "--dsn " + shell_quoted(sqlite) + " --format csv --progress",
+      "--dsn " + shell_quoted(pg_refused),
+      "--bogus --dsn " + shell_quoted(pg_refused),
+      "--dsn=" + shell_quoted(pg_refused) + " --format xml",
+      "--dsn " + shell_quoted(sqlite),
+      "--dsn " + shell_quoted(sqlite) + " --format json --mode fail-fast",
+      "--dsn " + shell_quoted(sqlite) + " --format csv --progress",
   };
   for (const auto& args : cases) {
     BOOST_TEST_CONTEXT(args) {

@@ -1,8 +1,8 @@
 // How the gatherdb tool cuts its input into statements.
-#include <boost/test/unit_test.hpp>
-
 #include <string>
 #include <vector>
+
+#include <boost/test/unit_test.hpp>
 
 #include "statement_splitter.hpp"
 

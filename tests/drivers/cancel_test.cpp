@@ -1,9 +1,6 @@
 // Cancelling a running statement: from another thread, by deadline, by stop flag; and that a
 // cancel never leaks into the next execution.
 
-#include <boost/test/data/test_case.hpp>
-#include <boost/test/unit_test.hpp>
-
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -12,10 +9,14 @@
 #include <string>
 #include <thread>
 
+#include <boost/test/data/test_case.hpp>
+#include <boost/test/unit_test.hpp>
+
 #include "gatherdb/drivers/connection.hpp"
 #include "gatherdb/drivers/error.hpp"
 #include "gatherdb/drivers/statement.hpp"
 #include "gatherdb/drivers/watchdog.hpp"
+
 #include "support/backends.hpp"
 
 namespace drivers = gatherdb::drivers;
@@ -48,8 +49,8 @@ drivers::connection open(backend b) {
 }
 
 /// Runs `stmt` expecting it to be stopped; returns the error and how long the run took.
-std::pair<drivers::error_info, clock_type::duration> run_expecting_error(
-  drivers::statement& stmt, const drivers::run_options& options = {}) {
+std::pair<drivers::error_info, clock_type::duration>
+run_expecting_error(drivers::statement& stmt, const drivers::run_options& options = {}) {
   const auto start = clock_type::now();
   try {
     stmt.run({}, options);
@@ -185,8 +186,7 @@ BOOST_DATA_TEST_CASE(finished_deadline_run_leaves_the_connection_usable, all_bac
   check_usable(conn);
 }
 
-BOOST_DATA_TEST_CASE(cancel_at_any_moment_completes_or_reports_cancelled, all_backends,
-                     backend) {
+BOOST_DATA_TEST_CASE(cancel_at_any_moment_completes_or_reports_cancelled, all_backends, backend) {
   // Cancels land before, during and after execution and during the fetch of a large result;
   // every run either returns the whole result or fails as cancelled, and nothing crashes.
   auto conn = open(backend);
@@ -217,8 +217,7 @@ BOOST_DATA_TEST_CASE(cancel_at_any_moment_completes_or_reports_cancelled, all_ba
     }
     killer.get();
   }
-  BOOST_TEST_MESSAGE(backend << ": " << completed << " completed, " << cancelled
-                             << " cancelled");
+  BOOST_TEST_MESSAGE(backend << ": " << completed << " completed, " << cancelled << " cancelled");
   BOOST_TEST(cancelled > 0);
   check_usable(conn);
 }

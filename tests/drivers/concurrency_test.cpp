@@ -1,9 +1,6 @@
 // Many threads connecting, querying and disconnecting at once through the one process-wide
 // ODBC environment (sqlite3odbc crashes or spins here unless connects are serialized).
 
-#include <boost/test/data/test_case.hpp>
-#include <boost/test/unit_test.hpp>
-
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -15,8 +12,12 @@
 #include <thread>
 #include <vector>
 
+#include <boost/test/data/test_case.hpp>
+#include <boost/test/unit_test.hpp>
+
 #include "gatherdb/drivers/connection.hpp"
 #include "gatherdb/drivers/statement.hpp"
+
 #include "support/backends.hpp"
 
 namespace drivers = gatherdb::drivers;
@@ -79,8 +80,7 @@ void hammer(const std::string& cs, int rounds, outcome& out, std::chrono::second
           else
             out.ok.fetch_add(1);
         } catch (const std::exception& e) {
-          out.fail("thread " + std::to_string(t) + " round " + std::to_string(r) + ": " +
-                   e.what());
+          out.fail("thread " + std::to_string(t) + " round " + std::to_string(r) + ": " + e.what());
         }
       }
       std::lock_guard<std::mutex> guard{done_mtx};
@@ -119,7 +119,7 @@ BOOST_DATA_TEST_CASE(parallel_connect_query_disconnect_is_safe, all_backends, ba
       const auto start = std::chrono::steady_clock::now();
       hammer(cs, rounds, out, std::chrono::seconds{150});
       const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-        std::chrono::steady_clock::now() - start);
+          std::chrono::steady_clock::now() - start);
       BOOST_TEST_MESSAGE(backend << " " << thread_count << "x" << rounds << ": " << ms.count()
                                  << " ms");
       BOOST_TEST(out.failed.load() == 0, out.first_error);

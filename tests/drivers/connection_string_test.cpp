@@ -1,9 +1,9 @@
 // Connection-string parsing and password redaction (no database).
 
-#include <boost/test/unit_test.hpp>
-
 #include <string>
 #include <vector>
+
+#include <boost/test/unit_test.hpp>
 
 #include "gatherdb/drivers/connection_string.hpp"
 
@@ -29,7 +29,7 @@ BOOST_AUTO_TEST_CASE(parse_splits_plain_attributes) {
 
 BOOST_AUTO_TEST_CASE(parse_unbraces_values_with_semicolons_and_escaped_braces) {
   BOOST_TEST(render(drivers::parse_connection_string(
-               "Driver={PostgreSQL Unicode};Pwd={a;b}}c};Server=h")) ==
+                 "Driver={PostgreSQL Unicode};Pwd={a;b}}c};Server=h")) ==
              "[Driver|PostgreSQL Unicode][Pwd|a;b}c][Server|h]");
   BOOST_TEST(render(drivers::parse_connection_string("X={}}}}};Y={=;=}")) == "[X|}}][Y|=;=]");
 }
@@ -89,7 +89,7 @@ BOOST_AUTO_TEST_CASE(redact_hides_every_password_and_keeps_the_rest) {
 
 BOOST_AUTO_TEST_CASE(redact_hides_a_password_inside_free_text) {
   const auto out =
-    drivers::redact("[unixODBC]connect failed for 'Server=h;pwd=hunter2;Uid=u': refused");
+      drivers::redact("[unixODBC]connect failed for 'Server=h;pwd=hunter2;Uid=u': refused");
   BOOST_TEST(out.find("hunter2") == std::string::npos, out);
   BOOST_TEST(out.find("pwd=***") != std::string::npos, out);
   const auto out2 = drivers::redact("login failed (PWD=hunter2)");
@@ -108,10 +108,9 @@ BOOST_AUTO_TEST_CASE(redact_with_connection_string_replaces_the_secret_literal) 
 }
 
 BOOST_AUTO_TEST_CASE(malformed_input_never_throws) {
-  const char* inputs[] = {"{",     "}",       "=",          "==;;==",       "Pwd={",
-                          "Pwd={}", "Pwd=",   "Pwd",        "Pwd={a}}",     "Pwd={a}b;c",
-                          ";=;",   "{=}",     "Password = ", "x={{{{",      "pwd=}}}}",
-                          "\0\0=", "Pwd = {a", "=Pwd=x"};
+  const char* inputs[] = {"{",           "}",      "=",        "==;;==",     "Pwd={",    "Pwd={}",
+                          "Pwd=",        "Pwd",    "Pwd={a}}", "Pwd={a}b;c", ";=;",      "{=}",
+                          "Password = ", "x={{{{", "pwd=}}}}", "\0\0=",      "Pwd = {a", "=Pwd=x"};
   for (const char* in : inputs) {
     BOOST_TEST_CONTEXT("input " << in) {
       BOOST_CHECK_NO_THROW((void)drivers::parse_connection_string(in));

@@ -1,17 +1,18 @@
 // drivers::connection and drivers::statement against real SQLite and PostgreSQL.
 
-#include <boost/test/data/test_case.hpp>
-#include <boost/test/unit_test.hpp>
-
 #include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <string>
 #include <vector>
 
+#include <boost/test/data/test_case.hpp>
+#include <boost/test/unit_test.hpp>
+
 #include "gatherdb/drivers/connection.hpp"
 #include "gatherdb/drivers/connection_string.hpp"
 #include "gatherdb/drivers/statement.hpp"
+
 #include "support/backends.hpp"
 #include "support/scoped_table.hpp"
 
@@ -69,14 +70,14 @@ BOOST_DATA_TEST_CASE(bound_parameters_round_trip_exactly, all_backends, backend)
   auto conn = open(backend);
   scoped_table table{conn, "drivers_connection_rt", all_columns(backend)};
   const std::vector<std::vector<model::value>> rows{
-    {1, "ü€😀", std::numeric_limits<std::int64_t>::min(), 3.25, make_bytes({0, 1, 0, 255, 0})},
-    {2, "O'Reilly \"x\"", std::numeric_limits<std::int64_t>::max(), -1e300, make_bytes({0})},
-    {3, "", model::null, 0.1, make_bytes({'a', 0, 'b'})},
-    {4, model::null, 0, model::null, model::null},
-    {5, "Grüße 日本 😀; DROP TABLE x; --", -1, 1.5e-300, make_bytes({255, 254, 0, 0})},
+      {1, "ü€😀", std::numeric_limits<std::int64_t>::min(), 3.25, make_bytes({0, 1, 0, 255, 0})},
+      {2, "O'Reilly \"x\"", std::numeric_limits<std::int64_t>::max(), -1e300, make_bytes({0})},
+      {3, "", model::null, 0.1, make_bytes({'a', 0, 'b'})},
+      {4, model::null, 0, model::null, model::null},
+      {5, "Grüße 日本 😀; DROP TABLE x; --", -1, 1.5e-300, make_bytes({255, 254, 0, 0})},
   };
   drivers::statement insert{conn, "INSERT INTO " + table.name() +
-                                    " (id, t, n, d, b) VALUES (?, ?, ?, ?, ?)"};
+                                      " (id, t, n, d, b) VALUES (?, ?, ?, ?, ?)"};
   for (const auto& row : rows) {
     auto r = insert.run(row);
     BOOST_TEST(r->rows_affected() == 1);
@@ -87,8 +88,8 @@ BOOST_DATA_TEST_CASE(bound_parameters_round_trip_exactly, all_backends, backend)
   for (std::size_t i = 0; i < rows.size(); ++i) {
     auto row = result->row(i);
     for (std::size_t c = 0; c < rows[i].size(); ++c)
-      BOOST_TEST(row.at(c) == rows[i][c], "row " << i << " column " << c << ": got "
-                                                 << row.at(c) << ", expected " << rows[i][c]);
+      BOOST_TEST(row.at(c) == rows[i][c], "row " << i << " column " << c << ": got " << row.at(c)
+                                                 << ", expected " << rows[i][c]);
   }
 }
 

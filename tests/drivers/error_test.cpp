@@ -1,19 +1,20 @@
 // database_error: SQLSTATE, native code, category and retryability of real failures, and that
 // no password ever reaches an error.
 
-#include <boost/test/data/test_case.hpp>
-#include <boost/test/unit_test.hpp>
-
 #include <cctype>
 #include <chrono>
 #include <functional>
 #include <optional>
 #include <string>
 
+#include <boost/test/data/test_case.hpp>
+#include <boost/test/unit_test.hpp>
+
 #include "gatherdb/drivers/connection.hpp"
 #include "gatherdb/drivers/connection_string.hpp"
 #include "gatherdb/drivers/error.hpp"
 #include "gatherdb/drivers/statement.hpp"
+
 #include "support/backends.hpp"
 #include "support/scoped_table.hpp"
 
@@ -158,8 +159,8 @@ BOOST_AUTO_TEST_CASE(wrong_password_is_a_login_error_without_the_password) {
                   "Pwd=" + sentinel_password + ";";
   auto e = expect_error([&] { (void)drivers::connection::open(cs); });
   BOOST_TEST((e.sqlstate.substr(0, 2) == "08" || e.sqlstate.substr(0, 2) == "28"), e.sqlstate);
-  BOOST_TEST((e.category == error_category::permission ||
-              e.category == error_category::connection));
+  BOOST_TEST(
+      (e.category == error_category::permission || e.category == error_category::connection));
   BOOST_TEST(!e.retryable);
   check_no_sentinel(e);
   // Braced, with characters that need the braces.
@@ -182,7 +183,7 @@ BOOST_AUTO_TEST_CASE(nothing_listening_fails_within_the_login_timeout) {
   rebuilt += "Server=127.0.0.1;Port=1;Pwd=" + std::string{sentinel_password} + ";";
   const auto start = std::chrono::steady_clock::now();
   auto e = expect_error(
-    [&] { (void)drivers::connection::open(rebuilt, std::chrono::milliseconds{2000}); });
+      [&] { (void)drivers::connection::open(rebuilt, std::chrono::milliseconds{2000}); });
   const auto elapsed = std::chrono::steady_clock::now() - start;
   BOOST_TEST(std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count() < 3000);
   BOOST_TEST(e.sqlstate.substr(0, 2) == "08");
@@ -193,7 +194,7 @@ BOOST_AUTO_TEST_CASE(nothing_listening_fails_within_the_login_timeout) {
 BOOST_AUTO_TEST_CASE(sqlite_file_in_a_missing_directory_is_a_connection_error) {
   const auto file = gatherdb::test::scratch_dir::path() / "no-such-dir" / "x.db";
   auto e = expect_error(
-    [&] { (void)drivers::connection::open("Driver=SQLite3;Database=" + file.string() + ";"); });
+      [&] { (void)drivers::connection::open("Driver=SQLite3;Database=" + file.string() + ";"); });
   BOOST_TEST(e.sqlstate == "HY000");
   BOOST_TEST(e.native_code == 14);
   BOOST_TEST(e.category == error_category::connection);
@@ -202,15 +203,14 @@ BOOST_AUTO_TEST_CASE(sqlite_file_in_a_missing_directory_is_a_connection_error) {
 
 BOOST_AUTO_TEST_CASE(unknown_driver_is_a_final_connection_error) {
   auto e = expect_error([&] {
-    (void)drivers::connection::open("Driver={gatherdb no such driver};Pwd=" +
-                                    std::string{sentinel_password} + ";");
+    (void)drivers::connection::open(
+        "Driver={gatherdb no such driver};Pwd=" + std::string{sentinel_password} + ";");
   });
   BOOST_TEST((e.sqlstate == "IM002" || e.sqlstate == "01000"), e.sqlstate);
   BOOST_TEST(e.category == error_category::connection);
   BOOST_TEST(!e.retryable);
   check_no_sentinel(e);
-  auto e2 = expect_error(
-    [&] { (void)drivers::connection::open("DSN=gatherdb_no_such_dsn;"); });
+  auto e2 = expect_error([&] { (void)drivers::connection::open("DSN=gatherdb_no_such_dsn;"); });
   BOOST_TEST(e2.sqlstate == "IM002");
   BOOST_TEST(!e2.retryable);
 }
@@ -222,12 +222,12 @@ BOOST_AUTO_TEST_CASE(classify_decodes_sqlite_native_codes) {
     bool retryable;
   };
   const row table[] = {
-    {5, error_category::timeout, true},        // SQLITE_BUSY: database is locked
-    {9, error_category::cancelled, false},     // SQLITE_INTERRUPT
-    {14, error_category::connection, false},   // SQLITE_CANTOPEN
-    {19, error_category::constraint, false},   // SQLITE_CONSTRAINT
-    {1, error_category::syntax, false},        // SQLITE_ERROR
-    {2067, error_category::constraint, false}, // SQLITE_CONSTRAINT_UNIQUE (extended)
+      {5, error_category::timeout, true},        // SQLITE_BUSY: database is locked
+      {9, error_category::cancelled, false},     // SQLITE_INTERRUPT
+      {14, error_category::connection, false},   // SQLITE_CANTOPEN
+      {19, error_category::constraint, false},   // SQLITE_CONSTRAINT
+      {1, error_category::syntax, false},        // SQLITE_ERROR
+      {2067, error_category::constraint, false}, // SQLITE_CONSTRAINT_UNIQUE (extended)
   };
   for (const auto& r : table) {
     BOOST_TEST_CONTEXT("native " << r.native) {
@@ -251,33 +251,31 @@ BOOST_AUTO_TEST_CASE(classify_decodes_postgresql_sqlstates) {
     bool retryable;
   };
   const row table[] = {
-    {"57014", "ERROR: canceling statement due to user request", error_category::cancelled,
-     false},
-    {"57014", "ERROR: canceling statement due to statement timeout", error_category::timeout,
-     false},
-    {"57P01", "FATAL: terminating connection due to administrator command",
-     error_category::connection, true},
-    {"08S01", "SQLExecDirect unable due to the connection lost", error_category::connection,
-     true},
-    {"08001", "could not connect to server: Connection refused", error_category::connection,
-     true},
-    {"08001", "FATAL: password authentication failed for user \"u\"",
-     error_category::permission, false},
-    {"40001", "could not serialize access due to concurrent update", error_category::other,
-     true},
-    {"40P01", "deadlock detected", error_category::other, true},
-    {"23505", "duplicate key value violates unique constraint", error_category::constraint,
-     false},
-    {"42601", "syntax error", error_category::syntax, false},
-    {"42P01", "relation does not exist", error_category::syntax, false},
-    {"42501", "permission denied for table t", error_category::permission, false},
-    {"28P01", "password authentication failed", error_category::permission, false},
-    {"HYT00", "timeout expired", error_category::timeout, true},
-    {"HY008", "operation cancelled", error_category::cancelled, false},
-    {"IM002", "Data source name not found", error_category::connection, false},
-    {"01000", "[unixODBC][Driver Manager]Can't open lib 'x' : file not found",
-     error_category::connection, false},
-    {"22012", "division by zero", error_category::other, false},
+      {"57014", "ERROR: canceling statement due to user request", error_category::cancelled, false},
+      {"57014", "ERROR: canceling statement due to statement timeout", error_category::timeout,
+       false},
+      {"57P01", "FATAL: terminating connection due to administrator command",
+       error_category::connection, true},
+      {"08S01", "SQLExecDirect unable due to the connection lost", error_category::connection,
+       true},
+      {"08001", "could not connect to server: Connection refused", error_category::connection,
+       true},
+      {"08001", "FATAL: password authentication failed for user \"u\"", error_category::permission,
+       false},
+      {"40001", "could not serialize access due to concurrent update", error_category::other, true},
+      {"40P01", "deadlock detected", error_category::other, true},
+      {"23505", "duplicate key value violates unique constraint", error_category::constraint,
+       false},
+      {"42601", "syntax error", error_category::syntax, false},
+      {"42P01", "relation does not exist", error_category::syntax, false},
+      {"42501", "permission denied for table t", error_category::permission, false},
+      {"28P01", "password authentication failed", error_category::permission, false},
+      {"HYT00", "timeout expired", error_category::timeout, true},
+      {"HY008", "operation cancelled", error_category::cancelled, false},
+      {"IM002", "Data source name not found", error_category::connection, false},
+      {"01000", "[unixODBC][Driver Manager]Can't open lib 'x' : file not found",
+       error_category::connection, false},
+      {"22012", "division by zero", error_category::other, false},
   };
   for (const auto& r : table) {
     BOOST_TEST_CONTEXT(r.sqlstate << " " << r.message) {

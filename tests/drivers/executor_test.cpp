@@ -1,12 +1,12 @@
 // drivers::connection_executor under the model: DDL from metadata, a unit of work committed
 // through real SQLite and PostgreSQL, and the query builder's SQL run for real.
 
-#include <boost/test/data/test_case.hpp>
-#include <boost/test/unit_test.hpp>
-
 #include <cstdint>
 #include <string>
 #include <vector>
+
+#include <boost/test/data/test_case.hpp>
+#include <boost/test/unit_test.hpp>
 
 #include "gatherdb/drivers/connection.hpp"
 #include "gatherdb/drivers/connection_executor.hpp"
@@ -15,6 +15,7 @@
 #include "gatherdb/model/metadata.hpp"
 #include "gatherdb/model/query.hpp"
 #include "gatherdb/model/session_state.hpp"
+
 #include "support/backends.hpp"
 
 namespace drivers = gatherdb::drivers;
@@ -46,8 +47,8 @@ template <>
 struct gatherdb::model::entity_definition<A> {
   static entity_mapping<A> define() {
     return entity_mapping<A>{gatherdb::test::unique_name("drivers_executor_a"), "A"}
-      .generated_key(&A::id, "id")
-      .column(&A::data, "data");
+        .generated_key(&A::id, "id")
+        .column(&A::data, "data");
   }
 };
 
@@ -55,8 +56,8 @@ template <>
 struct gatherdb::model::entity_definition<K> {
   static entity_mapping<K> define() {
     return entity_mapping<K>{gatherdb::test::unique_name("drivers_executor_k"), "K"}
-      .primary_key(&K::id, "id")
-      .column(&K::data, "data");
+        .primary_key(&K::id, "id")
+        .column(&K::data, "data");
   }
 };
 
@@ -91,8 +92,12 @@ std::int64_t count_rows(drivers::connection& conn, const std::string& table) {
   return std::stoll(v.get<std::string>());
 }
 
-const std::string& table_of_a() { return model::mapping_of<A>().schema().table; }
-const std::string& table_of_k() { return model::mapping_of<K>().schema().table; }
+const std::string& table_of_a() {
+  return model::mapping_of<A>().schema().table;
+}
+const std::string& table_of_k() {
+  return model::mapping_of<K>().schema().table;
+}
 
 } // namespace executor_test
 
@@ -137,10 +142,10 @@ BOOST_DATA_TEST_CASE(unit_of_work_assigns_keys_and_reads_back_through_the_query_
 
   // A filtered, limited query with bound parameters.
   auto q2 = model::select<A>()
-              .where(model::col(&A::data) == std::string{"a_41"} || model::col(&A::id) > 98)
-              .order_by(model::col(&A::id))
-              .limit(10)
-              .compile(exec.sql_dialect());
+                .where(model::col(&A::data) == std::string{"a_41"} || model::col(&A::id) > 98)
+                .order_by(model::col(&A::id))
+                .limit(10)
+                .compile(exec.sql_dialect());
   auto r2 = exec.execute(q2.sql, q2.params);
   BOOST_TEST_REQUIRE(r2->row_count() == 3u);
   BOOST_TEST(r2->row(0).int64_at(0) == 42);
@@ -154,8 +159,7 @@ BOOST_DATA_TEST_CASE(unit_of_work_assigns_keys_and_reads_back_through_the_query_
   BOOST_TEST(fresh.find<A>(7)->data == "a_6");
 }
 
-BOOST_DATA_TEST_CASE(failed_unit_of_work_stores_nothing_and_stays_pending, all_backends,
-                     backend) {
+BOOST_DATA_TEST_CASE(failed_unit_of_work_stores_nothing_and_stays_pending, all_backends, backend) {
   auto conn = drivers::connection::open(gatherdb::test::connection_string(backend));
   drivers::connection_executor exec{conn};
   scoped_schema schema{model::metadata{}.add<K>(), exec};

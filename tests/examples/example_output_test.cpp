@@ -1,12 +1,12 @@
 // Runs the example binary as a user would and parses what it prints.
-#include <boost/test/data/test_case.hpp>
-#include <boost/test/unit_test.hpp>
-
 #include <cstdio>
 #include <memory>
 #include <regex>
 #include <string>
 #include <vector>
+
+#include <boost/test/data/test_case.hpp>
+#include <boost/test/unit_test.hpp>
 
 #include "python_random.hpp"
 #include "support/backends.hpp"
@@ -32,7 +32,9 @@ run_result run(const std::string& args) {
   return r;
 }
 
-std::string quoted(const std::string& s) { return "'" + s + "'"; }
+std::string quoted(const std::string& s) {
+  return "'" + s + "'";
+}
 
 std::string dsn_arg(backend b) {
   return b == backend::sqlite ? std::string{} // the example's embedded default
@@ -85,8 +87,8 @@ BOOST_DATA_TEST_CASE(gather_and_single_print_the_seeded_statements_in_order,
   }
 }
 
-BOOST_DATA_TEST_CASE(same_seed_prints_the_same_bytes_in_both_modes,
-                     gatherdb::test::all_backends, b) {
+BOOST_DATA_TEST_CASE(same_seed_prints_the_same_bytes_in_both_modes, gatherdb::test::all_backends,
+                     b) {
   auto gather = run(dsn_arg(b) + " --seed 11 --statements 50 --mode gather");
   auto single = run(dsn_arg(b) + " --seed 11 --statements 50 --mode single");
   BOOST_REQUIRE_EQUAL(gather.status, 0);
@@ -103,16 +105,16 @@ BOOST_AUTO_TEST_CASE(json_reports_one_line_of_timings) {
   auto r = run("--seed 3 --statements 40 --json");
   BOOST_REQUIRE_EQUAL(r.status, 0);
   static const std::regex line{
-    R"(\{"backend":"sqlite","impl":"gatherdb","mode":"gather","rows":100,"seconds":[0-9.e-]+,"statements":40,"stmts_per_s":[0-9.e+]+\}\n)"};
+      R"(\{"backend":"sqlite","impl":"gatherdb","mode":"gather","rows":100,"seconds":[0-9.e-]+,"statements":40,"stmts_per_s":[0-9.e+]+\}\n)"};
   BOOST_TEST(std::regex_match(r.out, line), r.out);
 }
 
 BOOST_AUTO_TEST_CASE(bad_input_gives_one_line_and_a_nonzero_exit) {
-  for (const char* args : {"--bogus", "--statements", "--statements x", "--mode parallel",
-                           "--pool-size 0",
-                           "--dsn 'Driver={PostgreSQL Unicode};Server=127.0.0.1;Port=1;Uid=u;"
-                           "Pwd=S3ntinel-pw-xyz;'",
-                           "--dsn 'DSN=no_such_dsn_gatherdb'"}) {
+  for (const char* args :
+       {"--bogus", "--statements", "--statements x", "--mode parallel", "--pool-size 0",
+        "--dsn 'Driver={PostgreSQL Unicode};Server=127.0.0.1;Port=1;Uid=u;"
+        "Pwd=S3ntinel-pw-xyz;'",
+        "--dsn 'DSN=no_such_dsn_gatherdb'"}) {
     BOOST_TEST_CONTEXT(args) {
       auto r = run(args);
       BOOST_TEST(r.status != 0);

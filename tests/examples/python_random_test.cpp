@@ -1,7 +1,7 @@
-#include <boost/test/unit_test.hpp>
-
 #include <cstdint>
 #include <vector>
+
+#include <boost/test/unit_test.hpp>
 
 #include "python_random.hpp"
 

@@ -3,11 +3,11 @@
 // application_name). Idempotent reads are retried on a fresh connection, the results equal an
 // undisturbed run, and the pool heals.
 
-#include <boost/test/unit_test.hpp>
-
 #include <atomic>
 #include <future>
 #include <thread>
+
+#include <boost/test/unit_test.hpp>
 
 #include "faults_fixture.hpp"
 
@@ -21,9 +21,9 @@ std::vector<model::statement> kill_workload() {
   std::vector<model::statement> out = random_selects(3000, 42);
   for (std::size_t i = 0; i < out.size(); i += 20) {
     const int k = static_cast<int>(i % seeded_rows);
-    out[i] = model::statement::raw_entities<item>(
-      "SELECT id, data FROM " + item_table() + ", pg_sleep(0.02) WHERE data = ?",
-      {model::value{"a_" + std::to_string(k)}});
+    out[i] = model::statement::raw_entities<item>("SELECT id, data FROM " + item_table() +
+                                                      ", pg_sleep(0.02) WHERE data = ?",
+                                                  {model::value{"a_" + std::to_string(k)}});
   }
   return out;
 }
@@ -56,7 +56,8 @@ BOOST_AUTO_TEST_CASE(killed_backends_are_retried_and_the_results_equal_an_undist
   BOOST_REQUIRE_MESSAGE(all_ok(reference), first_error(reference));
 
   std::atomic<bool> done{false};
-  auto killer = std::async(std::launch::async, [&] { return kill_backends("kill", 3, 150ms, done); });
+  auto killer =
+      std::async(std::launch::async, [&] { return kill_backends("kill", 3, 150ms, done); });
   const auto t0 = clock_type::now();
   const auto result = c.gather(statements, collect());
   const auto elapsed = clock_type::now() - t0;

@@ -33,12 +33,16 @@ std::string wrong_password_dsn() {
 
 std::vector<bad_dsn> bad_dsns() {
   return {
-    {"bad DSN", "DSN=faults_no_such_dsn;", {"IM002"}, drivers::error_category::connection},
-    {"missing driver", "Driver={faults no such driver};Database=x;", {"01000", "IM002"},
-     drivers::error_category::connection},
-    {"wrong password", wrong_password_dsn(), {"08001", "28P01"},
-     drivers::error_category::permission},
-    {"empty connection string", "", {"IM002"}, drivers::error_category::connection},
+      {"bad DSN", "DSN=faults_no_such_dsn;", {"IM002"}, drivers::error_category::connection},
+      {"missing driver",
+       "Driver={faults no such driver};Database=x;",
+       {"01000", "IM002"},
+       drivers::error_category::connection},
+      {"wrong password",
+       wrong_password_dsn(),
+       {"08001", "28P01"},
+       drivers::error_category::permission},
+      {"empty connection string", "", {"IM002"}, drivers::error_category::connection},
   };
 }
 
@@ -51,17 +55,16 @@ std::shared_ptr<model::session_state> populated_session(client& c) {
   auto session = std::make_shared<model::session_state>();
   actors::gather_options o = collect();
   o.session = session;
-  const auto r = c.gather({select_data(1), select_data(2), select_data(3), select_data(4),
-                           select_data(5)},
-                          o);
+  const auto r =
+      c.gather({select_data(1), select_data(2), select_data(3), select_data(4), select_data(5)}, o);
   BOOST_REQUIRE_MESSAGE(all_ok(r), first_error(r));
   return session;
 }
 
 /// Everything observable about the session: objects, their values, pending/dirty counts.
 std::string snapshot(const model::session_state& s) {
-  std::string out = std::to_string(s.size<item>()) + "/" + std::to_string(s.pending_count()) +
-                    "/" + std::to_string(s.dirty_count()) + ":";
+  std::string out = std::to_string(s.size<item>()) + "/" + std::to_string(s.pending_count()) + "/" +
+                    std::to_string(s.dirty_count()) + ":";
   for (std::int64_t id = 1; id <= seeded_rows; ++id)
     if (const auto* obj = s.find<item>(id))
       out += model::repr(*obj) + ",";
@@ -81,10 +84,11 @@ BOOST_DATA_TEST_CASE(invalid_sql_and_unknown_table_fail_with_sqlstate_and_leave_
   const auto before = snapshot(*session);
   actors::gather_options o = collect();
   o.session = session;
-  const auto r = c.gather({model::statement::raw("SELEC id FROM " + item_table(), {}, true),
-                           model::statement::raw_entities<item>("SELECT id, data FROM faults_no_such_table"),
-                           select_data(3)},
-                          o);
+  const auto r =
+      c.gather({model::statement::raw("SELEC id FROM " + item_table(), {}, true),
+                model::statement::raw_entities<item>("SELECT id, data FROM faults_no_such_table"),
+                select_data(3)},
+               o);
   const auto& syntax = r.outcomes.at(0);
   const auto& missing = r.outcomes.at(1);
   BOOST_TEST_MESSAGE(backend << ": invalid SQL -> " << syntax.error.to_string());
@@ -151,7 +155,8 @@ BOOST_AUTO_TEST_CASE(connection_failures_are_clear_through_open_and_through_gath
       client c{s};
       actors::gather_options o = collect();
       o.session = session;
-      const auto r = c.gather({select_data(1), select_data(50), model::statement::raw("SELECT 1")}, o);
+      const auto r =
+          c.gather({select_data(1), select_data(50), model::statement::raw("SELECT 1")}, o);
       BOOST_REQUIRE_EQUAL(r.outcomes.size(), 3u);
       for (const auto& out : r.outcomes) {
         BOOST_TEST(out.status == actors::outcome_status::failed);

@@ -14,8 +14,8 @@ using test::all_backends;
 namespace {
 
 std::string snapshot(const model::session_state& s) {
-  std::string out = std::to_string(s.size<item>()) + "/" + std::to_string(s.pending_count()) +
-                    "/" + std::to_string(s.dirty_count()) + ":";
+  std::string out = std::to_string(s.size<item>()) + "/" + std::to_string(s.pending_count()) + "/" +
+                    std::to_string(s.dirty_count()) + ":";
   for (std::int64_t id = 1; id <= 2000; ++id)
     if (const auto* obj = s.find<item>(id))
       out += model::repr(*obj) + ",";
@@ -33,17 +33,17 @@ struct bad_case {
 
 std::vector<bad_case> bad_cases() {
   return {
-    {"NULL id", "SELECT NULL AS id, 'x' AS data", "id", ""},
-    {"NULL data", "SELECT 1001 AS id, NULL AS data", "data", "null"},
-    {"text for an int64", "SELECT 'abc' AS id, 'x' AS data", "id", "type"},
-    {"row 3 of 5 NULL",
-     "SELECT 1001 AS id, 'r1' AS data UNION ALL SELECT 1002, 'r2' UNION ALL SELECT NULL, 'r3' "
-     "UNION ALL SELECT 1004, 'r4' UNION ALL SELECT 1005, 'r5'",
-     "id", "null"},
-    {"row 3 of 5 overwrites a loaded object, row 4 NULL",
-     "SELECT 1 AS id, 'over1' AS data UNION ALL SELECT 1002, 'r2' UNION ALL SELECT 2, 'over2' "
-     "UNION ALL SELECT 1004, NULL UNION ALL SELECT 1005, 'r5'",
-     "data", "null"},
+      {"NULL id", "SELECT NULL AS id, 'x' AS data", "id", ""},
+      {"NULL data", "SELECT 1001 AS id, NULL AS data", "data", "null"},
+      {"text for an int64", "SELECT 'abc' AS id, 'x' AS data", "id", "type"},
+      {"row 3 of 5 NULL",
+       "SELECT 1001 AS id, 'r1' AS data UNION ALL SELECT 1002, 'r2' UNION ALL SELECT NULL, 'r3' "
+       "UNION ALL SELECT 1004, 'r4' UNION ALL SELECT 1005, 'r5'",
+       "id", "null"},
+      {"row 3 of 5 overwrites a loaded object, row 4 NULL",
+       "SELECT 1 AS id, 'over1' AS data UNION ALL SELECT 1002, 'r2' UNION ALL SELECT 2, 'over2' "
+       "UNION ALL SELECT 1004, NULL UNION ALL SELECT 1005, 'r5'",
+       "data", "null"},
   };
 }
 

@@ -7,8 +7,6 @@
 // Thread-safety: `seeded_database`, `pg_monitor` and `pg_server_guard` are used from one thread
 // at a time; the entity mappings are immutable.
 
-#include <unistd.h>
-
 #include <chrono>
 #include <cstddef>
 #include <cstdlib>
@@ -19,10 +17,12 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <unistd.h>
 #include <vector>
 
 #include "gatherdb/actors/client.hpp"
 #include "gatherdb/model/statement.hpp"
+
 #include "support/backends.hpp"
 #include "support/pg_monitor.hpp"
 #include "support/print_log_values.hpp"
@@ -51,7 +51,9 @@ using test::slow_statement;
 using namespace std::chrono_literals;
 
 /// `faults_item_<pid>`: unique to the process.
-inline const std::string& item_table() { return suite::item_table(); }
+inline const std::string& item_table() {
+  return suite::item_table();
+}
 
 /// A value that identifies one scenario's client connections in pg_stat_activity.
 inline std::string application_name(std::string_view what) {
@@ -59,7 +61,9 @@ inline std::string application_name(std::string_view what) {
 }
 
 /// `GATHERDB_PG_DSN` (fails the test when unset) with `application_name` set to `app`.
-inline std::string postgres_dsn(std::string_view app) { return suite::postgres_dsn(app); }
+inline std::string postgres_dsn(std::string_view app) {
+  return suite::postgres_dsn(app);
+}
 
 /// The connection string for `b`: SQLite gets a fresh database file per call.
 inline std::string connection_string(backend b, std::string_view app = "default") {
@@ -67,7 +71,9 @@ inline std::string connection_string(backend b, std::string_view app = "default"
 }
 
 /// `select(A).where(A.data == "a_<k>")`.
-inline model::statement select_data(int k) { return suite::select_data(k); }
+inline model::statement select_data(int k) {
+  return suite::select_data(k);
+}
 
 /// `n` statements selecting random rows (seeded, so reproducible), with duplicates.
 inline std::vector<model::statement> random_selects(std::size_t n, unsigned seed) {
@@ -161,7 +167,8 @@ public:
     }
     if (!wait_pg_ready())
       throw std::runtime_error("PostgreSQL did not accept connections after "
-                               "`pg_ctlcluster 15 main start` (exit " + std::to_string(rc) + ")");
+                               "`pg_ctlcluster 15 main start` (exit " +
+                               std::to_string(rc) + ")");
     stopped_ = false;
   }
 

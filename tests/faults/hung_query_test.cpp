@@ -2,11 +2,11 @@
 // transaction) is cancelled by its deadline; the connection is reused or replaced, so the next
 // gather succeeds; destroying the client while it hangs returns within 3 s.
 
-#include <boost/test/data/test_case.hpp>
-#include <boost/test/unit_test.hpp>
-
 #include <future>
 #include <thread>
+
+#include <boost/test/data/test_case.hpp>
+#include <boost/test/unit_test.hpp>
 
 #include "faults_fixture.hpp"
 
@@ -23,8 +23,8 @@ BOOST_DATA_TEST_CASE(hung_query_is_cancelled_by_its_deadline_and_the_pool_stays_
   const auto t0 = clock_type::now();
   const auto result = c.gather({long_statement(backend, 60), select_data(3)}, collect(400ms));
   const auto elapsed = millis(clock_type::now() - t0);
-  BOOST_TEST_MESSAGE(backend << ": hung query cancelled after " << elapsed << " ms: "
-                             << result.outcomes.at(0).error.to_string());
+  BOOST_TEST_MESSAGE(backend << ": hung query cancelled after " << elapsed
+                             << " ms: " << result.outcomes.at(0).error.to_string());
   BOOST_TEST(elapsed >= 350);
   BOOST_TEST(elapsed < 2500);
   const auto& o = result.outcomes.at(0);
@@ -49,8 +49,8 @@ BOOST_AUTO_TEST_CASE(query_blocked_on_a_lock_is_cancelled_by_its_deadline) {
   const auto t0 = clock_type::now();
   const auto blocked = c.gather({select_data(1), select_data(2)}, collect(500ms));
   const auto elapsed = millis(clock_type::now() - t0);
-  BOOST_TEST_MESSAGE("lock wait cancelled after " << elapsed << " ms: "
-                                                   << blocked.outcomes.at(0).error.to_string());
+  BOOST_TEST_MESSAGE("lock wait cancelled after "
+                     << elapsed << " ms: " << blocked.outcomes.at(0).error.to_string());
   BOOST_TEST(elapsed < 2500);
   for (const auto& o : blocked.outcomes) {
     BOOST_TEST(o.status == actors::outcome_status::cancelled);
@@ -65,11 +65,11 @@ BOOST_AUTO_TEST_CASE(query_blocked_on_a_lock_is_cancelled_by_its_deadline) {
   std::int64_t waiting = 1;
   for (int i = 0; i < 100 && waiting > 0; ++i) {
     waiting = watcher
-                .execute("SELECT count(*) FROM pg_stat_activity WHERE application_name = ? AND "
-                         "wait_event_type = 'Lock'",
-                         {model::value{application_name("hunglock")}})
-                ->row(0)
-                .int64_at(0);
+                  .execute("SELECT count(*) FROM pg_stat_activity WHERE application_name = ? AND "
+                           "wait_event_type = 'Lock'",
+                           {model::value{application_name("hunglock")}})
+                  ->row(0)
+                  .int64_at(0);
     if (waiting > 0)
       std::this_thread::sleep_for(20ms);
   }

@@ -5,8 +5,9 @@
 #include <boost/test/data/test_case.hpp>
 #include <boost/test/unit_test.hpp>
 
-#include "faults_fixture.hpp"
 #include "gatherdb/drivers/statement.hpp"
+
+#include "faults_fixture.hpp"
 
 using namespace gatherdb;
 using namespace gatherdb::faults_test;
@@ -19,11 +20,11 @@ constexpr std::int64_t million = 1000000;
 model::statement million_rows(backend b) {
   if (b == backend::postgresql)
     return model::statement::raw(
-      "SELECT g, repeat('x', 40) AS pad FROM generate_series(1, 1000000) g", {}, true);
+        "SELECT g, repeat('x', 40) AS pad FROM generate_series(1, 1000000) g", {}, true);
   return model::statement::raw(
-    "WITH RECURSIVE c(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM c WHERE g < 1000000) "
-    "SELECT g, 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx' AS pad FROM c",
-    {}, true);
+      "WITH RECURSIVE c(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM c WHERE g < 1000000) "
+      "SELECT g, 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx' AS pad FROM c",
+      {}, true);
 }
 
 } // namespace
@@ -33,8 +34,8 @@ BOOST_AUTO_TEST_SUITE(faults_large_result)
 BOOST_DATA_TEST_CASE(million_row_result_is_frozen_in_bounded_chunks, all_backends, backend) {
   actors::settings cfg;
   cfg.dsn = backend == backend::postgresql
-              ? postgres_dsn("million") + "UseDeclareFetch=1;Fetch=1000;"
-              : test::sqlite_connection_string(test::unique_name("faults_million"));
+                ? postgres_dsn("million") + "UseDeclareFetch=1;Fetch=1000;"
+                : test::sqlite_connection_string(test::unique_name("faults_million"));
   cfg.pool_size = 1;
   client c{cfg};
   const auto t0 = clock_type::now();

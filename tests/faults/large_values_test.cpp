@@ -37,9 +37,9 @@ struct gatherdb::model::entity_definition<gatherdb::faults_test::blob_row> {
   static entity_mapping<gatherdb::faults_test::blob_row> define() {
     using gatherdb::faults_test::blob_row;
     return entity_mapping<blob_row>{gatherdb::faults_test::blob_table(), "Blob"}
-      .primary_key(&blob_row::id, "id")
-      .column(&blob_row::text, "text")
-      .column(&blob_row::bin, "bin");
+        .primary_key(&blob_row::id, "id")
+        .column(&blob_row::text, "text")
+        .column(&blob_row::bin, "bin");
   }
 };
 
@@ -48,8 +48,8 @@ struct gatherdb::model::entity_definition<gatherdb::faults_test::unicode_row> {
   static entity_mapping<gatherdb::faults_test::unicode_row> define() {
     using gatherdb::faults_test::unicode_row;
     return entity_mapping<unicode_row>{gatherdb::faults_test::unicode_table(), "Ünicode"}
-      .generated_key(&unicode_row::id, "id_€")
-      .column(&unicode_row::wert, "spalte_ß");
+        .generated_key(&unicode_row::id, "id_€")
+        .column(&unicode_row::wert, "spalte_ß");
   }
 };
 
@@ -127,15 +127,15 @@ BOOST_DATA_TEST_CASE(ten_megabyte_text_and_binary_with_nuls_round_trip, all_back
   client c{cfg};
   // Insert through a raw statement in a gather.
   const auto inserted = c.gather(
-    {model::statement::raw("INSERT INTO " + blob_table() + " (id, text, bin) VALUES (?, ?, ?)",
-                           {model::value{2}, model::value{text + "€"}, model::value{bin}})},
-    collect());
+      {model::statement::raw("INSERT INTO " + blob_table() + " (id, text, bin) VALUES (?, ?, ?)",
+                             {model::value{2}, model::value{text + "€"}, model::value{bin}})},
+      collect());
   BOOST_REQUIRE_MESSAGE(all_ok(inserted), first_error(inserted));
-  const auto r = c.gather({model::select<blob_row>().where(model::col(&blob_row::id) == 1),
-                           model::select<blob_row>().where(model::col(&blob_row::id) == 2),
-                           model::statement::raw("SELECT text, bin FROM " + blob_table() +
-                                                 " ORDER BY id", {}, true)},
-                          collect());
+  const auto r = c.gather(
+      {model::select<blob_row>().where(model::col(&blob_row::id) == 1),
+       model::select<blob_row>().where(model::col(&blob_row::id) == 2),
+       model::statement::raw("SELECT text, bin FROM " + blob_table() + " ORDER BY id", {}, true)},
+      collect());
   BOOST_REQUIRE_MESSAGE(all_ok(r), first_error(r));
   const auto& one = r.outcomes[0].result.get<blob_row>(0);
   const auto& two = r.outcomes[1].result.get<blob_row>(0);
@@ -154,7 +154,8 @@ BOOST_DATA_TEST_CASE(unicode_identifiers_and_values_round_trip, all_backends, ba
   const auto dsn = connection_string(backend, "unicode");
   auto conn = drivers::connection::open(dsn);
   scoped_schema<unicode_row> schema{conn};
-  const std::vector<std::string> values{"Grüße 日本 😀", "Ωmega ß €", "\xF0\x9F\x8F\xB3\xEF\xB8\x8F", "plain"};
+  const std::vector<std::string> values{"Grüße 日本 😀", "Ωmega ß €", "\xF0\x9F\x8F\xB3\xEF\xB8\x8F",
+                                        "plain"};
   {
     model::session_state s;
     for (const auto& v : values)

@@ -2,11 +2,11 @@
 // pool_exhausted; nothing leaks (our connections in pg_stat_activity stay within the pool size);
 // destroying the client while statements are queued returns within 3 s.
 
-#include <boost/test/data/test_case.hpp>
-#include <boost/test/unit_test.hpp>
-
 #include <future>
 #include <thread>
+
+#include <boost/test/data/test_case.hpp>
+#include <boost/test/unit_test.hpp>
 
 #include "faults_fixture.hpp"
 
@@ -16,8 +16,7 @@ using test::all_backends;
 
 BOOST_AUTO_TEST_SUITE(faults_pool_exhausted)
 
-BOOST_DATA_TEST_CASE(waiting_for_a_busy_pool_is_bounded_and_leaks_nothing, all_backends,
-                     backend) {
+BOOST_DATA_TEST_CASE(waiting_for_a_busy_pool_is_bounded_and_leaks_nothing, all_backends, backend) {
   seeded_database db{backend, "exhausted"};
   auto s = db.settings(2);
   s.pool_wait_timeout = 200ms;
@@ -71,8 +70,9 @@ BOOST_DATA_TEST_CASE(waiting_for_a_busy_pool_is_bounded_and_leaks_nothing, all_b
   }
 }
 
-BOOST_DATA_TEST_CASE(destroying_the_client_while_statements_wait_for_a_connection_returns_within_3_s,
-                     all_backends, backend) {
+BOOST_DATA_TEST_CASE(
+    destroying_the_client_while_statements_wait_for_a_connection_returns_within_3_s, all_backends,
+    backend) {
   seeded_database db{backend, "exhaustedstop"};
   auto s = db.settings(2);
   s.pool_wait_timeout = 60000ms;

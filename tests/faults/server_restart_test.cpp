@@ -3,10 +3,10 @@
 // client destroyed meanwhile returns within 3 s, and the next gather after the restart succeeds
 // in the same process. Disrupts every other PostgreSQL test: its ctest entry is RUN_SERIAL.
 
-#include <boost/test/unit_test.hpp>
-
 #include <future>
 #include <thread>
+
+#include <boost/test/unit_test.hpp>
 
 #include "faults_fixture.hpp"
 
@@ -24,8 +24,8 @@ std::vector<model::statement> restart_workload() {
   auto out = random_selects(3000, 11);
   for (std::size_t i = 0; i < out.size(); i += 10)
     out[i] = model::statement::raw_entities<item>(
-      "SELECT id, data FROM " + item_table() + ", pg_sleep(0.05) WHERE data = ?",
-      {model::value{"a_" + std::to_string(i % seeded_rows)}});
+        "SELECT id, data FROM " + item_table() + ", pg_sleep(0.05) WHERE data = ?",
+        {model::value{"a_" + std::to_string(i % seeded_rows)}});
   return out;
 }
 
@@ -80,10 +80,10 @@ BOOST_AUTO_TEST_CASE(server_stopped_mid_gather_gives_connection_errors_and_recov
                         "the gather hung after the server stopped");
   const auto result = running.get();
   const auto ended_after = millis(clock_type::now() - stopped_at);
-  BOOST_TEST_MESSAGE("server restart: gather ended " << ended_after << " ms after the stop; "
-                                                     << result.metrics.succeeded << " ok, "
-                                                     << result.metrics.failed << " failed, "
-                                                     << result.metrics.cancelled << " cancelled");
+  BOOST_TEST_MESSAGE("server restart: gather ended "
+                     << ended_after << " ms after the stop; " << result.metrics.succeeded << " ok, "
+                     << result.metrics.failed << " failed, " << result.metrics.cancelled
+                     << " cancelled");
   BOOST_TEST(ended_after < 5000);
   BOOST_REQUIRE_EQUAL(result.outcomes.size(), statements.size());
   std::size_t failed = 0;

@@ -3,10 +3,10 @@
 // busy error (category timeout, native 5) after the busy timeout, never a crash; once the writer
 // commits, gathers succeed; destroying the client while writes wait returns within 3 s.
 
-#include <boost/test/unit_test.hpp>
-
 #include <future>
 #include <thread>
+
+#include <boost/test/unit_test.hpp>
 
 #include "faults_fixture.hpp"
 

@@ -13,7 +13,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try {
     auto result = gatherdb::model::decode_frozen_result(bytes);
     auto once = gatherdb::model::encode_frozen_result(*result);
-    auto twice = gatherdb::model::encode_frozen_result(*gatherdb::model::decode_frozen_result(once));
+    auto twice =
+        gatherdb::model::encode_frozen_result(*gatherdb::model::decode_frozen_result(once));
     if (once != twice)
       std::abort();
     result->for_each_row([&](const gatherdb::model::row_ref& row) {

@@ -1,30 +1,29 @@
 // Runs examples/http_server as a user would (`--port=0`, the port read from its first line)
 // against SQLite and PostgreSQL, and talks HTTP/1.1 to it over plain sockets.
-#include <boost/test/data/test_case.hpp>
-#include <boost/test/unit_test.hpp>
-
 #include <arpa/inet.h>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
 #include <fcntl.h>
+#include <map>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <atomic>
-#include <chrono>
-#include <cstdint>
-#include <map>
 #include <stdexcept>
 #include <string>
+#include <sys/socket.h>
+#include <sys/wait.h>
 #include <thread>
+#include <unistd.h>
 #include <vector>
 
+#include <boost/test/data/test_case.hpp>
+#include <boost/test/unit_test.hpp>
 #include <nlohmann/json.hpp>
 
 #include "gatherdb/drivers/connection.hpp"
+
 #include "support/backends.hpp"
 
 extern char** environ;
@@ -98,8 +97,8 @@ public:
       std::this_thread::sleep_for(5ms);
     }
     pid_ = -1;
-    took = std::chrono::duration_cast<std::chrono::milliseconds>(
-      std::chrono::steady_clock::now() - start);
+    took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                                 start);
     return status;
   }
 
@@ -187,7 +186,8 @@ public:
     r.status = std::stoi(status_line.substr(9, 3));
     while (pos != std::string::npos && pos < head.size()) {
       auto next = head.find("\r\n", pos + 2);
-      auto line = head.substr(pos + 2, next == std::string::npos ? std::string::npos : next - pos - 2);
+      auto line =
+          head.substr(pos + 2, next == std::string::npos ? std::string::npos : next - pos - 2);
       auto colon = line.find(':');
       if (colon != std::string::npos) {
         std::string name = line.substr(0, colon);
@@ -230,8 +230,8 @@ response get(std::uint16_t port, const std::string& target) {
 
 std::string dsn_for(backend b) {
   return b == backend::sqlite
-           ? gatherdb::test::sqlite_connection_string(gatherdb::test::unique_name("http"))
-           : gatherdb::test::postgres_connection_string();
+             ? gatherdb::test::sqlite_connection_string(gatherdb::test::unique_name("http"))
+             : gatherdb::test::postgres_connection_string();
 }
 
 /// A server on a table of its own (`rows` rows a_0..), dropped afterwards.
@@ -241,7 +241,7 @@ struct running_server {
   server_process process;
 
   running_server(backend b, std::vector<std::string> extra = {}, std::size_t rows = 100)
-    : dsn(dsn_for(b)), process(args(extra, rows)) {}
+      : dsn(dsn_for(b)), process(args(extra, rows)) {}
 
   ~running_server() {
     try {
@@ -326,15 +326,11 @@ BOOST_DATA_TEST_CASE(bad_requests_get_a_json_error, gatherdb::test::all_backends
     int status;
   };
   std::vector<bad_case> cases{
-    {"GET", "/a", 400},
-    {"GET", "/a?other=1", 400},
-    {"GET", "/a?data=%zz", 400},
-    {"GET", "/a?data=" + std::string(1025, 'x'), 400},
-    {"GET", "/nope", 404},
-    {"GET", "/", 404},
-    {"POST", "/a?data=a_1", 405},
-    {"DELETE", "/metrics", 405},
-    {"PUT", "/healthz", 405},
+      {"GET", "/a", 400},           {"GET", "/a?other=1", 400},
+      {"GET", "/a?data=%zz", 400},  {"GET", "/a?data=" + std::string(1025, 'x'), 400},
+      {"GET", "/nope", 404},        {"GET", "/", 404},
+      {"POST", "/a?data=a_1", 405}, {"DELETE", "/metrics", 405},
+      {"PUT", "/healthz", 405},
   };
   std::string many = "/a?data=a_1";
   for (int i = 0; i < 1000; ++i)
@@ -401,7 +397,8 @@ BOOST_DATA_TEST_CASE(keep_alive_serves_many_requests_on_one_connection,
   (void)c.request("GET", "/healthz");
   (void)c.request("GET", "/metrics");
   // Pipelined: two requests sent at once, answered in order.
-  c.send_all("GET /a?data=a_1 HTTP/1.1\r\nHost: x\r\n\r\nGET /a?data=a_2 HTTP/1.1\r\nHost: x\r\n\r\n");
+  c.send_all(
+      "GET /a?data=a_1 HTTP/1.1\r\nHost: x\r\n\r\nGET /a?data=a_2 HTTP/1.1\r\nHost: x\r\n\r\n");
   BOOST_TEST(c.read_response().parsed() == expected_rows({1}));
   BOOST_TEST(c.read_response().parsed() == expected_rows({2}));
   // Connection: close is honoured.
@@ -461,8 +458,9 @@ BOOST_DATA_TEST_CASE(database_errors_are_503_with_sqlstate, gatherdb::test::all_
 }
 
 BOOST_AUTO_TEST_CASE(unreachable_database_makes_healthz_503) {
-  server_process p{{"--dsn=Driver={PostgreSQL Unicode};Server=127.0.0.1;Port=1;Database=x;Uid=u;Pwd=p;",
-                    "--port=0", "--rows=0", "--gatherdb.login-timeout-ms=1000"}};
+  server_process p{
+      {"--dsn=Driver={PostgreSQL Unicode};Server=127.0.0.1;Port=1;Database=x;Uid=u;Pwd=p;",
+       "--port=0", "--rows=0", "--gatherdb.login-timeout-ms=1000"}};
   auto r = get(p.port(), "/healthz");
   BOOST_TEST(r.status == 503);
   BOOST_TEST(r.parsed()["status"] == "unavailable", r.body);
@@ -490,8 +488,8 @@ BOOST_DATA_TEST_CASE(overload_is_503_with_retry_after, gatherdb::test::all_backe
   srv.stop_gracefully();
 }
 
-BOOST_DATA_TEST_CASE(sigterm_finishes_requests_in_flight_and_exits_0,
-                     gatherdb::test::all_backends, b) {
+BOOST_DATA_TEST_CASE(sigterm_finishes_requests_in_flight_and_exits_0, gatherdb::test::all_backends,
+                     b) {
   running_server srv{b, {}, 2000};
   // Idle keep-alive connections must not hold the server up.
   connection idle{srv.port()};

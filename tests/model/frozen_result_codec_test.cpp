@@ -1,7 +1,7 @@
-#include <boost/test/unit_test.hpp>
-
 #include <string>
 #include <vector>
+
+#include <boost/test/unit_test.hpp>
 
 #include "gatherdb/model/frozen_result_codec.hpp"
 

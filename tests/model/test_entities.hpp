@@ -147,14 +147,16 @@ public:
     if (insert && ++inserts == fail_on_insert)
       throw std::runtime_error("UNIQUE constraint failed: a.data");
     if (sql.rfind("UPDATE", 0) == 0)
-      return gatherdb::model::freeze(std::vector<gatherdb::model::column_info>{}, {}, update_rows_affected);
+      return gatherdb::model::freeze(std::vector<gatherdb::model::column_info>{}, {},
+                                     update_rows_affected);
     if (insert && sql.find("RETURNING") != std::string_view::npos)
       return key_result(++last_key);
     if (insert)
       ++last_key;
     if (sql == "SELECT last_insert_rowid()" || sql == "SELECT LAST_INSERT_ID()")
       return key_result(last_key);
-    return gatherdb::model::freeze(std::vector<gatherdb::model::column_info>{}, {}, insert ? 1 : -1);
+    return gatherdb::model::freeze(std::vector<gatherdb::model::column_info>{}, {},
+                                   insert ? 1 : -1);
   }
 
   void begin() override { log.emplace_back("BEGIN"); }

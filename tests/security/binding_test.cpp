@@ -1,17 +1,18 @@
 // Values are only ever bound: strings that would break spliced SQL round-trip as plain data
 // through the query builder and the raw API, and the table survives them.
-#include <boost/test/data/test_case.hpp>
-#include <boost/test/unit_test.hpp>
-
 #include <cstdint>
 #include <string>
 #include <vector>
+
+#include <boost/test/data/test_case.hpp>
+#include <boost/test/unit_test.hpp>
 
 #include "gatherdb/drivers/connection.hpp"
 #include "gatherdb/drivers/connection_executor.hpp"
 #include "gatherdb/model/metadata.hpp"
 #include "gatherdb/model/query.hpp"
 #include "gatherdb/model/session_state.hpp"
+
 #include "support/backends.hpp"
 
 namespace {
@@ -22,15 +23,15 @@ struct note {
 };
 
 const std::vector<std::string> hostile{
-  "'; DROP TABLE security_notes; --",
-  "' OR '1'='1",
-  "\"); DELETE FROM security_notes; --",
-  "\\'; SELECT pg_sleep(5); --",
-  "?",
-  "$1",
-  "%_*",
-  "Robert'); DROP TABLE students;--",
-  "ü€😀 ' \" ` ;",
+    "'; DROP TABLE security_notes; --",
+    "' OR '1'='1",
+    "\"); DELETE FROM security_notes; --",
+    "\\'; SELECT pg_sleep(5); --",
+    "?",
+    "$1",
+    "%_*",
+    "Robert'); DROP TABLE students;--",
+    "ü€😀 ' \" ` ;",
 };
 
 } // namespace
@@ -39,8 +40,8 @@ template <>
 struct gatherdb::model::entity_definition<note> {
   static entity_mapping<note> define() {
     return entity_mapping<note>{"security_notes", "note"}
-      .generated_key(&note::id, "id")
-      .column(&note::body, "body");
+        .generated_key(&note::id, "id")
+        .column(&note::body, "body");
   }
 };
 
@@ -48,8 +49,8 @@ using namespace gatherdb;
 
 BOOST_AUTO_TEST_SUITE(security_binding)
 
-BOOST_DATA_TEST_CASE(hostile_strings_round_trip_as_data_and_the_table_survives,
-                     test::all_backends, backend) {
+BOOST_DATA_TEST_CASE(hostile_strings_round_trip_as_data_and_the_table_survives, test::all_backends,
+                     backend) {
   auto conn = drivers::connection::open(test::connection_string(backend));
   drivers::connection_executor exec{conn};
   model::metadata meta;
@@ -67,7 +68,8 @@ BOOST_DATA_TEST_CASE(hostile_strings_round_trip_as_data_and_the_table_survives,
   for (const auto& h : hostile) {
     BOOST_TEST_CONTEXT("value " << h) {
       // Through the query builder...
-      auto q = model::select<note>().where(model::col(&note::body) == h).compile(conn.sql_dialect());
+      auto q =
+          model::select<note>().where(model::col(&note::body) == h).compile(conn.sql_dialect());
       BOOST_REQUIRE_EQUAL(q.params.size(), 1U);
       BOOST_TEST(q.params[0] == model::value{h});
       if (h.size() > 2) // "?" and "$1" are in any parameterized SQL

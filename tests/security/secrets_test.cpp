@@ -1,11 +1,11 @@
 // A sentinel password must never surface: not in errors, exceptions, outcomes, completed
 // connection strings, --dump-config or --long-help.
-#include <boost/test/data/test_case.hpp>
-#include <boost/test/unit_test.hpp>
-
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include <boost/test/data/test_case.hpp>
+#include <boost/test/unit_test.hpp>
 
 #include "gatherdb/actors/client.hpp"
 #include "gatherdb/actors/config.hpp"
@@ -13,6 +13,7 @@
 #include "gatherdb/drivers/connection_string.hpp"
 #include "gatherdb/drivers/error.hpp"
 #include "gatherdb/model/statement.hpp"
+
 #include "support/backends.hpp"
 
 namespace {
@@ -104,8 +105,7 @@ BOOST_AUTO_TEST_CASE(gather_outcomes_and_gather_errors_never_show_the_password) 
 
 BOOST_AUTO_TEST_CASE(completed_connection_string_is_redacted) {
   auto conn = drivers::connection::open(test::postgres_connection_string());
-  const auto real_password =
-    drivers::find_attribute(test::postgres_connection_string(), "pwd");
+  const auto real_password = drivers::find_attribute(test::postgres_connection_string(), "pwd");
   BOOST_REQUIRE(!real_password.empty());
   BOOST_TEST(conn.redacted_connection_string().find(real_password) == std::string::npos,
              conn.redacted_connection_string());
@@ -113,8 +113,8 @@ BOOST_AUTO_TEST_CASE(completed_connection_string_is_redacted) {
 }
 
 BOOST_AUTO_TEST_CASE(dump_config_and_help_never_show_the_password) {
-  const std::string dsn_arg = std::string{"--gatherdb.dsn=Driver=SQLite3;Database=x.db;PWD="} +
-                              sentinel + ";";
+  const std::string dsn_arg =
+      std::string{"--gatherdb.dsn=Driver=SQLite3;Database=x.db;PWD="} + sentinel + ";";
   for (const char* flag : {"--dump-config", "--long-help", "--help"}) {
     BOOST_TEST_CONTEXT(flag) {
       actors::config cfg;

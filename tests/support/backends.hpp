@@ -5,8 +5,6 @@
 //
 // Thread-safety: every function here is thread-safe.
 
-#include <unistd.h>
-
 #include <atomic>
 #include <cstdlib>
 #include <filesystem>
@@ -15,6 +13,7 @@
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <unistd.h>
 #include <vector>
 
 namespace gatherdb::test {
@@ -30,7 +29,9 @@ inline const std::vector<backend> all_backends{backend::sqlite, backend::postgre
   return b == backend::sqlite ? "sqlite" : "postgresql";
 }
 
-inline std::ostream& operator<<(std::ostream& os, backend b) { return os << to_string(b); }
+inline std::ostream& operator<<(std::ostream& os, backend b) {
+  return os << to_string(b);
+}
 
 /// A directory unique to this process under the system temp directory, created on first use
 /// and removed (with its contents) at process exit.
@@ -50,8 +51,7 @@ public:
 
 private:
   scratch_dir() {
-    auto pattern =
-      (std::filesystem::temp_directory_path() / "gatherdb-test-XXXXXX").string();
+    auto pattern = (std::filesystem::temp_directory_path() / "gatherdb-test-XXXXXX").string();
     if (::mkdtemp(pattern.data()) == nullptr)
       throw std::runtime_error("cannot create a scratch directory from " + pattern);
     path_ = pattern;

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "gatherdb/drivers/connection.hpp"
+
 #include "support/backends.hpp"
 #include "support/seeded_database.hpp"
 #include "support/slow_statements.hpp"
@@ -24,8 +25,8 @@ class pg_monitor {
 public:
   /// Watches the connections opened with `seeded_suite<Suite>::postgres_dsn(app)`.
   explicit pg_monitor(std::string_view app)
-    : app_(seeded_suite<Suite>::application_name(app)),
-      conn_(drivers::connection::open(postgres_connection_string())) {}
+      : app_(seeded_suite<Suite>::application_name(app)),
+        conn_(drivers::connection::open(postgres_connection_string())) {}
 
   /// Connections of our application open now.
   std::int64_t connections() {
@@ -55,8 +56,9 @@ public:
   }
 
   /// Waits up to `timeout` for our application's connection count to drop to `at_most`.
-  std::int64_t wait_connections_at_most(
-    std::int64_t at_most, std::chrono::milliseconds timeout = std::chrono::milliseconds{3000}) {
+  std::int64_t
+  wait_connections_at_most(std::int64_t at_most,
+                           std::chrono::milliseconds timeout = std::chrono::milliseconds{3000}) {
     const auto until = clock_type::now() + timeout;
     auto n = connections();
     while (n > at_most && clock_type::now() < until) {

@@ -6,10 +6,10 @@
 
 #include <ostream>
 
+#include <boost/test/tools/detail/print_helper.hpp>
+
 #include "gatherdb/actors/outcome.hpp"
 #include "gatherdb/drivers/error.hpp"
-
-#include <boost/test/tools/detail/print_helper.hpp>
 
 namespace boost::test_tools::tt_detail {
 template <>

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "gatherdb/drivers/connection.hpp"
+
 #include "support/backends.hpp"
 
 namespace gatherdb::test {
@@ -22,7 +23,7 @@ namespace gatherdb::test {
 class scoped_table {
 public:
   scoped_table(drivers::connection& conn, std::string_view prefix, std::string_view columns)
-    : conn_(&conn), name_(unique_name(prefix)) {
+      : conn_(&conn), name_(unique_name(prefix)) {
     conn.execute("DROP TABLE IF EXISTS " + name_);
     conn.execute("CREATE TABLE " + name_ + " (" + std::string{columns} + ")");
   }

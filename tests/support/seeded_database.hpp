@@ -11,13 +11,12 @@
 // Thread-safety: `seeded_database` is used from one thread at a time; the entity mapping and
 // the name functions are immutable once built.
 
-#include <unistd.h>
-
 #include <cstddef>
 #include <cstdint>
 #include <random>
 #include <string>
 #include <string_view>
+#include <unistd.h>
 #include <vector>
 
 #include "gatherdb/actors/settings.hpp"
@@ -28,6 +27,7 @@
 #include "gatherdb/model/query.hpp"
 #include "gatherdb/model/session_state.hpp"
 #include "gatherdb/model/statement.hpp"
+
 #include "support/backends.hpp"
 
 namespace gatherdb::test {
@@ -50,7 +50,7 @@ struct seeded_suite {
   /// `<suite>_item_<pid>`: unique to the process and to the suite family.
   [[nodiscard]] static const std::string& item_table() {
     static const std::string name =
-      std::string{Suite::name} + "_item_" + std::to_string(::getpid());
+        std::string{Suite::name} + "_item_" + std::to_string(::getpid());
     return name;
   }
 
@@ -63,8 +63,7 @@ struct seeded_suite {
 
   /// `GATHERDB_PG_DSN` (fails the test when unset) with `application_name` set to `app`.
   [[nodiscard]] static std::string postgres_dsn(std::string_view app) {
-    return postgres_connection_string() + "pqopt={application_name=" + application_name(app) +
-           "};";
+    return postgres_connection_string() + "pqopt={application_name=" + application_name(app) + "};";
   }
 
   /// The connection string for `b`: SQLite gets a fresh database file per call; PostgreSQL
@@ -81,8 +80,7 @@ struct seeded_suite {
   }
 
   /// `n` statements selecting random rows (seeded, so reproducible), with duplicates.
-  [[nodiscard]] static std::vector<model::statement> random_selects(std::size_t n,
-                                                                    unsigned seed) {
+  [[nodiscard]] static std::vector<model::statement> random_selects(std::size_t n, unsigned seed) {
     std::mt19937 rng{seed};
     std::uniform_int_distribution<int> pick{0, seeded_rows - 1};
     std::vector<model::statement> out;
@@ -102,9 +100,9 @@ struct entity_definition<test::seeded_item<Suite>> {
   static entity_mapping<test::seeded_item<Suite>> define() {
     using item = test::seeded_item<Suite>;
     return entity_mapping<item>{test::seeded_suite<Suite>::item_table(), "A"}
-      .generated_key(&item::id, "id")
-      .repr_as("id_")
-      .column(&item::data, "data");
+        .generated_key(&item::id, "id")
+        .repr_as("id_")
+        .column(&item::data, "data");
   }
 };
 
@@ -118,11 +116,10 @@ template <class Suite>
 class seeded_database {
 public:
   explicit seeded_database(backend b, std::string_view app = "default")
-    : backend_(b),
-      dsn_(seeded_suite<Suite>::connection_string(b, app)),
-      // Not under the client's application name, so that it never counts as one of its
-      // connections in pg_stat_activity.
-      conn_(drivers::connection::open(admin_dsn())) {
+      : backend_(b), dsn_(seeded_suite<Suite>::connection_string(b, app)),
+        // Not under the client's application name, so that it never counts as one of its
+        // connections in pg_stat_activity.
+        conn_(drivers::connection::open(admin_dsn())) {
     using item = seeded_item<Suite>;
     drivers::connection_executor ex{conn_};
     md_.add<item>();

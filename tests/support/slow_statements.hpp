@@ -7,6 +7,7 @@
 #include <string>
 
 #include "gatherdb/model/statement.hpp"
+
 #include "support/backends.hpp"
 
 namespace gatherdb::test {
@@ -25,9 +26,9 @@ using clock_type = std::chrono::steady_clock;
   if (b == backend::postgresql)
     return model::statement::raw("SELECT pg_sleep(" + std::to_string(seconds) + ")", {}, true);
   return model::statement::raw(
-    "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 2000000000) "
-    "SELECT count(*) FROM c",
-    {}, true);
+      "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 2000000000) "
+      "SELECT count(*) FROM c",
+      {}, true);
 }
 
 /// A statement taking roughly `ms` milliseconds on either backend.
@@ -36,9 +37,9 @@ using clock_type = std::chrono::steady_clock;
     return model::statement::raw("SELECT pg_sleep(" + std::to_string(ms / 1000.0) + ")", {}, true);
   // About 5 million steps per second here; not exact, and that is fine.
   return model::statement::raw(
-    "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < " +
-      std::to_string(static_cast<long long>(ms) * 5000) + ") SELECT count(*) FROM c",
-    {}, true);
+      "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < " +
+          std::to_string(static_cast<long long>(ms) * 5000) + ") SELECT count(*) FROM c",
+      {}, true);
 }
 
 } // namespace gatherdb::test

@@ -71,22 +71,23 @@ struct done_chunk {
 
 /// Occupancy of the connection pool (for /metrics and tests).
 struct pool_stats {
-  std::size_t pool_size = 0;     ///< configured maximum
-  std::size_t connections = 0;   ///< workers alive (each holds at most one connection)
-  std::size_t busy = 0;          ///< workers with statements assigned
-  std::size_t queued = 0;        ///< statements waiting in the pool
-  std::uint64_t completed = 0;   ///< statements finished since start
-  std::uint64_t exhausted = 0;   ///< statements failed with pool_exhausted since start
+  std::size_t pool_size = 0;   ///< configured maximum
+  std::size_t connections = 0; ///< workers alive (each holds at most one connection)
+  std::size_t busy = 0;        ///< workers with statements assigned
+  std::size_t queued = 0;      ///< statements waiting in the pool
+  std::uint64_t completed = 0; ///< statements finished since start
+  std::uint64_t exhausted = 0; ///< statements failed with pool_exhausted since start
 };
 
 /// A connection worker: a detached actor owning one connection.
 using worker_actor = caf::typed_actor<caf::reacts_to<run_atom, work_chunk>>;
 
 /// The connection pool: places statements on workers, bounded queue, wait timeout.
-using pool_actor = caf::typed_actor<
-  caf::reacts_to<enqueue_atom, work_item>,
-  caf::reacts_to<done_atom, std::uint32_t, done_chunk, bool>, // worker, results, chunk done
-  caf::reacts_to<expire_atom>, caf::replies_to<stats_atom>::with<pool_stats>>;
+using pool_actor =
+    caf::typed_actor<caf::reacts_to<enqueue_atom, work_item>,
+                     caf::reacts_to<done_atom, std::uint32_t, done_chunk, bool>, // worker, results,
+                                                                                 // chunk done
+                     caf::reacts_to<expire_atom>, caf::replies_to<stats_atom>::with<pool_stats>>;
 
 /// The merge actor of one gather: owns the session state while the gather runs.
 /// `expire_atom`: the gather's deadline has passed; statements without an outcome end
@@ -97,10 +98,10 @@ using merge_actor = caf::typed_actor<caf::reacts_to<merge_atom, std::uint32_t, w
 
 /// The coordinator: the entry point of every gather.
 using coordinator_actor =
-  caf::typed_actor<caf::replies_to<gather_atom, gather_request>::with<gather_result>,
-                   caf::replies_to<stats_atom>::with<pool_stats>,
-                   caf::reacts_to<expire_atom>, // internal: the deadline sweep
-                   caf::reacts_to<shutdown_atom>>;
+    caf::typed_actor<caf::replies_to<gather_atom, gather_request>::with<gather_result>,
+                     caf::replies_to<stats_atom>::with<pool_stats>,
+                     caf::reacts_to<expire_atom>, // internal: the deadline sweep
+                     caf::reacts_to<shutdown_atom>>;
 
 } // namespace gatherdb::actors
 

@@ -25,9 +25,9 @@ public:
   /// Connects. `login_timeout` is rounded up to whole seconds (ODBC's unit), at least 1 s.
   /// For PostgreSQL drivers `CommLog=0` is added unless the string sets `CommLog` itself.
   /// Throws `database_error` (SQLSTATE, native code, redacted message) when it cannot.
-  [[nodiscard]] static connection open(std::string_view connection_string,
-                                       std::chrono::milliseconds login_timeout =
-                                         default_login_timeout);
+  [[nodiscard]] static connection
+  open(std::string_view connection_string,
+       std::chrono::milliseconds login_timeout = default_login_timeout);
 
   connection(connection&& other) noexcept;
   connection& operator=(connection&& other) noexcept;
@@ -42,9 +42,7 @@ public:
   /// `SQL_DBMS_VER`, e.g. "15.0.18" (for SQLite: the driver's build of SQLite).
   [[nodiscard]] const std::string& dbms_version() const noexcept { return dbms_version_; }
   /// The connection string as `SQLDriverConnect` completed it, passwords redacted.
-  [[nodiscard]] const std::string& redacted_connection_string() const noexcept {
-    return redacted_;
-  }
+  [[nodiscard]] const std::string& redacted_connection_string() const noexcept { return redacted_; }
 
   /// Autocommit on (the default) or off.
   void set_autocommit(bool on);

@@ -60,7 +60,8 @@ public:
   /// runs, `watchdog::instance()` cancels it at `options.deadline` (category `timeout`) or when
   /// `options.stop` turns true (category `cancelled`).
   /// Throws `database_error`; after a cancel its category is the cancel's reason.
-  model::frozen_result run(const std::vector<model::value>& params, const run_options& options = {});
+  model::frozen_result run(const std::vector<model::value>& params,
+                           const run_options& options = {});
 
   /// The server-side bound on one execution, rounded up to whole seconds; zero for none.
   /// (SQLite's driver ignores it; deadlines are enforced by `watchdog` as well.)

@@ -39,8 +39,8 @@ public:
 
   /// Watches one execution; `deadline == clock::time_point::max()` for none, `stop` may be
   /// null.
-  [[nodiscard]] watch_guard watch(std::shared_ptr<cancel_handle> handle,
-                                  clock::time_point deadline, stop_flag stop);
+  [[nodiscard]] watch_guard watch(std::shared_ptr<cancel_handle> handle, clock::time_point deadline,
+                                  stop_flag stop);
 
   /// Re-examines every stop flag now (call after setting one).
   void poke() noexcept;
@@ -72,7 +72,7 @@ private:
 class watchdog::watch_guard {
 public:
   watch_guard(watch_guard&& other) noexcept
-    : owner_(other.owner_), id_(std::exchange(other.id_, 0)) {}
+      : owner_(other.owner_), id_(std::exchange(other.id_, 0)) {}
   watch_guard& operator=(watch_guard&&) = delete;
   watch_guard(const watch_guard&) = delete;
   ~watch_guard() {

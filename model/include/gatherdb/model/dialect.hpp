@@ -11,14 +11,14 @@ enum class dialect : std::uint8_t { sqlite, postgresql, mariadb, other };
 /// Lower-case name of a dialect ("sqlite", "postgresql", ...). Thread-safe.
 [[nodiscard]] constexpr std::string_view to_string(dialect d) noexcept {
   switch (d) {
-    case dialect::sqlite:
-      return "sqlite";
-    case dialect::postgresql:
-      return "postgresql";
-    case dialect::mariadb:
-      return "mariadb";
-    case dialect::other:
-      break;
+  case dialect::sqlite:
+    return "sqlite";
+  case dialect::postgresql:
+    return "postgresql";
+  case dialect::mariadb:
+    return "mariadb";
+  case dialect::other:
+    break;
   }
   return "other";
 }
