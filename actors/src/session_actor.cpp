@@ -15,6 +15,7 @@ session(session_actor::pointer self, std::uint32_t index,
   item.gathered = gathered;
   item.control = std::move(control);
   item.session = caf::actor_cast<session_actor>(self);
+  item.batch = static_cast<std::uint32_t>(statements->size());
   self->send(pool, enqueue_atom::value, std::move(item));
   return {
       [=](done_atom, work_done& done) {

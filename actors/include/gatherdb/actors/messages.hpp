@@ -56,6 +56,8 @@ struct work_item {
   std::shared_ptr<const gather_control> control;
   /// When the pool queued it (its wait timeout counts from here).
   steady_time queued;
+  /// Statements in its gather: sizes the chunks it travels in.
+  std::uint32_t batch = 1;
   session_actor session;
 };
 
