@@ -7,6 +7,8 @@
 
 #include "gatherdb/actors/connection_worker.hpp"
 
+#include "canned_outcomes.hpp"
+
 namespace gatherdb::actors {
 
 namespace {
@@ -16,27 +18,6 @@ using self_ptr = pool_actor::stateful_pointer<connection_pool_state>;
 
 // How often queued statements are checked against the pool's wait timeout.
 constexpr auto expire_interval = std::chrono::milliseconds{20};
-
-work_done pool_failure(std::string message) {
-  work_done d;
-  d.status = outcome_status::failed;
-  d.error = {error_source::pool_exhausted,
-             {"HYT00", 0, std::move(message), drivers::error_category::timeout, true}};
-  return d;
-}
-
-// Same wording as a connection worker's for a statement it skips after a stop.
-work_done stopped_outcome(const work_item& item) {
-  work_done d;
-  d.status = outcome_status::cancelled;
-  const bool shutdown = item.control->shutting_down.load(std::memory_order_acquire);
-  d.error.source = shutdown ? error_source::shutdown : error_source::database;
-  d.error.info = drivers::error_info{"HY008", 0,
-                                     shutdown ? "cancelled: the client is shutting down"
-                                              : "cancelled: the gather failed",
-                                     drivers::error_category::cancelled, false};
-  return d;
-}
 
 void fail_assigned(self_ptr self, connection_pool_state::worker_slot& slot,
                    const std::string& why) {
@@ -92,14 +73,14 @@ void dispatch(self_ptr self) {
     // the design's prototype), or more when statements pile up. An idle worker takes what
     // there is at once; a busy one only a full chunk, so that statements trickling in from
     // their session actors do not cost one thread hop each.
-    const auto target = std::clamp<std::size_t>(st.queue.front().batch / (4 * pool_size), 1,
-                                                max_chunk);
+    const auto target =
+        std::clamp<std::size_t>(st.queue.front().batch / (4 * pool_size), 1, max_chunk);
     if (w->chunks > 0 && st.queue.size() < target)
       break;
-    const auto n = std::min(
-        st.queue.size(),
-        std::clamp<std::size_t>(std::max(target, (st.queue.size() + slots - 1) / slots), 1,
-                                max_chunk));
+    const auto n =
+        std::min(st.queue.size(),
+                 std::clamp<std::size_t>(std::max(target, (st.queue.size() + slots - 1) / slots), 1,
+                                         max_chunk));
     work_chunk chunk;
     chunk.items.reserve(n);
     for (std::size_t i = 0; i < n; ++i) {
@@ -142,9 +123,10 @@ pool_actor::behavior_type connection_pool(self_ptr self, std::shared_ptr<const s
         auto& st = self->state;
         if (st.queue.size() >= st.config->queue_bound) {
           ++st.exhausted;
-          self->send(item.session, done_atom::value,
-                     pool_failure("pool exhausted: " + std::to_string(st.queue.size()) +
-                                  " statements already wait for a connection"));
+          self->send(
+              item.session, done_atom::value,
+              detail::pool_exhausted_outcome("pool exhausted: " + std::to_string(st.queue.size()) +
+                                             " statements already wait for a connection"));
           return;
         }
         item.queued = clock::now();
@@ -179,10 +161,11 @@ pool_actor::behavior_type connection_pool(self_ptr self, std::shared_ptr<const s
           if (now - item.queued >= st.config->pool_wait_timeout) {
             ++st.exhausted;
             self->send(item.session, done_atom::value,
-                       pool_failure("pool exhausted: no connection within " +
-                                    std::to_string(st.config->pool_wait_timeout.count()) + " ms"));
+                       detail::pool_exhausted_outcome(
+                           "pool exhausted: no connection within " +
+                           std::to_string(st.config->pool_wait_timeout.count()) + " ms"));
           } else if (item.control->stopped()) {
-            self->send(item.session, done_atom::value, stopped_outcome(item));
+            self->send(item.session, done_atom::value, detail::stopped_outcome(item));
           } else if (now >= item.deadline) {
             work_done d;
             d.status = outcome_status::cancelled;

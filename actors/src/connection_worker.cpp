@@ -4,6 +4,8 @@
 
 #include <caf/all.hpp>
 
+#include "canned_outcomes.hpp"
+
 namespace gatherdb::actors {
 
 namespace {
@@ -19,18 +21,6 @@ constexpr std::size_t max_prepared = 256;
 std::uint32_t micros(clock::duration d) noexcept {
   auto us = std::chrono::duration_cast<std::chrono::microseconds>(d).count();
   return static_cast<std::uint32_t>(std::clamp<std::int64_t>(us, 0, UINT32_MAX));
-}
-
-work_done stopped_outcome(const work_item& item) {
-  work_done d;
-  d.status = outcome_status::cancelled;
-  const bool shutdown = item.control->shutting_down.load(std::memory_order_acquire);
-  d.error.source = shutdown ? error_source::shutdown : error_source::database;
-  d.error.info = drivers::error_info{"HY008", 0,
-                                     shutdown ? "cancelled: the client is shutting down"
-                                              : "cancelled: the gather failed",
-                                     drivers::error_category::cancelled, false};
-  return d;
 }
 
 void drop_connection(connection_worker_state& st) noexcept {
@@ -50,7 +40,7 @@ drivers::statement& prepared(connection_worker_state& st, const std::string& sql
 work_done execute(connection_worker_state& st, const work_item& item) {
   const auto started = clock::now();
   if (item.control->stopped())
-    return stopped_outcome(item);
+    return detail::stopped_outcome(item);
   work_done d;
   d.metrics.queue_wait_us = micros(started - item.gathered);
   if (started >= item.deadline) {
@@ -97,7 +87,7 @@ work_done execute(connection_worker_state& st, const work_item& item) {
           (cat == drivers::error_category::cancelled || cat == drivers::error_category::timeout)) {
         d.status = outcome_status::cancelled;
         if (item.control->stopped())
-          return stopped_outcome(item);
+          return detail::stopped_outcome(item);
         return d;
       }
       d.status = outcome_status::failed;

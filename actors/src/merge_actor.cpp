@@ -4,6 +4,8 @@
 
 #include <caf/all.hpp>
 
+#include "canned_outcomes.hpp"
+
 namespace gatherdb::actors {
 
 namespace {
@@ -13,15 +15,6 @@ using self_ptr = merge_actor::stateful_pointer<merge_actor_state>;
 
 std::chrono::microseconds us(std::uint32_t x) {
   return std::chrono::microseconds{x};
-}
-
-work_done deadline_expired() {
-  work_done d;
-  d.status = outcome_status::cancelled;
-  d.error = {error_source::database,
-             {"HYT00", 0, "deadline expired before the statement ran to completion",
-              drivers::error_category::timeout, false}};
-  return d;
 }
 
 void merge_one(merge_actor_state& st, std::size_t i) {
@@ -147,7 +140,7 @@ merge_actor::behavior_type merger(self_ptr self,
           if (st.waiting[i])
             continue;
           ++st.received;
-          st.waiting[i] = deadline_expired();
+          st.waiting[i] = detail::deadline_expired_outcome();
           st.waiting[i]->metrics.queue_wait_us = waited;
           if (!st.control->stopped())
             note_failure(st, i, st.waiting[i]->error);
