@@ -602,11 +602,7 @@ int main(int argc, char** argv) {
       opt->dsn = "Driver=SQLite3;Database=" + (tmp->path() / "gather_bench.db").string() + ";";
     }
     return run(*opt);
-  } catch (const gatherdb::actors::gather_error& e) {
-    fail(e.what());
-  } catch (const gatherdb::drivers::database_error& e) {
-    fail(e.what());
-  } catch (const std::exception& e) {
+  } catch (const std::exception& e) { // gather_error and database_error included
     fail(e.what());
   }
 }
