@@ -8,9 +8,10 @@
 //           DSN and pool size): statements, frozen results and the merge into one session;
 //   single  `drivers::run_sequentially` on one connection into one `session_state`.
 //
-// Markdown on stdout, one JSON line per (rows, statements, contender) cell to --json-out,
-// progress on stderr. Every run is checked: each statement returns exactly one row, the row
-// is the one its key names, and gatherdb's rows equal the raw rows.
+// Markdown on stdout, with the CPU time of this process per statement (on a small machine the
+// client's CPU is taken from the database); one JSON line per (rows, statements, contender)
+// cell to --json-out; progress on stderr. Every run is checked: each statement returns exactly one
+// row, the row is the one its key names, and gatherdb's rows equal the raw rows.
 
 #include <algorithm>
 #include <chrono>
@@ -29,6 +30,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <sys/resource.h>
 #include <thread>
 #include <vector>
 
@@ -63,6 +65,8 @@ gather and as gatherdb single (one connection), on one database, and reports sta
 
   --dsn STR            ODBC connection string (default: an SQLite file in a temporary directory)
   --pool-size N        connections of the gather pool and raw threads (default 4)
+  --scheduler-threads N  CAF scheduler threads of the gather client (default: the client's)
+  --session-window N   session actors of one gather alive at once (default: the client's)
   --statements LIST    comma-separated batch sizes (default 300,3000,30000)
   --rows LIST          comma-separated table sizes (default 100,10000)
   --repeat N           runs per cell, the median is reported (default 3)
@@ -81,6 +85,8 @@ gather and as gatherdb single (one connection), on one database, and reports sta
 struct options {
   std::string dsn;
   std::size_t pool_size = 4;
+  std::size_t scheduler_threads = gatherdb::actors::settings{}.scheduler_threads;
+  std::size_t session_window = gatherdb::actors::settings{}.session_window;
   std::vector<std::size_t> statements{300, 3000, 30000};
   std::vector<std::uint32_t> rows{100, 10000};
   std::size_t repeat = 3;
@@ -114,6 +120,14 @@ std::optional<options> parse(int argc, char** argv) try {
       opt.pool_size = parse_non_negative(arg, args.value());
       if (opt.pool_size == 0)
         fail("--pool-size must be at least 1");
+    } else if (arg == "--scheduler-threads") {
+      opt.scheduler_threads = parse_non_negative(arg, args.value());
+      if (opt.scheduler_threads == 0)
+        fail("--scheduler-threads must be at least 1");
+    } else if (arg == "--session-window") {
+      opt.session_window = parse_non_negative(arg, args.value());
+      if (opt.session_window == 0)
+        fail("--session-window must be at least 1");
     } else if (arg == "--statements") {
       opt.statements.clear();
       for (const auto& s : split(args.value()))
@@ -153,6 +167,13 @@ std::optional<options> parse(int argc, char** argv) try {
   return opt;
 } catch (const gatherdb::examples::usage_error& e) {
   fail(e.message);
+}
+
+double process_cpu_seconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  auto seconds = [](const timeval& t) { return t.tv_sec + t.tv_usec / 1e6; };
+  return seconds(u.ru_utime) + seconds(u.ru_stime);
 }
 
 double load_average() {
@@ -328,6 +349,7 @@ row frozen_row(const gatherdb::model::frozen_result& r) {
 
 struct run_sample {
   double seconds = 0;
+  double cpu_seconds = 0; // this process, every thread: what a contender costs the client host
   nlohmann::json extra = nlohmann::json::object();
 };
 
@@ -424,6 +446,8 @@ int run(const options& opt) {
         actors::settings cfg;
         cfg.dsn = opt.dsn;
         cfg.pool_size = opt.pool_size;
+        cfg.scheduler_threads = opt.scheduler_threads;
+        cfg.session_window = opt.session_window;
         client.emplace(cfg);
         auto r = client->gather(warm);
         if (r.failure)
@@ -458,20 +482,24 @@ int run(const options& opt) {
       for (std::size_t rep = 0; rep < opt.repeat; ++rep) {
         if (raw) {
           std::vector<std::vector<row>> out(n);
+          const auto cpu0 = process_cpu_seconds();
           const auto t0 = bench_clock::now();
           raw->run(keys, out);
           const double s = std::chrono::duration<double>(bench_clock::now() - t0).count();
+          const double cpu = process_cpu_seconds() - cpu0;
           for (std::size_t i = 0; i < n; ++i)
             check_row("raw", i, keys[i], out[i].size(), out[i].empty() ? row{} : out[i][0],
                       nullptr);
-          raw_cell.samples.push_back({s, {}});
+          raw_cell.samples.push_back({s, cpu, {}});
           raw_rows = std::move(out);
         }
         if (client) {
           auto batch = statements; // copies shared pointers, outside the timing
+          const auto cpu0 = process_cpu_seconds();
           const auto t0 = bench_clock::now();
           auto r = client->gather(std::move(batch));
           const double s = std::chrono::duration<double>(bench_clock::now() - t0).count();
+          const double cpu = process_cpu_seconds() - cpu0;
           if (r.failure)
             fail("gather: statement " + std::to_string(r.failure->index) + ": " +
                  r.failure->error.to_string());
@@ -490,6 +518,7 @@ int run(const options& opt) {
           const auto& m = r.metrics;
           const double per = static_cast<double>(n);
           gather_cell.samples.push_back({s,
+                                         cpu,
                                          {{"wall_us_per_stmt", m.wall.count() / per},
                                           {"queue_wait_us_per_stmt", m.queue_wait.count() / per},
                                           {"max_queue_wait_ms", m.max_queue_wait.count() / 1000.0},
@@ -500,9 +529,11 @@ int run(const options& opt) {
         }
         if (single_exec) {
           model::session_state session;
+          const auto cpu0 = process_cpu_seconds();
           const auto t0 = bench_clock::now();
           auto merged = drivers::run_sequentially(*single_exec, statements, session);
           const double s = std::chrono::duration<double>(bench_clock::now() - t0).count();
+          const double cpu = process_cpu_seconds() - cpu0;
           if (merged.size() != n)
             fail("single returned " + std::to_string(merged.size()) + " results");
           for (std::size_t i = 0; i < n; ++i) {
@@ -512,7 +543,7 @@ int run(const options& opt) {
                    ") did not return exactly one row");
             check_row("single", i, keys[i], 1, frozen_row(rr), &raw_rows);
           }
-          single_cell.samples.push_back({s, {}});
+          single_cell.samples.push_back({s, cpu, {}});
         }
         const double elapsed =
             std::chrono::duration<double>(bench_clock::now() - cell_started).count();
@@ -551,8 +582,8 @@ int run(const options& opt) {
       fail("cannot open " + opt.json_out);
   }
   std::cout << "| backend | rows | statements | contender | statements/s | µs per statement | "
-               "ratio to raw |\n"
-               "|---|---:|---:|---|---:|---:|---:|\n";
+               "ratio to raw | client CPU µs per statement |\n"
+               "|---|---:|---:|---|---:|---:|---:|---:|\n";
   for (const auto& c : cells) {
     const cell* r = raw_of(c);
     const bool has_ratio = r != nullptr;
@@ -560,19 +591,25 @@ int run(const options& opt) {
     std::cout << "| " << c.backend << " | " << thousands(c.rows) << " | "
               << thousands(static_cast<double>(c.statements)) << " | " << c.label << " | "
               << thousands(c.stmts_per_s()) << " | " << fixed(1e6 / c.stmts_per_s(), 1) << " | "
-              << (has_ratio ? fixed(ratio, 2) : "–") << " |\n";
+              << (has_ratio ? fixed(ratio, 2) : "–") << " | "
+              << fixed(1e6 * c.median().cpu_seconds / static_cast<double>(c.statements), 1)
+              << " |\n";
     if (json.is_open()) {
-      nlohmann::json j = {{"impl", c.impl},
-                          {"mode", c.mode},
-                          {"backend", c.backend},
-                          {"rows", c.rows},
-                          {"statements", c.statements},
-                          {"seconds", c.seconds()},
-                          {"stmts_per_s", c.stmts_per_s()},
-                          {"ratio_to_raw", has_ratio ? nlohmann::json(ratio) : nlohmann::json()},
-                          {"pool_size", opt.pool_size},
-                          {"runs", c.samples.size()},
-                          {"load1", c.load1}};
+      nlohmann::json j = {
+          {"impl", c.impl},
+          {"mode", c.mode},
+          {"backend", c.backend},
+          {"rows", c.rows},
+          {"statements", c.statements},
+          {"seconds", c.seconds()},
+          {"stmts_per_s", c.stmts_per_s()},
+          {"cpu_us_per_stmt", 1e6 * c.median().cpu_seconds / static_cast<double>(c.statements)},
+          {"ratio_to_raw", has_ratio ? nlohmann::json(ratio) : nlohmann::json()},
+          {"pool_size", opt.pool_size},
+          {"scheduler_threads", opt.scheduler_threads},
+          {"session_window", opt.session_window},
+          {"runs", c.samples.size()},
+          {"load1", c.load1}};
       std::vector<double> all;
       for (const auto& s : c.samples)
         all.push_back(s.seconds);

@@ -2,10 +2,10 @@
 
 namespace gatherdb::actors::detail {
 
-work_done stopped_outcome(const work_item& item) {
+work_done stopped_outcome(const gather_control& control) {
   work_done d;
   d.status = outcome_status::cancelled;
-  const bool shutdown = item.control->shutting_down.load(std::memory_order_acquire);
+  const bool shutdown = control.shutting_down.load(std::memory_order_acquire);
   d.error.source = shutdown ? error_source::shutdown : error_source::database;
   d.error.info = drivers::error_info{"HY008", 0,
                                      shutdown ? "cancelled: the client is shutting down"

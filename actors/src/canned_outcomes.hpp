@@ -9,7 +9,7 @@
 namespace gatherdb::actors::detail {
 
 /// A statement skipped because its gather stopped (fail_fast) or the client is shutting down.
-[[nodiscard]] work_done stopped_outcome(const work_item& item);
+[[nodiscard]] work_done stopped_outcome(const gather_control& control);
 
 /// No connection within the pool's wait timeout, or the pool's queue was full.
 [[nodiscard]] work_done pool_exhausted_outcome(std::string message);

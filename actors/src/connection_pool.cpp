@@ -165,7 +165,7 @@ pool_actor::behavior_type connection_pool(self_ptr self, std::shared_ptr<const s
                            "pool exhausted: no connection within " +
                            std::to_string(st.config->pool_wait_timeout.count()) + " ms"));
           } else if (item.control->stopped()) {
-            self->send(item.session, done_atom::value, detail::stopped_outcome(item));
+            self->send(item.session, done_atom::value, detail::stopped_outcome(*item.control));
           } else if (now >= item.deadline) {
             work_done d;
             d.status = outcome_status::cancelled;

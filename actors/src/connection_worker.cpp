@@ -40,7 +40,7 @@ drivers::statement& prepared(connection_worker_state& st, const std::string& sql
 work_done execute(connection_worker_state& st, const work_item& item) {
   const auto started = clock::now();
   if (item.control->stopped())
-    return detail::stopped_outcome(item);
+    return detail::stopped_outcome(*item.control);
   work_done d;
   d.metrics.queue_wait_us = micros(started - item.gathered);
   if (started >= item.deadline) {
@@ -87,7 +87,7 @@ work_done execute(connection_worker_state& st, const work_item& item) {
           (cat == drivers::error_category::cancelled || cat == drivers::error_category::timeout)) {
         d.status = outcome_status::cancelled;
         if (item.control->stopped())
-          return detail::stopped_outcome(item);
+          return detail::stopped_outcome(*item.control);
         return d;
       }
       d.status = outcome_status::failed;

@@ -1,6 +1,7 @@
 #include "gatherdb/actors/coordinator.hpp"
 
 #include <algorithm>
+#include <cstdint>
 
 #include <caf/all.hpp>
 
@@ -71,8 +72,15 @@ coordinator_actor::behavior_type coordinator(self_ptr self, std::shared_ptr<cons
             std::make_shared<const std::vector<model::statement>>(std::move(req.statements));
         auto m =
             self->spawn(merger, statements, std::move(req.options), control, st.registry, started);
-        for (std::uint32_t i = 0; i < statements->size(); ++i)
-          self->spawn(session, i, statements, started, deadline, control, st.pool, m);
+        // More sessions than the pool's queue holds would fail with pool_exhausted.
+        const auto window = std::clamp<std::size_t>(
+            std::min(st.config->session_window, st.config->queue_bound), 1, UINT32_MAX);
+        auto gather = std::make_shared<const gather_context>(
+            gather_context{statements, started, deadline, control, st.pool, m,
+                           static_cast<std::uint32_t>(window)});
+        const auto first = std::min(window, statements->size());
+        for (std::uint32_t i = 0; i < first; ++i)
+          self->spawn(session, i, gather);
         // The merge actor also ends, at the deadline, statements that never reach a connection
         // in time (the sweep tells it).
         if (deadline != steady_time::max() && !statements->empty()) {

@@ -2,24 +2,44 @@
 
 #include <caf/all.hpp>
 
+#include "canned_outcomes.hpp"
+
 namespace gatherdb::actors {
 
-session_actor::behavior_type
-session(session_actor::pointer self, std::uint32_t index,
-        std::shared_ptr<const std::vector<model::statement>> statements, steady_time gathered,
-        steady_time deadline, std::shared_ptr<const gather_control> control, pool_actor pool,
-        merge_actor merger) {
+namespace {
+
+// Hands the outcome to the merge actor and passes this session's place in the window on.
+void finish(session_actor::pointer self, std::uint32_t index,
+            const std::shared_ptr<const gather_context>& gather, work_done&& done) {
+  self->send(gather->merger, merge_atom::value, index, std::move(done));
+  const auto next = static_cast<std::size_t>(index) + gather->window;
+  if (next < gather->statements->size())
+    self->spawn(session, static_cast<std::uint32_t>(next), gather);
+}
+
+} // namespace
+
+session_actor::behavior_type session(session_actor::pointer self, std::uint32_t index,
+                                     std::shared_ptr<const gather_context> gather) {
+  // Statements of a stopped or expired gather end here, so the rest of the batch drains in a
+  // few microseconds each instead of queueing at the pool.
+  if (gather->control->stopped() || std::chrono::steady_clock::now() >= gather->deadline) {
+    finish(self, index, gather,
+           gather->control->stopped() ? detail::stopped_outcome(*gather->control)
+                                      : detail::deadline_expired_outcome());
+    return session_actor::behavior_type::make_empty_behavior();
+  }
   work_item item;
-  item.stmt = (*statements)[index];
-  item.deadline = deadline;
-  item.gathered = gathered;
-  item.control = std::move(control);
+  item.stmt = (*gather->statements)[index];
+  item.deadline = gather->deadline;
+  item.gathered = gather->gathered;
+  item.control = gather->control;
   item.session = caf::actor_cast<session_actor>(self);
-  item.batch = static_cast<std::uint32_t>(statements->size());
-  self->send(pool, enqueue_atom::value, std::move(item));
+  item.batch = static_cast<std::uint32_t>(gather->statements->size());
+  self->send(gather->pool, enqueue_atom::value, std::move(item));
   return {
       [=](done_atom, work_done& done) {
-        self->send(merger, merge_atom::value, index, std::move(done));
+        finish(self, index, gather, std::move(done));
         self->quit();
       },
   };

@@ -115,6 +115,74 @@ BOOST_DATA_TEST_CASE(fail_fast_throws_the_error_quickly_and_leaves_nothing_runni
   BOOST_TEST(after.outcomes.at(0).ok());
 }
 
+BOOST_DATA_TEST_CASE(fail_fast_ends_the_statements_its_window_has_not_started_without_running_them,
+                     all_backends, backend) {
+  seeded_database db{backend, "failwindow"};
+  auto s = db.settings(2);
+  s.session_window = 2;
+  client c{s};
+  // Only statements 0 and 1 start: 0 fails at once, 1 sleeps until fail_fast cancels it; the
+  // 38 long statements behind them must end without reaching the database.
+  std::vector<model::statement> statements{missing_table()};
+  for (int i = 0; i < 39; ++i)
+    statements.push_back(long_statement(backend, 5));
+  const auto t0 = clock_type::now();
+  try {
+    (void)c.gather(statements);
+    BOOST_FAIL("fail_fast gather with a bad statement did not throw");
+  } catch (const actors::gather_error& e) {
+    const auto elapsed = clock_type::now() - t0;
+    BOOST_TEST_MESSAGE(backend << ": fail_fast with window 2 threw after " << millis(elapsed)
+                               << " ms");
+    BOOST_TEST(millis(elapsed) < 2000, "the unstarted statements ran");
+    BOOST_TEST(e.failure().index == 0u);
+    BOOST_REQUIRE_EQUAL(e.partial().outcomes.size(), statements.size());
+    for (std::size_t i = 1; i < statements.size(); ++i) {
+      const auto& o = e.partial().outcomes[i];
+      BOOST_TEST_CONTEXT("statement " << i) {
+        BOOST_TEST(o.status == actors::outcome_status::cancelled, o.error.to_string());
+        BOOST_TEST(o.error.info.category == drivers::error_category::cancelled);
+      }
+    }
+  }
+  if (backend == backend::postgresql) {
+    pg_monitor monitor{"failwindow"};
+    BOOST_TEST(monitor.active_sleeps() == 0, "pg_sleep still running after the throw");
+  }
+  BOOST_TEST(c.stats().queued == 0u);
+  BOOST_TEST(c.gather({select_data(1)}).outcomes.at(0).ok());
+}
+
+BOOST_DATA_TEST_CASE(deadline_ends_the_statements_a_window_of_one_has_not_started, all_backends,
+                     backend) {
+  seeded_database db{backend};
+  auto s = db.settings(1);
+  s.session_window = 1;
+  client c{s};
+  actors::gather_options options;
+  options.mode = actors::gather_mode::collect;
+  options.timeout = 300ms;
+  std::vector<model::statement> statements;
+  for (int i = 0; i < 10; ++i)
+    statements.push_back(long_statement(backend, 5));
+  const auto t0 = clock_type::now();
+  const auto result = c.gather(statements, options);
+  const auto elapsed = clock_type::now() - t0;
+  BOOST_TEST_MESSAGE(backend << ": 10 statements, window 1, deadline after " << millis(elapsed)
+                             << " ms");
+  BOOST_TEST(millis(elapsed) < 2000);
+  BOOST_REQUIRE_EQUAL(result.outcomes.size(), statements.size());
+  for (std::size_t i = 0; i < statements.size(); ++i) {
+    const auto& o = result.outcomes[i];
+    BOOST_TEST_CONTEXT("statement " << i) {
+      BOOST_TEST(o.status == actors::outcome_status::cancelled, o.error.to_string());
+      BOOST_TEST(o.error.info.category == drivers::error_category::timeout);
+    }
+  }
+  BOOST_TEST(result.metrics.cancelled == statements.size());
+  BOOST_TEST(c.gather({select_data(2)}).outcomes.at(0).ok());
+}
+
 BOOST_DATA_TEST_CASE(deadline_cancels_a_long_statement_and_the_pool_stays_usable, all_backends,
                      backend) {
   seeded_database db{backend};

@@ -72,6 +72,32 @@ BOOST_DATA_TEST_CASE(gather_of_300_selects_equals_sequential_run_in_one_session,
   BOOST_TEST(result.session->size<item>() == distinct);
 }
 
+BOOST_DATA_TEST_CASE(gather_larger_than_the_queue_bound_equals_sequential_run, all_backends,
+                     backend) {
+  seeded_database db{backend};
+  auto s = db.settings(2);
+  // A gather keeps at most queue_bound statements in the pool's queue (its session window is
+  // clamped to it), so 300 statements pass through 8 places without pool_exhausted.
+  s.queue_bound = 8;
+  client c{s};
+  const auto statements = random_selects(300, 8);
+  const auto result = c.gather(statements);
+  check_equals_sequential(result, run_sequentially(db.dsn(), statements));
+  BOOST_TEST(!result.failure);
+  BOOST_TEST(c.stats().exhausted == 0u);
+}
+
+BOOST_DATA_TEST_CASE(session_window_of_one_still_returns_results_in_statement_order, all_backends,
+                     backend) {
+  seeded_database db{backend};
+  auto s = db.settings(4);
+  s.session_window = 1;
+  client c{s};
+  const auto statements = random_selects(40, 1);
+  const auto result = c.gather(statements);
+  check_equals_sequential(result, run_sequentially(db.dsn(), statements));
+}
+
 BOOST_DATA_TEST_CASE(two_statements_hitting_one_row_return_the_same_object, all_backends, backend) {
   seeded_database db{backend};
   client c{db.settings()};

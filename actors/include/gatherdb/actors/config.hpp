@@ -32,6 +32,7 @@ public:
   std::size_t statement_timeout_ms;
   std::size_t login_timeout_ms;
   std::size_t max_chunk;
+  std::size_t session_window;
 };
 
 /// Applies gatherdb's scheduler defaults to any CAF configuration (before it is parsed, so

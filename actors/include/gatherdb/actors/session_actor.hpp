@@ -8,14 +8,27 @@
 
 namespace gatherdb::actors {
 
+/// What the session actors of one gather share. The coordinator creates it once per gather.
+/// Thread-safety: immutable; shared through `std::shared_ptr<const gather_context>`.
+struct gather_context {
+  std::shared_ptr<const std::vector<model::statement>> statements;
+  steady_time gathered;
+  steady_time deadline;
+  std::shared_ptr<const gather_control> control;
+  pool_actor pool;
+  merge_actor merger;
+  /// Session actors of this gather alive at once: when statement `i` ends, the session of
+  /// statement `i + window` starts. Bounds a gather's memory (a session actor is ~1 KB) and
+  /// its share of the pool's queue, whatever the batch size.
+  std::uint32_t window = 1;
+};
+
 /// A session actor: cooperative, one per statement of a gather. It owns its statement, the
 /// statement's deadline and outcome: it places the statement with the pool, receives the
 /// frozen result (or error) of its execution in autocommit and hands it to the merge actor,
-/// then ends.
-session_actor::behavior_type
-session(session_actor::pointer self, std::uint32_t index,
-        std::shared_ptr<const std::vector<model::statement>> statements, steady_time gathered,
-        steady_time deadline, std::shared_ptr<const gather_control> control, pool_actor pool,
-        merge_actor merger);
+/// then starts the session `window` statements further on and ends. A statement whose gather
+/// was stopped, or whose deadline passed before its session started, ends without the pool.
+session_actor::behavior_type session(session_actor::pointer self, std::uint32_t index,
+                                     std::shared_ptr<const gather_context> gather);
 
 } // namespace gatherdb::actors
