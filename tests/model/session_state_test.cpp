@@ -1,5 +1,10 @@
+#include <algorithm>
+#include <map>
+#include <stdexcept>
+
 #include <boost/test/unit_test.hpp>
 
+#include "gatherdb/model/identity_index.hpp"
 #include "gatherdb/model/session_state.hpp"
 
 #include "test_entities.hpp"
@@ -11,6 +16,37 @@ using model_test::T;
 using model_test::V;
 
 namespace {
+
+// Objects for an identity_index on their own: slot -> (key, hash). The hash is given, not
+// computed, so that tests can make keys collide.
+struct indexed_keys {
+  struct entry {
+    std::int64_t key;
+    std::uint64_t hash;
+  };
+  std::map<std::uint32_t, entry> objects; // only the indexed ones
+  identity_index index;
+  int rebuilds = 0;
+
+  auto for_each_entry() {
+    return [this](auto&& add) {
+      ++rebuilds;
+      for (const auto& [slot, e] : objects)
+        add(slot, e.hash);
+    };
+  }
+
+  void insert(std::uint32_t slot, std::int64_t key, std::uint64_t hash) {
+    index.insert(hash, slot, for_each_entry());
+    objects[slot] = {key, hash};
+  }
+  void insert(std::uint32_t slot, std::int64_t key) { insert(slot, key, hash_key(key)); }
+
+  [[nodiscard]] std::uint32_t find(std::int64_t key, std::uint64_t hash) const {
+    return index.find(hash, [&](std::uint32_t s) { return objects.at(s).key == key; });
+  }
+  [[nodiscard]] std::uint32_t find(std::int64_t key) const { return find(key, hash_key(key)); }
+};
 
 std::vector<A> hundred() {
   std::vector<A> objs;
@@ -209,6 +245,209 @@ BOOST_AUTO_TEST_CASE(objects_keep_their_address_when_the_session_grows_or_moves)
   session_state moved = std::move(s);
   BOOST_TEST(moved.find<A>(1) == p);
   BOOST_TEST(moved.size<A>() == 19999u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(model_identity_index)
+
+BOOST_AUTO_TEST_CASE(every_key_stays_findable_while_the_table_grows_through_many_sizes) {
+  indexed_keys t;
+  std::size_t last_capacity = 0;
+  std::size_t capacities = 0;
+  for (std::uint32_t n = 0; n < 50000; ++n) {
+    t.insert(n, static_cast<std::int64_t>(n) * 7919);
+    if (t.index.capacity() != last_capacity) {
+      last_capacity = t.index.capacity();
+      ++capacities;
+      for (std::uint32_t k = 0; k <= n; ++k)
+        BOOST_REQUIRE(t.find(static_cast<std::int64_t>(k) * 7919) == k);
+      BOOST_TEST(t.find(-1) == identity_index::no_slot);
+    }
+    BOOST_REQUIRE(t.index.size() * 8 <= t.index.capacity() * 7);
+  }
+  BOOST_TEST(capacities > 20u);
+  BOOST_TEST(t.index.size() == 50000u);
+  for (std::uint32_t k = 0; k < 50000; ++k)
+    BOOST_REQUIRE(t.find(static_cast<std::int64_t>(k) * 7919) == k);
+}
+
+BOOST_AUTO_TEST_CASE(growth_keeps_the_load_above_seven_tenths) {
+  indexed_keys t;
+  for (std::uint32_t n = 0; n < 100000; ++n) {
+    t.insert(n, n);
+    if (n > 1000) // after growing by 1.25 at load 7/8 the load is 0.7
+      BOOST_REQUIRE(t.index.size() * 10 >= t.index.capacity() * 7 - 10);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(capacities_are_not_only_powers_of_two_and_probing_wraps_at_the_end) {
+  indexed_keys t;
+  t.index.reserve(1000, t.for_each_entry());
+  BOOST_TEST(t.index.capacity() == 1143u); // 1000 * 8/7, rounded up
+  // Every hash lands in the last bucket: the probe sequence must wrap to bucket 0.
+  const std::uint64_t last = ~std::uint64_t{0};
+  BOOST_TEST(bucket_of(last, 1143) == 1142u);
+  BOOST_TEST(bucket_of(0, 1143) == 0u);
+  for (std::uint32_t s = 0; s < 10; ++s)
+    t.insert(s, s, last);
+  for (std::uint32_t s = 0; s < 10; ++s)
+    BOOST_TEST(t.find(s, last) == s);
+  BOOST_TEST(t.find(10, last) == identity_index::no_slot);
+}
+
+BOOST_AUTO_TEST_CASE(bucket_of_spreads_hashes_over_any_capacity) {
+  for (std::size_t cap :
+       {std::size_t{1}, std::size_t{7}, std::size_t{1143}, std::size_t{1} << 40}) {
+    std::vector<std::size_t> seen;
+    for (std::int64_t k = 0; k < 1000; ++k) {
+      const auto b = bucket_of(hash_key(k), cap);
+      BOOST_REQUIRE(b < cap);
+      seen.push_back(b);
+    }
+    if (cap == 7)
+      for (std::size_t b = 0; b < 7; ++b)
+        BOOST_TEST(std::count(seen.begin(), seen.end(), b) > 100);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(colliding_hashes_are_told_apart_by_their_keys) {
+  indexed_keys t;
+  for (std::uint32_t s = 0; s < 500; ++s)
+    t.insert(s, 1000 + s, 42); // one hash for all: a single probe cluster through rebuilds
+  for (std::uint32_t s = 0; s < 500; ++s)
+    BOOST_REQUIRE(t.find(1000 + s, 42) == s);
+  BOOST_TEST(t.find(999, 42) == identity_index::no_slot);
+}
+
+BOOST_AUTO_TEST_CASE(replace_points_the_key_at_the_new_slot) {
+  indexed_keys t;
+  for (std::uint32_t s = 0; s < 100; ++s)
+    t.insert(s, s);
+  t.index.replace(hash_key(7), 7, 500);
+  t.objects.erase(7);
+  t.objects[500] = {7, hash_key(7)};
+  BOOST_TEST(t.find(7) == 500u);
+  BOOST_TEST(t.index.size() == 100u);
+  for (std::uint32_t s = 100; s < 5000; ++s) // rebuilds from the objects keep the replacement
+    t.insert(s + 1000, s);
+  BOOST_TEST(t.find(7) == 500u);
+  BOOST_TEST(t.find(8) == 8u);
+}
+
+BOOST_AUTO_TEST_CASE(inserting_after_a_reserve_does_not_rebuild) {
+  indexed_keys t;
+  for (std::uint32_t s = 0; s < 10; ++s)
+    t.insert(s, s);
+  t.index.reserve(t.index.size() + 10000, t.for_each_entry());
+  const auto rebuilds = t.rebuilds;
+  const auto capacity = t.index.capacity();
+  BOOST_TEST(capacity == (10010u * 8 + 6) / 7); // far beyond the capacity: exact
+  for (std::uint32_t s = 10; s < 10010; ++s)
+    t.insert(s, s);
+  BOOST_TEST(t.rebuilds == rebuilds);
+  BOOST_TEST(t.index.capacity() == capacity);
+  BOOST_TEST(t.find(10009) == 10009u);
+}
+
+BOOST_AUTO_TEST_CASE(small_reserves_before_each_insert_grow_geometrically) {
+  indexed_keys t;
+  for (std::uint32_t s = 0; s < 100000; ++s) {
+    t.index.reserve(t.index.size() + 1, t.for_each_entry());
+    t.insert(s, s);
+  }
+  // 1.25x per growth: about log(100000 / 16) / log(1.25) = 39 rebuilds, not one per insert.
+  BOOST_TEST(t.rebuilds < 50);
+  BOOST_TEST(t.find(99999) == 99999u);
+}
+
+BOOST_AUTO_TEST_CASE(large_slots_take_the_bits_of_the_hash_tag) {
+  indexed_keys t;
+  for (std::uint32_t s = 0; s < 100; ++s)
+    t.insert(s, s);
+  const std::uint32_t big[] = {1u << 16, 1u << 20, 1u << 30, identity_index::no_slot - 1};
+  for (std::uint32_t i = 0; i < 4; ++i)
+    t.insert(big[i], 1000 + i);
+  for (std::uint32_t i = 0; i < 4; ++i)
+    BOOST_TEST(t.find(1000 + i) == big[i]);
+  for (std::uint32_t s = 0; s < 100; ++s)
+    BOOST_REQUIRE(t.find(s) == s);
+  BOOST_TEST(t.find(100) == identity_index::no_slot);
+}
+
+BOOST_AUTO_TEST_CASE(no_slot_is_too_many_objects_and_changes_nothing) {
+  indexed_keys t;
+  for (std::uint32_t s = 0; s < 14; ++s) // 14 of 16 buckets: the next insert would grow
+    t.insert(s, s);
+  const auto capacity = t.index.capacity();
+  BOOST_CHECK_THROW(t.index.insert(hash_key(99), identity_index::no_slot, t.for_each_entry()),
+                    std::length_error);
+  BOOST_TEST(t.index.size() == 14u);
+  BOOST_TEST(t.index.capacity() == capacity);
+  BOOST_TEST(t.find(99) == identity_index::no_slot);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(model_session_state_growth)
+
+BOOST_AUTO_TEST_CASE(merges_of_many_sizes_keep_every_object_findable) {
+  session_state s;
+  std::int64_t next = 1;
+  for (std::int64_t n : {1, 2, 15, 16, 17, 100, 1000, 4097, 30000, 3}) {
+    std::vector<std::pair<std::int64_t, std::string>> rows;
+    for (std::int64_t i = 0; i < n; ++i, ++next)
+      rows.emplace_back(next, "a_" + std::to_string(next));
+    (void)s.merge<A>(model_test::a_rows(rows));
+  }
+  BOOST_TEST(s.size<A>() == static_cast<std::size_t>(next - 1));
+  for (std::int64_t k = 1; k < next; ++k)
+    BOOST_REQUIRE(s.find<A>(k) != nullptr && s.find<A>(k)->data == "a_" + std::to_string(k));
+  BOOST_TEST(s.find<A>(next) == nullptr);
+}
+
+BOOST_AUTO_TEST_CASE(replaying_a_result_into_a_full_session_adds_nothing) {
+  session_state s;
+  std::vector<std::pair<std::int64_t, std::string>> rows;
+  for (std::int64_t i = 1; i <= 20000; ++i)
+    rows.emplace_back(i, "x");
+  const auto r = model_test::a_rows(rows);
+  (void)s.merge<A>(r);
+  const auto bytes = s.memory_bytes();
+  (void)s.merge<A>(r);
+  BOOST_TEST(s.size<A>() == 20000u);
+  BOOST_TEST(s.memory_bytes() == bytes);
+}
+
+BOOST_AUTO_TEST_CASE(a_key_taken_over_by_an_insert_stays_with_the_new_object_as_the_index_grows) {
+  session_state s;
+  (void)s.merge<A>(model_test::a_rows({{5, "old"}}));
+  A& fresh = s.add(A{0, "new"});
+  fake_executor ex{dialect::sqlite};
+  ex.last_key = 4; // the database hands out key 5 again
+  s.commit(ex);
+  BOOST_TEST(fresh.id == 5);
+  BOOST_TEST(s.find<A>(5) == &fresh);
+  std::vector<std::pair<std::int64_t, std::string>> rows;
+  for (std::int64_t i = 100; i < 20000; ++i)
+    rows.emplace_back(i, "y");
+  (void)s.merge<A>(model_test::a_rows(rows)); // rebuilds the index from the objects
+  BOOST_TEST(s.find<A>(5) == &fresh);
+  BOOST_TEST(s.size<A>() == 1u + 19900u);
+}
+
+BOOST_AUTO_TEST_CASE(commits_of_many_sizes_keep_every_object_findable) {
+  session_state s;
+  fake_executor ex{dialect::postgresql};
+  std::vector<const A*> added;
+  for (int n : {1, 13, 200, 3000}) {
+    for (int i = 0; i < n; ++i)
+      added.push_back(&s.add(A{0, "p"}));
+    s.commit(ex);
+  }
+  BOOST_TEST(s.size<A>() == added.size());
+  for (const A* a : added)
+    BOOST_REQUIRE(s.find<A>(a->id) == a);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
