@@ -20,14 +20,14 @@ void merged_result::append_repr(std::string& out) const {
   out += '[';
   bool first = true;
   if (objects_) {
-    for (const void* obj : *objects_) {
+    objects_->for_each([&](const void* obj) {
       if (!first)
         out += ", ";
       first = false;
       out += '(';
       append_repr_(out, obj);
       out += ",)";
-    }
+    });
   } else if (rows_) {
     rows_->for_each_row([&](const row_ref& row) {
       if (!first)

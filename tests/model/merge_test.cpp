@@ -1,3 +1,6 @@
+#include <algorithm>
+#include <random>
+
 #include <boost/test/unit_test.hpp>
 
 #include "gatherdb/model/session_state.hpp"
@@ -241,6 +244,70 @@ BOOST_AUTO_TEST_CASE(merged_result_rejects_the_wrong_entity_type) {
   BOOST_CHECK_THROW((void)m.get<V>(0), std::logic_error);
   BOOST_CHECK_THROW((void)m.all<V>(), std::logic_error);
   BOOST_CHECK_THROW((void)m.get<A>(1), std::out_of_range);
+}
+
+BOOST_AUTO_TEST_CASE(rows_of_new_objects_in_order_map_to_their_objects_across_arena_blocks) {
+  session_state s;
+  std::vector<std::pair<std::int64_t, std::string>> rows;
+  for (std::int64_t i = 1; i <= 5000; ++i)
+    rows.emplace_back(i, "a_" + std::to_string(i));
+  const auto m = s.merge<A>(model_test::a_rows(rows, 700));
+  BOOST_TEST(m.size() == 5000u);
+  const auto all = m.all<A>();
+  for (std::int64_t i = 1; i <= 5000; ++i) {
+    BOOST_REQUIRE(&m.get<A>(static_cast<std::size_t>(i - 1)) == s.find<A>(i));
+    BOOST_REQUIRE(all[static_cast<std::size_t>(i - 1)] == s.find<A>(i));
+  }
+}
+
+BOOST_AUTO_TEST_CASE(rows_in_any_order_map_to_their_objects) {
+  session_state s;
+  std::vector<std::pair<std::int64_t, std::string>> rows;
+  for (std::int64_t i = 1; i <= 3000; ++i)
+    rows.emplace_back(i, "x");
+  (void)s.merge<A>(model_test::a_rows(rows));
+  std::mt19937 rng{7};
+  auto shuffled = rows;
+  std::shuffle(shuffled.begin(), shuffled.end(), rng);
+  auto reversed = rows;
+  std::reverse(reversed.begin(), reversed.end());
+  auto mixed = rows; // long ordered runs, then a shuffled tail
+  std::shuffle(mixed.begin() + 2000, mixed.end(), rng);
+  for (const auto* order : {&shuffled, &reversed, &mixed}) {
+    const auto m = s.merge<A>(model_test::a_rows(*order));
+    const auto all = m.all<A>();
+    BOOST_REQUIRE(all.size() == order->size());
+    for (std::size_t i = 0; i < order->size(); ++i) {
+      BOOST_REQUIRE(m.get<A>(i).id == (*order)[i].first);
+      BOOST_REQUIRE(all[i] == &m.get<A>(i));
+    }
+  }
+  const auto small = s.merge<A>(model_test::a_rows({{3, "x"}, {1, "x"}, {2, "x"}}));
+  BOOST_TEST(small.repr() ==
+             "[(A(id_=3, data='x'),), (A(id_=1, data='x'),), (A(id_=2, data='x'),)]");
+}
+
+BOOST_AUTO_TEST_CASE(object_refs_keep_runs_compact_and_fall_back_to_one_pointer_per_row) {
+  std::vector<std::int64_t> objects(100000);
+  object_refs runs(sizeof(std::int64_t), objects.size());
+  for (std::size_t i = 0; i < objects.size(); ++i)
+    runs.push_back(&objects[i], i % 1000 != 0); // a new array every 1000 rows
+  BOOST_TEST(runs.size() == objects.size());
+  BOOST_TEST(runs.memory_bytes() < 100u * 16 * 2);
+  for (std::size_t i = 0; i < objects.size(); ++i)
+    BOOST_REQUIRE(runs[i] == &objects[i]);
+
+  std::vector<std::size_t> order(objects.size());
+  for (std::size_t i = 0; i < order.size(); ++i)
+    order[i] = i;
+  std::shuffle(order.begin(), order.end(), std::mt19937{1});
+  object_refs scattered(sizeof(std::int64_t), objects.size());
+  for (std::size_t i = 0; i < order.size(); ++i)
+    scattered.push_back(&objects[order[i]], i > 0 && order[i] == order[i - 1] + 1);
+  BOOST_TEST(scattered.memory_bytes() <= objects.size() * sizeof(void*) + 64 * 16 * 2);
+  std::size_t row = 0;
+  scattered.for_each([&](const void* p) { BOOST_REQUIRE(p == &objects[order[row++]]); });
+  BOOST_TEST(row == objects.size());
 }
 
 BOOST_AUTO_TEST_CASE(empty_results_repr_as_empty_lists) {

@@ -194,8 +194,8 @@ public:
       index_.reserve(index_.size() + fresh, indexed_slots());
       reserve_geometric(flags_, flags_.size() + fresh);
     }
-    std::vector<const void*> refs;
-    refs.reserve(data.row_count());
+    object_refs refs(sizeof(E), data.row_count());
+    std::uint32_t previous = identity_index::no_slot;
     for (const auto& chunk : data.chunks()) {
       const auto& keys = chunk.column(key_col);
       for (std::size_t row = 0; row < chunk.row_count(); ++row) {
@@ -231,7 +231,9 @@ public:
           // The row is what the database holds now, so the object no longer differs from it.
           flags_[slot] &= static_cast<std::uint8_t>(~dirty);
         }
-        refs.push_back(&objects_[slot]);
+        refs.push_back(&objects_[slot],
+                       slot == previous + 1 && objects_.same_block(previous, slot));
+        previous = slot;
       }
     }
     return merged_result::entities<E>(r, std::move(refs));

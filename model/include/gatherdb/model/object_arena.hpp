@@ -35,6 +35,11 @@ public:
     return blocks_[slot >> block_bits][slot & (block_size - 1)];
   }
 
+  /// Whether the objects of slots `a` and `b` are elements of the same array.
+  [[nodiscard]] static bool same_block(std::uint32_t a, std::uint32_t b) noexcept {
+    return (a >> block_bits) == (b >> block_bits);
+  }
+
   /// Moves `obj` in; returns its slot.
   std::uint32_t push(T&& obj) {
     if (blocks_.empty() || blocks_.back().size() == block_size) {
