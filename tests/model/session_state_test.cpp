@@ -6,6 +6,7 @@
 
 #include "gatherdb/model/identity_index.hpp"
 #include "gatherdb/model/session_state.hpp"
+#include "gatherdb/model/slot_flags.hpp"
 
 #include "test_entities.hpp"
 
@@ -448,6 +449,49 @@ BOOST_AUTO_TEST_CASE(commits_of_many_sizes_keep_every_object_findable) {
   BOOST_TEST(s.size<A>() == added.size());
   for (const A* a : added)
     BOOST_REQUIRE(s.find<A>(a->id) == a);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(model_slot_flags)
+
+BOOST_AUTO_TEST_CASE(neighbouring_slots_sharing_a_byte_keep_their_own_flags) {
+  slot_flags f;
+  for (std::uint8_t i = 0; i < 101; ++i)
+    f.push_back(static_cast<std::uint8_t>(i % 16));
+  BOOST_TEST(f.size() == 101u);
+  f.add(10, 8);
+  f.remove(11, 1);
+  f.set(100, 15);
+  for (std::uint32_t i = 0; i < 101; ++i) {
+    std::uint8_t want = static_cast<std::uint8_t>(i % 16);
+    if (i == 10)
+      want |= 8;
+    if (i == 11)
+      want &= static_cast<std::uint8_t>(~1);
+    if (i == 100)
+      want = 15;
+    BOOST_REQUIRE(f[i] == want);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(reserving_before_each_append_grows_geometrically_at_half_a_byte_a_slot) {
+  slot_flags f;
+  std::size_t growths = 0;
+  std::size_t bytes = f.memory_bytes();
+  for (std::size_t i = 0; i < 100000; ++i) {
+    f.reserve(f.size() + 1);
+    f.push_back(1);
+    if (f.memory_bytes() != bytes) {
+      ++growths;
+      bytes = f.memory_bytes();
+    }
+  }
+  BOOST_TEST(growths < 20u);
+  BOOST_TEST(f.memory_bytes() <= 100000u);
+  slot_flags exact;
+  exact.reserve(1000001);
+  BOOST_TEST(exact.memory_bytes() == 500001u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -20,6 +20,7 @@
 #include "gatherdb/model/merge_policy.hpp"
 #include "gatherdb/model/merged_result.hpp"
 #include "gatherdb/model/object_arena.hpp"
+#include "gatherdb/model/slot_flags.hpp"
 
 namespace gatherdb::model {
 
@@ -87,6 +88,7 @@ public:
   /// `superseded`: a persistent object whose key a newer object took over (see
   /// `apply_insert`); it is no longer in the identity map.
   enum flag : std::uint8_t { persistent = 1, pending = 2, dirty = 4, superseded = 8 };
+  static_assert(superseded <= slot_flags::max_flags);
 
   entity_store() : mapping_(mapping_of<E>()) {}
 
@@ -94,7 +96,7 @@ public:
 
   /// Adds a pending object; returns its slot.
   std::uint32_t add_pending(E&& obj) {
-    reserve_geometric(flags_, flags_.size() + 1);
+    flags_.reserve(flags_.size() + 1);
     const auto slot = objects_.push(std::move(obj));
     flags_.push_back(pending);
     return slot;
@@ -116,7 +118,7 @@ public:
   bool mark_dirty(std::uint32_t slot) noexcept {
     if ((flags_[slot] & persistent) == 0 || (flags_[slot] & dirty) != 0)
       return false;
-    flags_[slot] |= dirty;
+    flags_.add(slot, dirty);
     return true;
   }
 
@@ -192,7 +194,7 @@ public:
     if (!index_.fits(index_.size() + data.row_count())) {
       const std::size_t fresh = new_key_count(data, key_col);
       index_.reserve(index_.size() + fresh, indexed_slots());
-      reserve_geometric(flags_, flags_.size() + fresh);
+      flags_.reserve(flags_.size() + fresh);
     }
     object_refs refs(sizeof(E), data.row_count());
     std::uint32_t previous = identity_index::no_slot;
@@ -218,18 +220,18 @@ public:
             acc[c]->assign(obj, chunk.column(binding[c]), row);
           // Flagged persistent only once indexed: a failed insert leaves an unreachable object
           // that no rebuild of the index picks up.
-          reserve_geometric(flags_, flags_.size() + 1);
+          flags_.reserve(flags_.size() + 1);
           slot = objects_.push(std::move(obj));
           flags_.push_back(0);
           index_.insert(h, slot, indexed_slots());
-          flags_[slot] = persistent;
+          flags_.set(slot, persistent);
         } else {
           E& obj = objects_[slot];
           for (std::size_t c = 0; c < acc.size(); ++c)
             if (c != schema.key_index)
               acc[c]->assign(obj, chunk.column(binding[c]), row);
           // The row is what the database holds now, so the object no longer differs from it.
-          flags_[slot] &= static_cast<std::uint8_t>(~dirty);
+          flags_.remove(slot, dirty);
         }
         refs.push_back(&objects_[slot],
                        slot == previous + 1 && objects_.same_block(previous, slot));
@@ -333,21 +335,21 @@ public:
     const auto old = lookup_slot(slot);
     if (old != identity_index::no_slot) {
       index_.replace(h, old, slot);
-      flags_[old] |= superseded;
+      flags_.add(old, superseded);
     } else {
       index_.insert(h, slot, indexed_slots());
     }
-    flags_[slot] = persistent;
+    flags_.set(slot, persistent);
   }
 
   void apply_update(std::uint32_t slot, std::int64_t version) noexcept override {
     if (auto vm = mapping_.version_member())
       objects_[slot].*vm = version;
-    flags_[slot] &= static_cast<std::uint8_t>(~dirty);
+    flags_.remove(slot, dirty);
   }
 
   [[nodiscard]] std::size_t memory_bytes() const noexcept override {
-    return objects_.memory_bytes() + index_.memory_bytes() + flags_.capacity();
+    return objects_.memory_bytes() + index_.memory_bytes() + flags_.memory_bytes();
   }
 
 private:
@@ -438,7 +440,7 @@ private:
 
   const entity_mapping<E>& mapping_;
   object_arena<E> objects_;
-  std::vector<std::uint8_t> flags_;
+  slot_flags flags_;
   identity_index index_;
 };
 
