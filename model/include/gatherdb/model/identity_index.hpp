@@ -45,13 +45,14 @@ namespace gatherdb::model {
 }
 
 /// An open-addressing (linear probing) hash set of 32-bit object slots. It stores no keys: the
-/// caller compares keys by reading the object in the slot, so an entry costs 4 bytes (at most
-/// 4 * 8/7 * 1.25 = 5.7 bytes per object, at the maximum load factor right after growing) and
+/// caller compares keys by reading the object in the slot, so an entry costs 4 bytes (4 / 0.7
+/// = 5.7 bytes per object at most once the table has grown past its minimum by itself: the
+/// load stays between 0.7 and 7/8; a `reserve` sizes it for the count it is given) and
 /// inserting never allocates per entry. The bits of an entry that the largest slot does not
 /// need hold low bits of the hash, so that probing rarely reads an object whose key cannot
 /// match. Growing rebuilds the table from the caller's objects (`for_each_entry`), not from the
-/// old table: the old table is freed before the new one is written, so the index never holds
-/// twice its memory.
+/// old table, so the old table is freed before the new one is written: growing does not need
+/// the memory of both tables at once.
 ///
 /// `for_each_entry(f)` must call `f(slot, hash)` once for every slot in the index and for no
 /// other slot, and must not throw; it is called only while the index grows.
