@@ -130,7 +130,18 @@ pool_actor::behavior_type connection_pool(self_ptr self, std::shared_ptr<const s
           return;
         }
         item.queued = clock::now();
-        st.queue.push_back(std::move(item));
+        // Session actors run on several scheduler threads, so a gather's statements arrive a
+        // few places out of order. Queued in statement order, an early statement never waits
+        // in a chunk behind a later, long one (fail_fast then reports a failing first
+        // statement at once), and the merge actor's in-order prefix grows sooner.
+        auto pos = st.queue.end();
+        while (pos != st.queue.begin()) {
+          const auto& prev = *std::prev(pos);
+          if (prev.control != item.control || prev.index < item.index)
+            break;
+          --pos;
+        }
+        st.queue.insert(pos, std::move(item));
         dispatch(self);
         arm_expiry(self);
       },

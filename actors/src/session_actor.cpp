@@ -36,6 +36,7 @@ session_actor::behavior_type session(session_actor::pointer self, std::uint32_t 
   item.control = gather->control;
   item.session = caf::actor_cast<session_actor>(self);
   item.batch = static_cast<std::uint32_t>(gather->statements->size());
+  item.index = index;
   self->send(gather->pool, enqueue_atom::value, std::move(item));
   return {
       [=](done_atom, work_done& done) {

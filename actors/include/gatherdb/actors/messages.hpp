@@ -58,6 +58,8 @@ struct work_item {
   steady_time queued;
   /// Statements in its gather: sizes the chunks it travels in.
   std::uint32_t batch = 1;
+  /// Its position in its gather: the pool keeps a gather's statements in this order.
+  std::uint32_t index = 0;
   session_actor session;
 };
 
