@@ -67,6 +67,7 @@ gather and as gatherdb single (one connection), on one database, and reports sta
   --pool-size N        connections of the gather pool and raw threads (default 4)
   --scheduler-threads N  CAF scheduler threads of the gather client (default: the client's)
   --session-window N   session actors of one gather alive at once (default: the client's)
+  --max-chunk N        statements per message to a connection worker at most (default: the client's)
   --statements LIST    comma-separated batch sizes (default 300,3000,30000)
   --rows LIST          comma-separated table sizes (default 100,10000)
   --repeat N           runs per cell, the median is reported (default 3)
@@ -87,6 +88,7 @@ struct options {
   std::size_t pool_size = 4;
   std::size_t scheduler_threads = gatherdb::actors::settings{}.scheduler_threads;
   std::size_t session_window = gatherdb::actors::settings{}.session_window;
+  std::size_t max_chunk = gatherdb::actors::settings{}.max_chunk;
   std::vector<std::size_t> statements{300, 3000, 30000};
   std::vector<std::uint32_t> rows{100, 10000};
   std::size_t repeat = 3;
@@ -128,6 +130,10 @@ std::optional<options> parse(int argc, char** argv) try {
       opt.session_window = parse_non_negative(arg, args.value());
       if (opt.session_window == 0)
         fail("--session-window must be at least 1");
+    } else if (arg == "--max-chunk") {
+      opt.max_chunk = parse_non_negative(arg, args.value());
+      if (opt.max_chunk == 0)
+        fail("--max-chunk must be at least 1");
     } else if (arg == "--statements") {
       opt.statements.clear();
       for (const auto& s : split(args.value()))
@@ -448,6 +454,7 @@ int run(const options& opt) {
         cfg.pool_size = opt.pool_size;
         cfg.scheduler_threads = opt.scheduler_threads;
         cfg.session_window = opt.session_window;
+        cfg.max_chunk = opt.max_chunk;
         client.emplace(cfg);
         auto r = client->gather(warm);
         if (r.failure)
@@ -608,6 +615,7 @@ int run(const options& opt) {
           {"pool_size", opt.pool_size},
           {"scheduler_threads", opt.scheduler_threads},
           {"session_window", opt.session_window},
+          {"max_chunk", opt.max_chunk},
           {"runs", c.samples.size()},
           {"load1", c.load1}};
       std::vector<double> all;
