@@ -12,9 +12,11 @@ namespace {
 
 using clock = std::chrono::steady_clock;
 
-// A slow chunk reports what it has after this long, so that one slow statement does not hold
-// back the results of the statements before it.
-constexpr auto partial_flush_after = std::chrono::milliseconds{5};
+// A long chunk reports what it has after this long, so that the results of its first
+// statements do not wait for its last ones. Every report wakes the pool and the sessions on
+// the scheduler threads: at 5 ms, DB-bound gathers (~300 us statements) spent ~40 us more
+// client CPU per statement than at 50 ms (gather_bench, 10,000-row table).
+constexpr auto partial_flush_after = std::chrono::milliseconds{50};
 // Bounds the prepared-statement cache of one connection.
 constexpr std::size_t max_prepared = 256;
 
@@ -119,7 +121,11 @@ connection_worker(worker_actor::stateful_pointer<connection_worker_state> self, 
           auto& item = chunk.items[i];
           out.results.emplace_back(std::move(item.session), execute(self->state, item));
           const bool last = i + 1 == chunk.items.size();
-          if (!last && clock::now() - last_flush >= partial_flush_after) {
+          // A failure is reported at once: under fail_fast it stops the rest of the gather.
+          const auto status = out.results.back().second.status;
+          const bool failed = status == outcome_status::failed ||
+                              (status == outcome_status::cancelled && !item.control->stopped());
+          if (!last && (failed || clock::now() - last_flush >= partial_flush_after)) {
             self->send<caf::message_priority::high>(pool, done_atom::value, id, std::move(out),
                                                     false);
             out = done_chunk{};

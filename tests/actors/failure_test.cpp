@@ -153,6 +153,34 @@ BOOST_DATA_TEST_CASE(fail_fast_ends_the_statements_its_window_has_not_started_wi
   BOOST_TEST(c.gather({select_data(1)}).outcomes.at(0).ok());
 }
 
+BOOST_DATA_TEST_CASE(fail_fast_reports_a_failure_before_the_long_statements_of_its_chunk,
+                     all_backends, backend) {
+  seeded_database db{backend, "failchunk"};
+  // One connection, busy for 100 ms with the first statement while the others queue: the
+  // failing statement and the long ones behind it then travel in one chunk.
+  client c{db.settings(1)};
+  std::vector<model::statement> statements{slow_statement(backend, 100), missing_table()};
+  for (int i = 0; i < 3; ++i)
+    statements.push_back(long_statement(backend, 5));
+  const auto t0 = clock_type::now();
+  try {
+    (void)c.gather(statements);
+    BOOST_FAIL("fail_fast gather with a bad statement did not throw");
+  } catch (const actors::gather_error& e) {
+    const auto elapsed = clock_type::now() - t0;
+    BOOST_TEST_MESSAGE(backend << ": failure reported after " << millis(elapsed) << " ms");
+    BOOST_TEST(millis(elapsed) < 2000, "the failure waited for the chunk's long statements");
+    BOOST_TEST(e.failure().index == 1u);
+    BOOST_TEST(e.partial().outcomes.at(0).ok());
+    for (std::size_t i = 2; i < statements.size(); ++i)
+      BOOST_TEST(e.partial().outcomes.at(i).status == actors::outcome_status::cancelled);
+  }
+  if (backend == backend::postgresql) {
+    pg_monitor monitor{"failchunk"};
+    BOOST_TEST(monitor.active_sleeps() == 0, "pg_sleep still running after the throw");
+  }
+}
+
 BOOST_DATA_TEST_CASE(deadline_ends_the_statements_a_window_of_one_has_not_started, all_backends,
                      backend) {
   seeded_database db{backend};
