@@ -34,8 +34,6 @@ connection connection::open(std::string_view connection_string,
   c.connection_string_ = std::string{connection_string};
   const auto driver = lower(find_attribute(connection_string, "driver"));
   const bool sqlite_driver = driver.find("sqlite") != std::string::npos;
-  // A DSN could name any driver, so it is treated as conservatively as SQLite.
-  c.serialize_connect_ = sqlite_driver || driver.empty();
   if (driver.find("postgres") != std::string::npos || driver.find("psql") != std::string::npos) {
     if (find_attribute(connection_string, "commlog").empty()) {
       if (!c.connection_string_.empty() && c.connection_string_.back() != ';')
@@ -59,9 +57,7 @@ connection connection::open(std::string_view connection_string,
   SQLSMALLINT out_len = 0;
   SQLRETURN rc;
   {
-    std::unique_lock<std::mutex> lock{detail::connect_mutex(), std::defer_lock};
-    if (c.serialize_connect_)
-      lock.lock();
+    std::lock_guard<std::mutex> lock{detail::connect_mutex()};
     rc = SQLDriverConnect(
         dbc, nullptr, reinterpret_cast<SQLCHAR*>(const_cast<char*>(c.connection_string_.c_str())),
         static_cast<SQLSMALLINT>(std::min<std::size_t>(c.connection_string_.size(), 32767)), out,
@@ -72,9 +68,7 @@ connection connection::open(std::string_view connection_string,
     info.message = "cannot connect to '" + redact(connection_string, c.connection_string_) +
                    "': " + info.message;
     {
-      std::unique_lock<std::mutex> lock{detail::connect_mutex(), std::defer_lock};
-      if (c.serialize_connect_)
-        lock.lock();
+      std::lock_guard<std::mutex> lock{detail::connect_mutex()};
       SQLFreeHandle(SQL_HANDLE_DBC, dbc);
     }
     c.handle_ = nullptr;
@@ -91,17 +85,15 @@ connection connection::open(std::string_view connection_string,
 }
 
 connection::connection(connection&& other) noexcept
-    : handle_(std::exchange(other.handle_, nullptr)), serialize_connect_(other.serialize_connect_),
-      autocommit_(other.autocommit_), dialect_(other.dialect_),
-      dbms_name_(std::move(other.dbms_name_)), dbms_version_(std::move(other.dbms_version_)),
-      redacted_(std::move(other.redacted_)),
+    : handle_(std::exchange(other.handle_, nullptr)), autocommit_(other.autocommit_),
+      dialect_(other.dialect_), dbms_name_(std::move(other.dbms_name_)),
+      dbms_version_(std::move(other.dbms_version_)), redacted_(std::move(other.redacted_)),
       connection_string_(std::move(other.connection_string_)) {}
 
 connection& connection::operator=(connection&& other) noexcept {
   if (this != &other) {
     close();
     handle_ = std::exchange(other.handle_, nullptr);
-    serialize_connect_ = other.serialize_connect_;
     autocommit_ = other.autocommit_;
     dialect_ = other.dialect_;
     dbms_name_ = std::move(other.dbms_name_);
@@ -122,9 +114,7 @@ void connection::close() noexcept {
   if (!autocommit_)
     rollback();
   auto dbc = static_cast<SQLHDBC>(std::exchange(handle_, nullptr));
-  std::unique_lock<std::mutex> lock{detail::connect_mutex(), std::defer_lock};
-  if (serialize_connect_)
-    lock.lock();
+  std::lock_guard<std::mutex> lock{detail::connect_mutex()};
   SQLDisconnect(dbc);
   SQLFreeHandle(SQL_HANDLE_DBC, dbc);
 }

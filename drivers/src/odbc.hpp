@@ -14,8 +14,11 @@ namespace gatherdb::drivers::detail {
 /// The one process-wide `SQLHENV` (ODBC 3), created on first use, thread-safe.
 [[nodiscard]] SQLHENV environment();
 
-/// Serializes connect/disconnect for drivers that are not safe doing them concurrently on a
-/// shared environment (sqlite3odbc crashed or hung in 2-6 of 30 runs of 16 threads x 200).
+/// Serializes connect/disconnect for every driver: neither is safe doing them concurrently on
+/// a shared environment (sqlite3odbc crashed or hung in 2-6 of 30 runs of 16 threads x 200;
+/// psqlODBC's SQLDriverConnect calls setlocale, and ASan caught one connect reading a locale
+/// name another connect had freed). The price: a connect to an unresponsive server holds the
+/// others back for up to its login timeout.
 [[nodiscard]] std::mutex& connect_mutex() noexcept;
 
 [[nodiscard]] inline bool succeeded(SQLRETURN rc) noexcept {

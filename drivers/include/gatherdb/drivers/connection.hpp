@@ -74,7 +74,6 @@ private:
   void close() noexcept;
 
   void* handle_ = nullptr; // SQLHDBC; void* keeps <sql.h> out of public headers
-  bool serialize_connect_ = false;
   bool autocommit_ = true;
   model::dialect dialect_ = model::dialect::other;
   std::string dbms_name_;
