@@ -264,12 +264,14 @@ private:
     res_.body() = std::move(a.body);
     res_.prepare_payload();
     stream_.expires_after(server_->options.idle_timeout);
+    // Counted before the write: counted after it, a client that reads /metrics right after
+    // its previous response could find that response not yet counted.
+    server_->metrics->count_status(res_.result_int());
     bhttp::async_write(stream_, res_,
                        beast::bind_front_handler(&session::on_write, shared_from_this()));
   }
 
   void on_write(beast::error_code ec, std::size_t) {
-    server_->metrics->count_status(res_.result_int());
     if (ec || !res_.keep_alive()) {
       do_close();
       return;
