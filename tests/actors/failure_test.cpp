@@ -171,7 +171,9 @@ BOOST_DATA_TEST_CASE(fail_fast_reports_a_failure_before_the_long_statements_of_i
     BOOST_TEST_MESSAGE(backend << ": failure reported after " << millis(elapsed) << " ms");
     BOOST_TEST(millis(elapsed) < 2000, "the failure waited for the chunk's long statements");
     BOOST_TEST(e.failure().index == 1u);
-    BOOST_TEST(e.partial().outcomes.at(0).ok());
+    // Statement 0 usually runs first; should statement 1 reach the idle worker first, its
+    // failure cancels statement 0 instead.
+    BOOST_TEST(e.partial().outcomes.at(0).status != actors::outcome_status::failed);
     for (std::size_t i = 2; i < statements.size(); ++i)
       BOOST_TEST(e.partial().outcomes.at(i).status == actors::outcome_status::cancelled);
   }
