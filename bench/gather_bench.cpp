@@ -56,6 +56,7 @@ namespace {
 
 using gatherdb::examples::A;
 using gatherdb::examples::parse_non_negative;
+using gatherdb::examples::parse_positive;
 using bench_clock = std::chrono::steady_clock;
 
 constexpr std::string_view usage = R"(usage: gatherdb_gather_bench [options]
@@ -119,21 +120,13 @@ std::optional<options> parse(int argc, char** argv) try {
     } else if (arg == "--dsn") {
       opt.dsn = args.value();
     } else if (arg == "--pool-size") {
-      opt.pool_size = parse_non_negative(arg, args.value());
-      if (opt.pool_size == 0)
-        fail("--pool-size must be at least 1");
+      opt.pool_size = parse_positive(arg, args.value());
     } else if (arg == "--scheduler-threads") {
-      opt.scheduler_threads = parse_non_negative(arg, args.value());
-      if (opt.scheduler_threads == 0)
-        fail("--scheduler-threads must be at least 1");
+      opt.scheduler_threads = parse_positive(arg, args.value());
     } else if (arg == "--session-window") {
-      opt.session_window = parse_non_negative(arg, args.value());
-      if (opt.session_window == 0)
-        fail("--session-window must be at least 1");
+      opt.session_window = parse_positive(arg, args.value());
     } else if (arg == "--max-chunk") {
-      opt.max_chunk = parse_non_negative(arg, args.value());
-      if (opt.max_chunk == 0)
-        fail("--max-chunk must be at least 1");
+      opt.max_chunk = parse_positive(arg, args.value());
     } else if (arg == "--statements") {
       opt.statements.clear();
       for (const auto& s : split(args.value()))

@@ -38,6 +38,15 @@ struct usage_error {
   throw usage_error{std::string{flag} + " needs a non-negative integer, got '" + text + "'"};
 }
 
+/// `text` as a positive decimal integer; like `parse_non_negative`, and throws
+/// `usage_error{"<flag> must be at least 1"}` for 0.
+[[nodiscard]] inline std::uint64_t parse_positive(std::string_view flag, const std::string& text) {
+  const auto x = parse_non_negative(flag, text);
+  if (x == 0)
+    throw usage_error{std::string{flag} + " must be at least 1"};
+  return x;
+}
+
 /// The arguments of `argv` one at a time, each split into its flag and, for `--flag=value`,
 /// its inline value.
 class flag_reader {

@@ -35,6 +35,7 @@ namespace {
 
 using gatherdb::examples::A;
 using gatherdb::examples::parse_non_negative;
+using gatherdb::examples::parse_positive;
 
 constexpr std::string_view usage = R"(usage: gather_orm_statements [options]
 
@@ -95,9 +96,7 @@ std::optional<options> parse(int argc, char** argv) try {
         fail("--mode must be gather or single, got '" + m + "'");
       opt.single = m == "single";
     } else if (arg == "--pool-size") {
-      opt.pool_size = parse_non_negative(arg, args.value());
-      if (opt.pool_size == 0)
-        fail("--pool-size must be at least 1");
+      opt.pool_size = parse_positive(arg, args.value());
     } else if (arg == "--json") {
       opt.json = true;
     } else {
