@@ -23,6 +23,18 @@ std::string missing_table_sqlstate(backend b) {
   return b == backend::postgresql ? "42P01" : "HY000";
 }
 
+/// Every outcome from `first` on ended cancelled, for `why`.
+void check_cancelled_from(const actors::gather_result& r, std::size_t first,
+                          drivers::error_category why) {
+  for (std::size_t i = first; i < r.outcomes.size(); ++i) {
+    const auto& o = r.outcomes[i];
+    BOOST_TEST_CONTEXT("statement " << i) {
+      BOOST_TEST(o.status == actors::outcome_status::cancelled, o.error.to_string());
+      BOOST_TEST(o.error.info.category == why);
+    }
+  }
+}
+
 } // namespace
 
 BOOST_AUTO_TEST_SUITE(actors_failure)
@@ -137,13 +149,7 @@ BOOST_DATA_TEST_CASE(fail_fast_ends_the_statements_its_window_has_not_started_wi
     BOOST_TEST(millis(elapsed) < 2000, "the unstarted statements ran");
     BOOST_TEST(e.failure().index == 0u);
     BOOST_REQUIRE_EQUAL(e.partial().outcomes.size(), statements.size());
-    for (std::size_t i = 1; i < statements.size(); ++i) {
-      const auto& o = e.partial().outcomes[i];
-      BOOST_TEST_CONTEXT("statement " << i) {
-        BOOST_TEST(o.status == actors::outcome_status::cancelled, o.error.to_string());
-        BOOST_TEST(o.error.info.category == drivers::error_category::cancelled);
-      }
-    }
+    check_cancelled_from(e.partial(), 1, drivers::error_category::cancelled);
   }
   if (backend == backend::postgresql) {
     pg_monitor monitor{"failwindow"};
@@ -202,13 +208,7 @@ BOOST_DATA_TEST_CASE(deadline_ends_the_statements_a_window_of_one_has_not_starte
                              << " ms");
   BOOST_TEST(millis(elapsed) < 2000);
   BOOST_REQUIRE_EQUAL(result.outcomes.size(), statements.size());
-  for (std::size_t i = 0; i < statements.size(); ++i) {
-    const auto& o = result.outcomes[i];
-    BOOST_TEST_CONTEXT("statement " << i) {
-      BOOST_TEST(o.status == actors::outcome_status::cancelled, o.error.to_string());
-      BOOST_TEST(o.error.info.category == drivers::error_category::timeout);
-    }
-  }
+  check_cancelled_from(result, 0, drivers::error_category::timeout);
   BOOST_TEST(result.metrics.cancelled == statements.size());
   BOOST_TEST(c.gather({select_data(2)}).outcomes.at(0).ok());
 }
