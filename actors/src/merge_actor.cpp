@@ -17,8 +17,7 @@ std::chrono::microseconds us(std::uint32_t x) {
   return std::chrono::microseconds{x};
 }
 
-void merge_one(merge_actor_state& st, std::size_t i) {
-  auto& done = *st.waiting[i];
+void merge_one(merge_actor_state& st, std::size_t i, work_done& done) {
   auto& out = st.result.outcomes[i];
   out.status = done.status;
   out.rows = std::move(done.rows);
@@ -36,7 +35,6 @@ void merge_one(merge_actor_state& st, std::size_t i) {
     out.metrics.merge_us = static_cast<std::uint32_t>(
         std::chrono::duration_cast<std::chrono::microseconds>(clock::now() - t0).count());
   }
-  st.waiting[i].reset();
 }
 
 void note_failure(merge_actor_state& st, std::size_t i, const statement_error& error) {
@@ -90,8 +88,9 @@ void finish_if_done(self_ptr self) {
 // Merges the complete prefix of outcomes, in statement order, then replies if all are in.
 void merge_ready(self_ptr self) {
   auto& st = self->state;
-  while (st.next < st.waiting.size() && st.waiting[st.next]) {
-    merge_one(st, st.next);
+  while (!st.waiting.empty() && st.waiting.front()) {
+    merge_one(st, st.next, *st.waiting.front());
+    st.waiting.pop_front();
     const auto& out = st.result.outcomes[st.next];
     if (out.status == outcome_status::failed && out.error.source == error_source::merge)
       note_failure(st, st.next, out.error);
@@ -116,16 +115,21 @@ merge_actor::behavior_type merger(self_ptr self,
   st.result.session =
       st.options.session ? st.options.session : std::make_shared<model::session_state>();
   st.result.outcomes.resize(n);
-  st.waiting.resize(n);
   return {
       [=](merge_atom, std::uint32_t index, work_done& done) {
         auto& st = self->state;
-        if (index >= st.waiting.size() || st.waiting[index] || index < st.next)
+        if (index >= st.statements->size() || index < st.next)
           return; // late (after the deadline) or duplicate: never merge twice
+        const auto offset = index - st.next;
+        if (offset >= st.waiting.size())
+          st.waiting.resize(offset + 1);
+        auto& slot = st.waiting[offset];
+        if (slot)
+          return;
         ++st.received;
         if (done.status != outcome_status::ok && !st.control->stopped())
           note_failure(st, index, done.error);
-        st.waiting[index] = std::move(done);
+        slot = std::move(done);
         merge_ready(self);
       },
       // The deadline passed (the coordinator's sweep says so): a statement still waiting at a
@@ -136,14 +140,16 @@ merge_actor::behavior_type merger(self_ptr self,
         const auto waited = static_cast<std::uint32_t>(
             std::chrono::duration_cast<std::chrono::microseconds>(clock::now() - st.started)
                 .count());
-        for (std::size_t i = st.next; i < st.waiting.size(); ++i) {
-          if (st.waiting[i])
+        st.waiting.resize(st.statements->size() - st.next);
+        for (std::size_t offset = 0; offset < st.waiting.size(); ++offset) {
+          auto& slot = st.waiting[offset];
+          if (slot)
             continue;
           ++st.received;
-          st.waiting[i] = detail::deadline_expired_outcome();
-          st.waiting[i]->metrics.queue_wait_us = waited;
+          slot = detail::deadline_expired_outcome();
+          slot->metrics.queue_wait_us = waited;
           if (!st.control->stopped())
-            note_failure(st, i, st.waiting[i]->error);
+            note_failure(st, st.next + offset, slot->error);
         }
         merge_ready(self);
       },

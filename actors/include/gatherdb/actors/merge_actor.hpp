@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -21,8 +22,11 @@ struct merge_actor_state {
   std::shared_ptr<control_registry> registry;
   steady_time started;
   gather_result result;
-  /// Outcomes that arrived before an earlier statement's: merged once the prefix is complete.
-  std::vector<std::optional<work_done>> waiting;
+  /// Outcomes of statements `next`, `next + 1`, ... that arrived before an earlier
+  /// statement's, merged once the prefix is complete. The session window bounds its length
+  /// (statement `i + window` starts after statement `i` has reported), not the batch size.
+  std::deque<std::optional<work_done>> waiting;
+  /// The first statement not merged yet.
   std::size_t next = 0;
   std::size_t received = 0;
   std::optional<caf::typed_response_promise<gather_result>> promise;
