@@ -4,12 +4,15 @@
 
 #include "gatherdb/drivers/connection_string.hpp"
 
+#include "sharing_coordinator.hpp"
+
 namespace gatherdb::actors {
 
 void apply_scheduler_defaults(caf::actor_system_config& cfg, std::size_t threads) {
   // Work stealing polls with >= 4 threads and cost 20-50% here against a shared queue.
   cfg.set("scheduler.policy", caf::atom("sharing"));
   cfg.set("scheduler.max-threads", std::max<std::size_t>(threads, 1));
+  cfg.module_factories.emplace_back(detail::make_scheduler);
 }
 
 config::config() {
