@@ -12,7 +12,7 @@ namespace gatherdb::actors {
 /// CAF configuration for programs that embed gatherdb: every `settings` field is an option in
 /// the `gatherdb` group (`--gatherdb.dsn=...`, `--gatherdb.pool-size=8`, or the same keys in
 /// `caf-application.ini`), and the scheduler defaults to what measured fastest on small
-/// machines (`scheduler.policy=sharing`, 2 threads); the command line still overrides them.
+/// machines (`scheduler.policy=sharing`, 1 thread); the command line still overrides them.
 /// Thread-safety: configure before constructing the actor system; read-only afterwards.
 class config : public caf::actor_system_config {
 public:
