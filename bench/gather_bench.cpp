@@ -71,7 +71,8 @@ gather and as gatherdb single (one connection), on one database, and reports sta
   --max-chunk N        statements per message to a connection worker at most (default: the client's)
   --statements LIST    comma-separated batch sizes (default 300,3000,30000)
   --rows LIST          comma-separated table sizes (default 100,10000)
-  --repeat N           runs per cell, the median is reported (default 3)
+  --repeat N           runs per cell after one uncounted warm-up run; the median is reported
+                       (default 3)
   --cell-budget S      stop repeating a cell once its runs would exceed S seconds (default 30)
   --contenders LIST    any of raw,gather,single (default all three)
   --seed N             python_random seed for the keys (default 2024)
@@ -479,7 +480,11 @@ int run(const options& opt) {
       const auto cell_started = bench_clock::now();
       const double load_before = load_average();
 
-      for (std::size_t rep = 0; rep < opt.repeat; ++rep) {
+      // Run 0 of each cell is not counted: the first gather of a new size still grows the
+      // heap and the session (first runs were up to 1.8x slower than the rest).
+      for (std::size_t run = 0; run <= opt.repeat; ++run) {
+        const bool counted = run > 0;
+        const std::size_t rep = run == 0 ? 0 : run - 1;
         if (raw) {
           std::vector<std::vector<row>> out(n);
           const auto cpu0 = process_cpu_seconds();
@@ -490,7 +495,8 @@ int run(const options& opt) {
           for (std::size_t i = 0; i < n; ++i)
             check_row("raw", i, keys[i], out[i].size(), out[i].empty() ? row{} : out[i][0],
                       nullptr);
-          raw_cell.samples.push_back({s, cpu, {}});
+          if (counted)
+            raw_cell.samples.push_back({s, cpu, {}});
           raw_rows = std::move(out);
         }
         if (client) {
@@ -517,15 +523,17 @@ int run(const options& opt) {
           }
           const auto& m = r.metrics;
           const double per = static_cast<double>(n);
-          gather_cell.samples.push_back({s,
-                                         cpu,
-                                         {{"wall_us_per_stmt", m.wall.count() / per},
-                                          {"queue_wait_us_per_stmt", m.queue_wait.count() / per},
-                                          {"max_queue_wait_ms", m.max_queue_wait.count() / 1000.0},
-                                          {"execute_us_per_stmt", m.execute.count() / per},
-                                          {"fetch_us_per_stmt", m.fetch.count() / per},
-                                          {"merge_us_per_stmt", m.merge.count() / per},
-                                          {"retried", m.retried}}});
+          if (counted)
+            gather_cell.samples.push_back(
+                {s,
+                 cpu,
+                 {{"wall_us_per_stmt", m.wall.count() / per},
+                  {"queue_wait_us_per_stmt", m.queue_wait.count() / per},
+                  {"max_queue_wait_ms", m.max_queue_wait.count() / 1000.0},
+                  {"execute_us_per_stmt", m.execute.count() / per},
+                  {"fetch_us_per_stmt", m.fetch.count() / per},
+                  {"merge_us_per_stmt", m.merge.count() / per},
+                  {"retried", m.retried}}});
         }
         if (single_exec) {
           model::session_state session;
@@ -543,11 +551,14 @@ int run(const options& opt) {
                    ") did not return exactly one row");
             check_row("single", i, keys[i], 1, frozen_row(rr), &raw_rows);
           }
-          single_cell.samples.push_back({s, cpu, {}});
+          if (counted)
+            single_cell.samples.push_back({s, cpu, {}});
         }
+        if (!counted)
+          continue;
         const double elapsed =
             std::chrono::duration<double>(bench_clock::now() - cell_started).count();
-        const double per_rep = elapsed / static_cast<double>(rep + 1);
+        const double per_rep = elapsed / static_cast<double>(rep + 2);
         if (rep + 1 < opt.repeat && elapsed + per_rep > opt.cell_budget) {
           std::cerr << "gather_bench: rows " << rows << ", statements " << n << ": stopping after "
                     << rep + 1 << " run(s) (" << fixed(elapsed, 1) << " s, --cell-budget "
