@@ -95,8 +95,7 @@ std::string drop_table_sql(const table_schema& t, dialect d, bool if_exists) {
   return sql;
 }
 
-std::string select_list_sql(const table_schema& t, dialect d) {
-  std::string sql;
+void append_select_list(std::string& sql, const table_schema& t, dialect d) {
   bool first = true;
   for (const auto& c : t.columns) {
     if (!first)
@@ -106,6 +105,11 @@ std::string select_list_sql(const table_schema& t, dialect d) {
     sql += '.';
     append_quoted_identifier(sql, d, c.name);
   }
+}
+
+std::string select_list_sql(const table_schema& t, dialect d) {
+  std::string sql;
+  append_select_list(sql, t, d);
   return sql;
 }
 
