@@ -66,6 +66,11 @@ BOOST_AUTO_TEST_SUITE(actors_scheduler)
 
 BOOST_AUTO_TEST_CASE(sharing_policy_runs_gatherdb_clock_thread) {
   system_fixture f;
+  // The thread names itself once it runs.
+  const auto until = std::chrono::steady_clock::now() + 5s;
+  while (thread_names().find("gatherdb.clock") == std::string::npos &&
+         std::chrono::steady_clock::now() < until)
+    std::this_thread::sleep_for(1ms);
   BOOST_TEST(thread_names().find("gatherdb.clock") != std::string::npos, thread_names());
 }
 
