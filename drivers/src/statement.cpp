@@ -39,6 +39,9 @@ model::value_type storage_type(SQLSMALLINT sql_type) noexcept {
 
 // Values above this length are sent as long data types.
 constexpr std::size_t long_text_threshold = 8000;
+// Text parameters up to this size are copied into the statement's own buffer and keep their
+// binding from one execution to the next; longer ones are bound where they lie, every time.
+constexpr std::size_t copied_text_limit = 256;
 
 } // namespace
 
@@ -139,45 +142,81 @@ void statement::fail(short rc) {
 
 void statement::bind(const std::vector<model::value>& params) {
   auto h = static_cast<SQLHSTMT>(handle_);
-  SQLFreeStmt(h, SQL_RESET_PARAMS);
-  params_.assign(params.size(), fixed_param{});
+  if (params.size() != params_.size()) {
+    SQLFreeStmt(h, SQL_RESET_PARAMS);
+    params_.clear(); // bindings point into the slots, which a resize could move
+    params_.resize(params.size());
+  }
   for (std::size_t i = 0; i < params.size(); ++i) {
     auto& slot = params_[i];
-    const auto number = static_cast<SQLUSMALLINT>(i + 1);
-    SQLRETURN rc = SQL_SUCCESS;
+    SQLSMALLINT c_type = SQL_C_CHAR;
+    SQLSMALLINT sql_type = SQL_VARCHAR;
+    SQLULEN column_size = 1;
+    const void* buffer = nullptr;
+    SQLLEN buffer_length = 0;
     const auto& data = params[i].data();
     if (auto b = std::get_if<bool>(&data)) {
       slot.bit = *b ? 1 : 0;
-      rc = SQLBindParameter(h, number, SQL_PARAM_INPUT, SQL_C_BIT, SQL_BIT, 1, 0, &slot.bit, 0,
-                            &slot.indicator);
+      slot.indicator = 0;
+      c_type = SQL_C_BIT;
+      sql_type = SQL_BIT;
+      buffer = &slot.bit;
     } else if (auto n = std::get_if<std::int64_t>(&data)) {
       slot.integer = *n;
-      rc = SQLBindParameter(h, number, SQL_PARAM_INPUT, SQL_C_SBIGINT, SQL_BIGINT, 0, 0,
-                            &slot.integer, 0, &slot.indicator);
+      slot.indicator = 0;
+      c_type = SQL_C_SBIGINT;
+      sql_type = SQL_BIGINT;
+      column_size = 0;
+      buffer = &slot.integer;
     } else if (auto d = std::get_if<double>(&data)) {
       slot.real = *d;
-      rc = SQLBindParameter(h, number, SQL_PARAM_INPUT, SQL_C_DOUBLE, SQL_DOUBLE, 0, 0, &slot.real,
-                            0, &slot.indicator);
+      slot.indicator = 0;
+      c_type = SQL_C_DOUBLE;
+      sql_type = SQL_DOUBLE;
+      column_size = 0;
+      buffer = &slot.real;
     } else if (auto s = std::get_if<std::string>(&data)) {
       slot.indicator = static_cast<SQLLEN>(s->size());
-      rc = SQLBindParameter(h, number, SQL_PARAM_INPUT, SQL_C_CHAR,
-                            s->size() > long_text_threshold ? SQL_LONGVARCHAR : SQL_VARCHAR,
-                            std::max<SQLULEN>(s->size(), 1), 0, const_cast<char*>(s->data()),
-                            static_cast<SQLLEN>(s->size()), &slot.indicator);
+      if (s->size() <= copied_text_limit) {
+        // Declared at the buffer's size, so that every short value fits the same binding.
+        slot.text.reserve(copied_text_limit);
+        slot.text.assign(*s);
+        buffer = slot.text.data();
+        buffer_length = static_cast<SQLLEN>(copied_text_limit);
+        column_size = copied_text_limit;
+      } else {
+        sql_type = s->size() > long_text_threshold ? SQL_LONGVARCHAR : SQL_VARCHAR;
+        buffer = s->data();
+        buffer_length = static_cast<SQLLEN>(s->size());
+        column_size = s->size();
+      }
     } else if (auto bin = std::get_if<model::bytes>(&data)) {
+      // VARBINARY even for long data: psqlODBC maps LONGVARBINARY to large objects. Rebound
+      // every time: SQLite's driver takes a binary value's length when it is bound.
       slot.indicator = static_cast<SQLLEN>(bin->size());
-      // VARBINARY even for long data: psqlODBC maps LONGVARBINARY to large objects.
-      rc = SQLBindParameter(h, number, SQL_PARAM_INPUT, SQL_C_BINARY, SQL_VARBINARY,
-                            std::max<SQLULEN>(bin->size(), 1), 0,
-                            const_cast<std::byte*>(bin->data()), static_cast<SQLLEN>(bin->size()),
-                            &slot.indicator);
+      c_type = SQL_C_BINARY;
+      sql_type = SQL_VARBINARY;
+      buffer = bin->data();
+      buffer_length = static_cast<SQLLEN>(bin->size());
+      column_size = std::max<SQLULEN>(bin->size(), 1);
+      slot.c_type = 0;
     } else {
       slot.indicator = SQL_NULL_DATA;
-      rc = SQLBindParameter(h, number, SQL_PARAM_INPUT, SQL_C_CHAR, SQL_VARCHAR, 1, 0, nullptr, 0,
-                            &slot.indicator);
     }
+    if (slot.c_type == c_type && slot.sql_type == sql_type && slot.column_size == column_size &&
+        slot.buffer == buffer && slot.buffer_length == buffer_length)
+      continue;
+    slot.c_type = 0; // nothing bound unless this call succeeds
+    const auto rc =
+        SQLBindParameter(h, static_cast<SQLUSMALLINT>(i + 1), SQL_PARAM_INPUT, c_type, sql_type,
+                         column_size, 0, const_cast<void*>(buffer), buffer_length, &slot.indicator);
     if (!detail::succeeded(rc))
       fail(rc);
+    slot.c_type = c_type;
+    slot.sql_type = sql_type;
+    slot.column_size = column_size;
+    slot.buffer = buffer;
+    slot.buffer_length = buffer_length;
   }
 }
 

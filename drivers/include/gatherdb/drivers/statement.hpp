@@ -80,11 +80,20 @@ private:
   void close() noexcept;
   [[noreturn]] void fail(short rc);
 
+  // One parameter marker: the value's buffer and the binding in place. Short text is copied
+  // into `text`, so the next execution rebinds only when a type or a buffer changes:
+  // SQLBindParameter costs as much as the rest of binding (psqlODBC allocates in it).
   struct fixed_param {
     std::int64_t integer = 0;
     double real = 0;
     unsigned char bit = 0;
     long indicator = 0; // SQLLEN
+    std::string text;
+    short c_type = 0; // SQLSMALLINT; 0: nothing bound
+    short sql_type = 0;
+    unsigned long column_size = 0; // SQLULEN
+    const void* buffer = nullptr;
+    long buffer_length = 0; // SQLLEN
   };
 
   connection* conn_ = nullptr;
