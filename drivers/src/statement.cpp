@@ -196,7 +196,9 @@ void statement::bind(const std::vector<model::value>& params) {
       slot.indicator = static_cast<SQLLEN>(bin->size());
       c_type = SQL_C_BINARY;
       sql_type = SQL_VARBINARY;
-      buffer = bin->data();
+      // An empty vector may have no storage; a null buffer would read as NULL (SQLite) or
+      // fail as "unexpected NULL parameter value" (psqlODBC).
+      buffer = bin->empty() ? static_cast<const void*>(&slot.bit) : bin->data();
       buffer_length = static_cast<SQLLEN>(bin->size());
       column_size = std::max<SQLULEN>(bin->size(), 1);
       slot.c_type = 0;

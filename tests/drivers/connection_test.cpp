@@ -93,6 +93,42 @@ BOOST_DATA_TEST_CASE(bound_parameters_round_trip_exactly, all_backends, backend)
   }
 }
 
+BOOST_DATA_TEST_CASE(reexecuting_a_statement_sends_each_execution_s_own_parameters, all_backends,
+                     backend) {
+  // One prepared statement keeps its bindings while the types stay: every execution must still
+  // send its own values, whatever their lengths and whatever the execution before it bound.
+  auto conn = open(backend);
+  scoped_table table{conn, "drivers_connection_rebind", all_columns(backend)};
+  const std::string long_text(300, 'x');   // longer than the copied-text buffer
+  const std::string very_long(20000, 'y'); // a long-data type
+  const std::vector<std::vector<model::value>> rows{
+      {1, "a", 1, 0.5, make_bytes({1})},
+      {2, "", 2, 1.5, make_bytes({1, 2, 3})},
+      {3, model::null, model::null, model::null, model::null},
+      {4, long_text, 4, 4.5, make_bytes({})},
+      {5, "bb", 5, 5.5, make_bytes({9})},
+      {6, very_long, 6, 6.5, make_bytes({0, 0})},
+      {7, "c", 7, 7.5, make_bytes({7, 7, 7, 7})},
+      {8, 42, "8", 8, make_bytes({8})}, // other types in the same places
+      {9, "d", 9, 9.5, make_bytes({9, 9})},
+  };
+  drivers::statement insert{conn, "INSERT INTO " + table.name() +
+                                      " (id, t, n, d, b) VALUES (?, ?, ?, ?, ?)"};
+  for (const auto& row : rows)
+    BOOST_TEST(insert.run(row)->rows_affected() == 1);
+  auto result = conn.execute("SELECT id, t, n, d, b FROM " + table.name() + " ORDER BY id");
+  BOOST_TEST_REQUIRE(result->row_count() == rows.size());
+  const std::vector<model::value> expected_t{"a",       "",  model::null, long_text, "bb",
+                                             very_long, "c", "42",        "d"};
+  const std::vector<model::value> expected_n{1, 2, model::null, 4, 5, 6, 7, 8, 9};
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    auto row = result->row(i);
+    BOOST_TEST(row.at(1) == expected_t[i], "row " << i << " t");
+    BOOST_TEST(row.at(2) == expected_n[i], "row " << i << " n: " << row.at(2));
+    BOOST_TEST(row.at(4) == rows[i][4], "row " << i << " b: " << row.at(4));
+  }
+}
+
 BOOST_DATA_TEST_CASE(bound_parameters_are_values_not_sql, all_backends, backend) {
   auto conn = open(backend);
   auto r = conn.execute("SELECT ?", {model::value{"1'; SELECT 2; --"}});
