@@ -33,8 +33,9 @@ private:
 };
 
 /// The scheduler module for `sys`: `sharing_coordinator` for `scheduler.policy=sharing`,
-/// otherwise CAF's work-stealing coordinator (what CAF falls back to). For
-/// `actor_system_config::module_factories`, which takes ownership of the result.
+/// otherwise CAF's work-stealing coordinator (what CAF falls back to; CAF's profiled and
+/// testing schedulers are not offered). For `actor_system_config::module_factories`, which
+/// takes ownership of the result.
 [[nodiscard]] caf::actor_system::module* make_scheduler(caf::actor_system& sys);
 
 } // namespace gatherdb::actors::detail
