@@ -83,7 +83,7 @@ statement::statement(statement&& other) noexcept
     : conn_(other.conn_), handle_(std::exchange(other.handle_, nullptr)),
       sql_(std::move(other.sql_)), params_(std::move(other.params_)),
       cancel_(std::move(other.cancel_)), query_timeout_(other.query_timeout_),
-      described_(std::move(other.described_)) {}
+      described_(std::move(other.described_)), bound_(std::move(other.bound_)) {}
 
 statement& statement::operator=(statement&& other) noexcept {
   if (this != &other) {
@@ -95,6 +95,7 @@ statement& statement::operator=(statement&& other) noexcept {
     cancel_ = std::move(other.cancel_);
     query_timeout_ = other.query_timeout_;
     described_ = std::move(other.described_);
+    bound_ = std::move(other.bound_); // the buffers keep their addresses
   }
   return *this;
 }
@@ -219,6 +220,33 @@ void statement::bind(const std::vector<model::value>& params) {
     slot.column_size = column_size;
     slot.buffer = buffer;
     slot.buffer_length = buffer_length;
+  }
+}
+
+void statement::bind_result_columns(const std::vector<model::column_info>& columns) {
+  // Bound columns are converted inside SQLFetch; each SQLGetData is a call through the driver
+  // manager per cell. Only a leading run can be bound: SQLGetData must follow the last bound
+  // column.
+  auto h = static_cast<SQLHSTMT>(handle_);
+  SQLFreeStmt(h, SQL_UNBIND);
+  bound_.clear();
+  std::size_t n = 0;
+  while (n < columns.size() && (columns[n].type == model::value_type::int64 ||
+                                columns[n].type == model::value_type::boolean ||
+                                columns[n].type == model::value_type::float64))
+    ++n;
+  bound_.resize(n); // never resized while bound: the driver holds the addresses
+  for (std::size_t c = 0; c < n; ++c) {
+    auto& b = bound_[c];
+    const bool real = columns[c].type == model::value_type::float64;
+    const auto rc =
+        SQLBindCol(h, static_cast<SQLUSMALLINT>(c + 1), real ? SQL_C_DOUBLE : SQL_C_SBIGINT,
+                   real ? static_cast<SQLPOINTER>(&b.real) : &b.integer, 0, &b.indicator);
+    if (!detail::succeeded(rc)) {
+      SQLFreeStmt(h, SQL_UNBIND);
+      bound_.clear();
+      fail(rc);
+    }
   }
 }
 
@@ -367,9 +395,13 @@ model::frozen_result statement::run(const std::vector<model::value>& params,
     if (ncols > 0) {
       // A prepared statement's result shape is fixed: describe it once and share the list
       // with every result (re-described should a schema change alter the column count).
-      if (!described_ || described_->size() != static_cast<std::size_t>(ncols))
-        described_ =
+      if (!described_ || described_->size() != static_cast<std::size_t>(ncols)) {
+        described_ = nullptr;
+        auto described =
             std::make_shared<const std::vector<model::column_info>>(describe_columns(ncols));
+        bind_result_columns(*described);
+        described_ = std::move(described);
+      }
       columns = described_;
       const auto& cols = *columns;
       const auto chunk_rows = std::max<std::size_t>(options.chunk_rows, 1);
@@ -380,7 +412,17 @@ model::frozen_result statement::run(const std::vector<model::value>& params,
           break;
         if (!detail::succeeded(rc))
           fail(rc);
-        for (std::size_t c = 0; c < cols.size(); ++c)
+        for (std::size_t c = 0; c < bound_.size(); ++c) {
+          const auto& b = bound_[c];
+          auto& store = chunk.column(c);
+          if (b.indicator == SQL_NULL_DATA)
+            store.push_null();
+          else if (cols[c].type == model::value_type::float64)
+            store.push_float64(b.real);
+          else
+            store.push_int64(b.integer);
+        }
+        for (std::size_t c = bound_.size(); c < cols.size(); ++c)
           fetch_cell(chunk.column(c), static_cast<std::uint16_t>(c + 1), cols[c].type);
         chunk.finish_row();
         if (chunk.row_count() == chunk_rows) {

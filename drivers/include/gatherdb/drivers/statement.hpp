@@ -103,6 +103,15 @@ private:
   std::shared_ptr<cancel_handle> cancel_;
   std::chrono::seconds query_timeout_{0};
   model::column_list described_; // the result's columns, described on the first run
+  // Buffers bound (SQLBindCol) to the leading fixed-width result columns; the others are read
+  // with SQLGetData, which ODBC allows only after the last bound column.
+  struct bound_column {
+    std::int64_t integer = 0;
+    double real = 0;
+    long indicator = 0; // SQLLEN
+  };
+  std::vector<bound_column> bound_;
+  void bind_result_columns(const std::vector<model::column_info>& columns);
 };
 
 } // namespace gatherdb::drivers
