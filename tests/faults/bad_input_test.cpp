@@ -3,6 +3,11 @@
 // wrong password and an empty connection string, through client::gather (collect mode) and
 // through drivers::connection::open.
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <boost/test/data/test_case.hpp>
 #include <boost/test/unit_test.hpp>
 
@@ -179,6 +184,62 @@ BOOST_AUTO_TEST_CASE(connection_failures_are_clear_through_open_and_through_gath
   // The good client was never disturbed.
   const auto after = good.gather(random_selects(10, 8), collect());
   BOOST_TEST(all_ok(after), first_error(after));
+}
+
+// A TCP port on 127.0.0.1 that completes the handshake (the kernel's backlog) but never
+// answers: a server that hangs while logging in.
+class silent_listener {
+public:
+  silent_listener() : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
+    BOOST_REQUIRE(fd_ >= 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof(addr);
+    BOOST_REQUIRE(::bind(fd_, reinterpret_cast<sockaddr*>(&addr), len) == 0);
+    BOOST_REQUIRE(::listen(fd_, 64) == 0);
+    BOOST_REQUIRE(::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
+    port_ = ntohs(addr.sin_port);
+  }
+  silent_listener(const silent_listener&) = delete;
+  silent_listener& operator=(const silent_listener&) = delete;
+  ~silent_listener() { ::close(fd_); }
+  [[nodiscard]] int port() const noexcept { return port_; }
+
+private:
+  int fd_;
+  int port_ = 0;
+};
+
+BOOST_AUTO_TEST_CASE(a_server_that_never_answers_costs_one_login_timeout_not_one_per_statement) {
+  // Once a connect has failed, a worker fails the statements that follow with that error for a
+  // short backoff instead of connecting again for each (twice, with the retry of reads).
+  silent_listener server;
+  actors::settings s;
+  s.dsn = "Driver={PostgreSQL Unicode};Server=127.0.0.1;Port=" + std::to_string(server.port()) +
+          ";Database=none;Uid=gatherdb;Pwd=faults-Wrong-Secret-9;";
+  s.pool_size = 1;
+  s.login_timeout = 1000ms;
+  client c{s};
+  std::vector<model::statement> statements;
+  for (int i = 0; i < 30; ++i)
+    statements.push_back(select_data(i + 1));
+  const auto t0 = clock_type::now();
+  const auto r = c.gather(statements, collect());
+  const auto took = millis(clock_type::now() - t0);
+  BOOST_TEST_MESSAGE("silent server: 30 statements failed in " << took << " ms; "
+                                                               << r.outcomes[0].error.to_string());
+  // A connect per statement takes 30 s (30 login timeouts); with the backoff ~2 s.
+  BOOST_TEST(took < 15000);
+  BOOST_REQUIRE_EQUAL(r.outcomes.size(), statements.size());
+  for (const auto& out : r.outcomes) {
+    BOOST_TEST(out.status == actors::outcome_status::failed);
+    BOOST_TEST(out.error.source == actors::error_source::database);
+    BOOST_TEST((out.error.info.category == drivers::error_category::connection ||
+                out.error.info.category == drivers::error_category::timeout),
+               out.error.to_string());
+    BOOST_TEST(out.error.to_string().find("faults-Wrong-Secret-9") == std::string::npos);
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

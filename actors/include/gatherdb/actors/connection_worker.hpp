@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -20,6 +21,10 @@ struct connection_worker_state {
   std::uint32_t id = 0;
   std::shared_ptr<const settings> config;
   std::optional<drivers::connection> conn;
+  /// The last failed attempt to open `conn`: until `reconnect_backoff` has passed, statements
+  /// that need a connection fail with its error instead of trying again.
+  std::optional<drivers::error_info> connect_error;
+  std::chrono::steady_clock::time_point connect_failed_at;
   /// Declared after `conn`: destroyed first, as statements must die before their connection.
   std::unordered_map<std::string, drivers::statement> prepared;
 
