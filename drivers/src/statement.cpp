@@ -136,6 +136,12 @@ void statement::fail(short rc) {
   if (auto reason = cancel_->fired(); reason != error_category::other) {
     info.category = reason;
     info.retryable = false;
+  } else if (info.category != error_category::connection && conn_->is_dead()) {
+    // The driver may report the symptom instead (psqlODBC: HY000 "Error while preparing
+    // parameters" when the server ended the session mid-execution); the cause is the lost
+    // connection, which is what callers retry on.
+    info.category = error_category::connection;
+    info.retryable = true;
   }
   SQLFreeStmt(static_cast<SQLHSTMT>(handle_), SQL_CLOSE);
   throw database_error(std::move(info));
