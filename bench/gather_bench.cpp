@@ -484,7 +484,6 @@ int run(const options& opt) {
       // heap and the session (first runs were up to 1.8x slower than the rest).
       for (std::size_t run = 0; run <= opt.repeat; ++run) {
         const bool counted = run > 0;
-        const std::size_t rep = run == 0 ? 0 : run - 1;
         if (raw) {
           std::vector<std::vector<row>> out(n);
           const auto cpu0 = process_cpu_seconds();
@@ -558,10 +557,11 @@ int run(const options& opt) {
           continue;
         const double elapsed =
             std::chrono::duration<double>(bench_clock::now() - cell_started).count();
-        const double per_rep = elapsed / static_cast<double>(rep + 2);
-        if (rep + 1 < opt.repeat && elapsed + per_rep > opt.cell_budget) {
+        // `run` counted runs so far, plus the warm-up.
+        const double per_rep = elapsed / static_cast<double>(run + 1);
+        if (run < opt.repeat && elapsed + per_rep > opt.cell_budget) {
           std::cerr << "gather_bench: rows " << rows << ", statements " << n << ": stopping after "
-                    << rep + 1 << " run(s) (" << fixed(elapsed, 1) << " s, --cell-budget "
+                    << run << " run(s) (" << fixed(elapsed, 1) << " s, --cell-budget "
                     << opt.cell_budget << ")\n";
           break;
         }
