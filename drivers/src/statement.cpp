@@ -161,6 +161,7 @@ void statement::bind(const std::vector<model::value>& params) {
     SQLULEN column_size = 1;
     const void* buffer = nullptr;
     SQLLEN buffer_length = 0;
+    bool reuse = true; // the binding in place serves when nothing above differs
     const auto& data = params[i].data();
     if (auto b = std::get_if<bool>(&data)) {
       slot.bit = *b ? 1 : 0;
@@ -208,12 +209,13 @@ void statement::bind(const std::vector<model::value>& params) {
       buffer = bin->empty() ? static_cast<const void*>(&slot.bit) : bin->data();
       buffer_length = static_cast<SQLLEN>(bin->size());
       column_size = std::max<SQLULEN>(bin->size(), 1);
-      slot.c_type = 0;
+      reuse = false;
     } else {
       slot.indicator = SQL_NULL_DATA;
     }
-    if (slot.c_type == c_type && slot.sql_type == sql_type && slot.column_size == column_size &&
-        slot.buffer == buffer && slot.buffer_length == buffer_length)
+    if (reuse && slot.c_type == c_type && slot.sql_type == sql_type &&
+        slot.column_size == column_size && slot.buffer == buffer &&
+        slot.buffer_length == buffer_length)
       continue;
     slot.c_type = 0; // nothing bound unless this call succeeds
     const auto rc =
