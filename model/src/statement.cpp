@@ -19,9 +19,17 @@ private:
   bool idempotent_;
 };
 
+// Shared by every default-constructed statement: messages and containers default-construct
+// statements per execution, which cost an allocation each.
+const std::shared_ptr<const statement::impl>& empty_statement() {
+  static const std::shared_ptr<const statement::impl> empty =
+      std::make_shared<const raw_impl>(compiled_sql{}, false);
+  return empty;
+}
+
 } // namespace
 
-statement::statement() : statement(raw({})) {}
+statement::statement() : impl_(empty_statement()) {}
 
 statement statement::raw(std::string sql, std::vector<value> params, bool idempotent) {
   return statement{std::make_shared<const raw_impl>(compiled_sql{std::move(sql), std::move(params)},
