@@ -79,13 +79,13 @@ work_done execute(connection_worker_state& st, const work_item& item) {
     try {
       if (!st.conn)
         connect(st);
-      auto sql = item.stmt.compile(st.conn->sql_dialect());
-      auto& stmt = prepared(st, sql.sql);
+      item.stmt.compile_into(st.conn->sql_dialect(), st.sql);
+      auto& stmt = prepared(st, st.sql.sql);
       drivers::run_options opts;
       opts.deadline = item.deadline;
       opts.stop = item.control->stop;
       opts.timings = &timings;
-      d.rows = stmt.run(sql.params, opts);
+      d.rows = stmt.run(st.sql.params, opts);
       d.status = outcome_status::ok;
       d.error = {};
       d.metrics.execute_us = micros(timings.execute);

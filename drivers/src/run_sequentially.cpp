@@ -9,8 +9,9 @@ std::vector<model::merged_result> run_sequentially(connection_executor& exec,
   std::vector<model::merged_result> out;
   out.reserve(statements.size());
   const auto dialect = exec.sql_dialect();
+  model::compiled_sql sql;
   for (const auto& stmt : statements) {
-    auto sql = stmt.compile(dialect);
+    stmt.compile_into(dialect, sql);
     auto rows = exec.execute(sql.sql, sql.params);
     out.push_back(stmt.merge_into(session, rows, policy));
   }

@@ -103,9 +103,11 @@ struct renderer {
 
 } // namespace
 
-compiled_sql compile_select(const table_schema& t, const select_spec& s, dialect d) {
-  compiled_sql out;
-  // Compiled for every execution: one allocation for the usual statement, not one per growth.
+void compile_select_into(const table_schema& t, const select_spec& s, dialect d,
+                         compiled_sql& out) {
+  out.params.clear();
+  // Compiled for every execution: one allocation for the usual statement, not one per growth
+  // (none when `out` is reused).
   out.sql.reserve(160);
   out.sql = "SELECT ";
   append_select_list(out.sql, t, d);
@@ -137,7 +139,6 @@ compiled_sql compile_select(const table_schema& t, const select_spec& s, dialect
     out.sql += " OFFSET ?";
     out.params.emplace_back(static_cast<std::int64_t>(*s.offset));
   }
-  return out;
 }
 
 } // namespace gatherdb::model

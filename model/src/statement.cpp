@@ -7,7 +7,7 @@ namespace {
 class raw_impl final : public statement::impl {
 public:
   raw_impl(compiled_sql sql, bool idempotent) : sql_(std::move(sql)), idempotent_(idempotent) {}
-  compiled_sql compile(dialect) const override { return sql_; }
+  void compile_into(dialect, compiled_sql& out) const override { out = sql_; }
   bool idempotent() const noexcept override { return idempotent_; }
   bool loads_entities() const noexcept override { return false; }
   merged_result merge_into(session_state&, const frozen_result& r, merge_policy) const override {
@@ -38,7 +38,7 @@ statement statement::raw(std::string sql, std::vector<value> params, bool idempo
 
 std::string statement::describe() const {
   // Only the SQL text: parameter values may be personal data and must not reach logs.
-  return impl_->compile(dialect::postgresql).sql;
+  return compile(dialect::postgresql).sql;
 }
 
 } // namespace gatherdb::model

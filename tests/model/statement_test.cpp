@@ -48,6 +48,26 @@ BOOST_AUTO_TEST_CASE(copies_share_one_immutable_implementation) {
   BOOST_TEST(copy.compile(dialect::sqlite).sql == st.compile(dialect::sqlite).sql);
   statement empty;
   BOOST_TEST(!empty.loads_entities());
+  BOOST_TEST(empty.compile(dialect::sqlite).sql.empty());
+}
+
+BOOST_AUTO_TEST_CASE(compile_into_replaces_what_the_buffer_held) {
+  const std::vector<statement> statements{
+      select<A>().where(col(&A::data) == "a_1").limit(5).offset(2),
+      statement::raw("SELECT 1"),
+      select<A>().where(col(&A::id) == 7),
+      statement::raw_entities<A>("SELECT id, data FROM a WHERE id = ?", {value{std::int64_t{3}}}),
+      statement{},
+  };
+  compiled_sql reused;
+  for (const auto& st : statements) {
+    for (auto d : {dialect::sqlite, dialect::postgresql}) {
+      st.compile_into(d, reused);
+      const auto fresh = st.compile(d);
+      BOOST_TEST(reused.sql == fresh.sql);
+      BOOST_TEST(reused.params == fresh.params, reused.sql);
+    }
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

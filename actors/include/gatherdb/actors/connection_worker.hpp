@@ -11,6 +11,7 @@
 #include "gatherdb/actors/settings.hpp"
 #include "gatherdb/drivers/connection.hpp"
 #include "gatherdb/drivers/statement.hpp"
+#include "gatherdb/model/compiled_sql.hpp"
 
 namespace gatherdb::actors {
 
@@ -27,6 +28,8 @@ struct connection_worker_state {
   std::chrono::steady_clock::time_point connect_failed_at;
   /// Declared after `conn`: destroyed first, as statements must die before their connection.
   std::unordered_map<std::string, drivers::statement> prepared;
+  /// The SQL of the statement being run; its buffers are reused from statement to statement.
+  model::compiled_sql sql;
 
   static inline const char* name = "gatherdb.connection_worker";
 };

@@ -20,7 +20,7 @@
 namespace gatherdb::model {
 
 /// One node of a WHERE expression tree, independent of the entity type; built by the typed
-/// operators below, rendered by `compile_select`.
+/// operators below, rendered by `compile_select_into`.
 /// Thread-safety: immutable once built; shared between query copies by `shared_ptr<const>`.
 struct condition_node {
   enum class kind : std::uint8_t {
@@ -248,9 +248,9 @@ struct select_spec {
   std::optional<std::uint64_t> offset;
 };
 
-/// Renders `SELECT <all mapped columns> FROM t [WHERE ...] [ORDER BY ...] [LIMIT ?] [OFFSET ?]`.
-/// Thread-safe.
-[[nodiscard]] compiled_sql compile_select(const table_schema& t, const select_spec& s, dialect d);
+/// Renders `SELECT <all mapped columns> FROM t [WHERE ...] [ORDER BY ...] [LIMIT ?] [OFFSET ?]`
+/// into `out`, replacing its contents and keeping its capacity. Thread-safe.
+void compile_select_into(const table_schema& t, const select_spec& s, dialect d, compiled_sql& out);
 
 /// `SELECT` of every mapped column of `E`, like SQLAlchemy's `select(A)`. Builder methods
 /// return a new query and leave this one unchanged.
@@ -296,7 +296,14 @@ public:
 
   /// SQL and parameters for dialect `d`.
   [[nodiscard]] compiled_sql compile(dialect d) const {
-    return compile_select(mapping_of<E>().schema(), spec_, d);
+    compiled_sql out;
+    compile_into(d, out);
+    return out;
+  }
+
+  /// `compile(d)` into `out` (see `compile_select_into`).
+  void compile_into(dialect d, compiled_sql& out) const {
+    compile_select_into(mapping_of<E>().schema(), spec_, d, out);
   }
 
   [[nodiscard]] const select_spec& spec() const noexcept { return spec_; }

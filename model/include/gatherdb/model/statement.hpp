@@ -45,7 +45,15 @@ public:
   }
 
   /// SQL and parameters for dialect `d` (raw SQL is returned as given).
-  [[nodiscard]] compiled_sql compile(dialect d) const { return impl_->compile(d); }
+  [[nodiscard]] compiled_sql compile(dialect d) const {
+    compiled_sql out;
+    impl_->compile_into(d, out);
+    return out;
+  }
+
+  /// `compile(d)` into `out`, whose buffers it reuses: an executor that compiles one
+  /// statement after another allocates nothing for the SQL once its buffers have grown.
+  void compile_into(dialect d, compiled_sql& out) const { impl_->compile_into(d, out); }
 
   /// True when running it twice has the same effect as once (safe to retry).
   [[nodiscard]] bool idempotent() const noexcept { return impl_->idempotent(); }
@@ -68,7 +76,9 @@ public:
   class impl {
   public:
     virtual ~impl() = default;
-    [[nodiscard]] virtual compiled_sql compile(dialect d) const = 0;
+    /// Replaces the contents of `out` (keeping its capacity) with the SQL and parameters for
+    /// dialect `d`.
+    virtual void compile_into(dialect d, compiled_sql& out) const = 0;
     [[nodiscard]] virtual bool idempotent() const noexcept = 0;
     [[nodiscard]] virtual bool loads_entities() const noexcept = 0;
     [[nodiscard]] virtual merged_result merge_into(session_state& s, const frozen_result& r,
@@ -83,7 +93,7 @@ private:
   class select_impl final : public impl {
   public:
     explicit select_impl(select_query<E> q) : query_(std::move(q)) {}
-    compiled_sql compile(dialect d) const override { return query_.compile(d); }
+    void compile_into(dialect d, compiled_sql& out) const override { query_.compile_into(d, out); }
     bool idempotent() const noexcept override { return true; }
     bool loads_entities() const noexcept override { return true; }
     merged_result merge_into(session_state& s, const frozen_result& r,
@@ -99,7 +109,7 @@ private:
   class raw_entities_impl final : public impl {
   public:
     explicit raw_entities_impl(compiled_sql sql) : sql_(std::move(sql)) {}
-    compiled_sql compile(dialect) const override { return sql_; }
+    void compile_into(dialect, compiled_sql& out) const override { out = sql_; }
     bool idempotent() const noexcept override { return true; }
     bool loads_entities() const noexcept override { return true; }
     merged_result merge_into(session_state& s, const frozen_result& r,
