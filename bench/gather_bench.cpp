@@ -69,6 +69,7 @@ gather and as gatherdb single (one connection), on one database, and reports sta
   --scheduler-threads N  CAF scheduler threads of the gather client (default: the client's)
   --session-window N   session actors of one gather alive at once (default: the client's)
   --max-chunk N        statements per message to a connection worker at most (default: the client's)
+  --worker-queue-chunks N  chunks queued at one connection worker at most (default: the client's)
   --statements LIST    comma-separated batch sizes (default 300,3000,30000)
   --rows LIST          comma-separated table sizes (default 100,10000)
   --repeat N           runs per cell after one uncounted warm-up run; the median is reported
@@ -91,6 +92,7 @@ struct options {
   std::size_t scheduler_threads = gatherdb::actors::settings{}.scheduler_threads;
   std::size_t session_window = gatherdb::actors::settings{}.session_window;
   std::size_t max_chunk = gatherdb::actors::settings{}.max_chunk;
+  std::size_t worker_queue_chunks = gatherdb::actors::settings{}.worker_queue_chunks;
   std::vector<std::size_t> statements{300, 3000, 30000};
   std::vector<std::uint32_t> rows{100, 10000};
   std::size_t repeat = 3;
@@ -128,6 +130,8 @@ std::optional<options> parse(int argc, char** argv) try {
       opt.session_window = parse_positive(arg, args.value());
     } else if (arg == "--max-chunk") {
       opt.max_chunk = parse_positive(arg, args.value());
+    } else if (arg == "--worker-queue-chunks") {
+      opt.worker_queue_chunks = parse_positive(arg, args.value());
     } else if (arg == "--statements") {
       opt.statements.clear();
       for (const auto& s : split(args.value()))
@@ -449,6 +453,7 @@ int run(const options& opt) {
         cfg.scheduler_threads = opt.scheduler_threads;
         cfg.session_window = opt.session_window;
         cfg.max_chunk = opt.max_chunk;
+        cfg.worker_queue_chunks = opt.worker_queue_chunks;
         client.emplace(cfg);
         auto r = client->gather(warm);
         if (r.failure)
@@ -620,6 +625,7 @@ int run(const options& opt) {
           {"scheduler_threads", opt.scheduler_threads},
           {"session_window", opt.session_window},
           {"max_chunk", opt.max_chunk},
+          {"worker_queue_chunks", opt.worker_queue_chunks},
           {"runs", c.samples.size()},
           {"load1", c.load1}};
       std::vector<double> all;
