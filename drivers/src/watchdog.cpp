@@ -30,11 +30,18 @@ watchdog& watchdog::instance() {
 
 watchdog::watch_guard watchdog::watch(std::shared_ptr<cancel_handle> handle,
                                       clock::time_point deadline, stop_flag stop) {
-  std::uint64_t id;
+  std::size_t slot;
   bool wake;
   {
     std::lock_guard<std::mutex> guard{mtx_};
-    id = next_id_++;
+    if (free_.empty()) {
+      slot = entries_.size();
+      free_.reserve(slot + 1); // so that `unwatch` never allocates
+      entries_.emplace_back();
+    } else {
+      slot = free_.back();
+      free_.pop_back();
+    }
     // Waking the thread costs a context switch; only do it when it would sleep past the new
     // deadline (or sleep forever while a stop flag needs watching).
     auto due = deadline != clock::time_point::max() ? deadline
@@ -45,11 +52,11 @@ watchdog::watch_guard watchdog::watch(std::shared_ptr<cancel_handle> handle,
     // until its old wake time (forever when idle), missing this deadline.
     if (wake)
       poked_ = true;
-    entries_.emplace(id, entry{std::move(handle), deadline, std::move(stop), deadline, false});
+    entries_[slot] = entry{std::move(handle), deadline, std::move(stop), deadline, false};
   }
   if (wake)
     cv_.notify_one();
-  return watch_guard{this, id};
+  return watch_guard{this, slot};
 }
 
 void watchdog::poke() noexcept {
@@ -60,10 +67,15 @@ void watchdog::poke() noexcept {
   cv_.notify_one();
 }
 
-void watchdog::unwatch(std::uint64_t id) noexcept {
-  // Cancels run under the lock, so once this returns no cancel for `id` is in flight.
-  std::lock_guard<std::mutex> guard{mtx_};
-  entries_.erase(id);
+void watchdog::unwatch(std::size_t slot) noexcept {
+  entry gone;
+  {
+    // Cancels run under the lock, so once it is released no cancel for `slot` is in flight.
+    std::lock_guard<std::mutex> guard{mtx_};
+    gone = std::move(entries_[slot]); // leaves the slot without a handle: free
+    free_.push_back(slot);            // within the capacity `watch` reserved
+  }
+  // The handle and the stop flag are released outside the lock the other workers wait for.
 }
 
 void watchdog::run() {
@@ -71,7 +83,9 @@ void watchdog::run() {
   while (!stopping_) {
     auto now = clock::now();
     auto next_wake = clock::time_point::max();
-    for (auto& [id, e] : entries_) {
+    for (auto& e : entries_) {
+      if (!e.handle)
+        continue;
       bool stop_requested = e.stop && e.stop->load(std::memory_order_acquire);
       if ((stop_requested || now >= e.deadline) && (!e.fired || now >= e.next_fire)) {
         // Cancelling under the lock blocks `unwatch` (never the executing statement) for the

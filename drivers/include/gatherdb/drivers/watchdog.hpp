@@ -3,12 +3,13 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstddef>
 #include <cstdint>
-#include <map>
 #include <memory>
 #include <mutex>
 #include <thread>
 #include <utility>
+#include <vector>
 
 #include "gatherdb/drivers/cancel_handle.hpp"
 
@@ -46,6 +47,7 @@ public:
   void poke() noexcept;
 
 private:
+  /// One watched execution; a free slot has no handle.
   struct entry {
     std::shared_ptr<cancel_handle> handle;
     clock::time_point deadline;
@@ -54,13 +56,15 @@ private:
     bool fired = false;
   };
 
-  void unwatch(std::uint64_t id) noexcept;
+  void unwatch(std::size_t slot) noexcept;
   void run();
 
   std::mutex mtx_;
   std::condition_variable cv_;
-  std::map<std::uint64_t, entry> entries_;
-  std::uint64_t next_id_ = 1;
+  /// Slots are reused (`free_`): every execution takes one, so watching allocates nothing and
+  /// holds the lock that all connection workers share only for a few stores.
+  std::vector<entry> entries_;
+  std::vector<std::size_t> free_;
   clock::time_point wake_at_ = clock::time_point::max(); // when the thread wakes next
   bool poked_ = false;
   bool stopping_ = false;
@@ -72,19 +76,19 @@ private:
 class watchdog::watch_guard {
 public:
   watch_guard(watch_guard&& other) noexcept
-      : owner_(other.owner_), id_(std::exchange(other.id_, 0)) {}
+      : owner_(std::exchange(other.owner_, nullptr)), slot_(other.slot_) {}
   watch_guard& operator=(watch_guard&&) = delete;
   watch_guard(const watch_guard&) = delete;
   ~watch_guard() {
-    if (id_ != 0)
-      owner_->unwatch(id_);
+    if (owner_ != nullptr)
+      owner_->unwatch(slot_);
   }
 
 private:
   friend class watchdog;
-  watch_guard(watchdog* owner, std::uint64_t id) noexcept : owner_(owner), id_(id) {}
+  watch_guard(watchdog* owner, std::size_t slot) noexcept : owner_(owner), slot_(slot) {}
   watchdog* owner_;
-  std::uint64_t id_;
+  std::size_t slot_;
 };
 
 } // namespace gatherdb::drivers
