@@ -1,4 +1,4 @@
-// gatherdb's scheduler module (apply_scheduler_defaults): CAF's work-sharing scheduler with a
+// gatherdb's scheduler module (apply_scheduler_defaults): a work-sharing scheduler with a
 // clock that skips terminating actors that never set a timeout. Timeouts of every kind must
 // still fire, also while many actors without timeouts come and go.
 
@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <pthread.h>
 #include <string>
 #include <thread>
 #include <vector>
@@ -72,6 +73,31 @@ BOOST_AUTO_TEST_CASE(sharing_policy_runs_gatherdb_clock_thread) {
          std::chrono::steady_clock::now() < until)
     std::this_thread::sleep_for(1ms);
   BOOST_TEST(thread_names().find("gatherdb.clock") != std::string::npos, thread_names());
+}
+
+BOOST_AUTO_TEST_CASE(sharing_policy_runs_actors_on_its_own_scheduler_threads) {
+  system_fixture f{caf::atom("sharing"), 2};
+  caf::scoped_actor self{*f.sys};
+  // Each answer names the thread that ran it, and spawns (and so sets CAF's thread-local
+  // logger) like a session actor does.
+  auto where = f.sys->spawn(
+      [](caf::event_based_actor* self, int) -> caf::behavior {
+        return {[=](ping_atom, int) {
+          self->spawn([](int) -> caf::behavior { return {}; }, 0);
+          char name[16] = {};
+          pthread_getname_np(pthread_self(), name, sizeof name);
+          return std::string{name};
+        }};
+      },
+      0);
+  for (int i = 0; i < 100; ++i) {
+    std::string name;
+    self->request(where, 5s, ping_atom::value, i)
+        .receive([&](std::string& n) { name = std::move(n); },
+                 [&](caf::error& e) { name = f.sys->render(e); });
+    BOOST_TEST(name == "gatherdb.sched");
+  }
+  self->send_exit(where, caf::exit_reason::user_shutdown);
 }
 
 BOOST_AUTO_TEST_CASE(stealing_policy_falls_back_to_caf_scheduler) {
