@@ -64,22 +64,23 @@ void dispatch(self_ptr self) {
   auto& st = self->state;
   const auto pool_size = std::max<std::size_t>(st.config->pool_size, 1);
   const auto max_chunk = std::max<std::size_t>(st.config->max_chunk, 1);
+  const auto slots = pool_size * std::max<std::size_t>(st.config->worker_queue_chunks, 1);
   while (!st.queue.empty()) {
     auto* w = pick_worker(self);
     if (w == nullptr)
       break;
-    // Guided self-scheduling: a chunk is 1/(2P) of what waits (at most max_chunk), so chunks
-    // shrink as a gather drains and its workers end within a few statements of each other
-    // rather than one full chunk (with long statements, most of a gather's last chunk time).
-    // An idle worker takes its share at once; a busy one (worker_queue_chunks > 1) only a full
-    // chunk, so that statements trickling in from their session actors do not cost one thread
-    // hop each.
-    const auto n = std::clamp<std::size_t>((st.queue.size() + 2 * pool_size - 1) / (2 * pool_size),
-                                           1, max_chunk);
-    const auto full =
+    // A chunk is about a quarter of a worker's share of the gather (N / 4P, measured best in
+    // the design's prototype), or more when statements pile up. An idle worker takes what
+    // there is at once; a busy one only a full chunk, so that statements trickling in from
+    // their session actors do not cost one thread hop each.
+    const auto target =
         std::clamp<std::size_t>(st.queue.front().batch / (4 * pool_size), 1, max_chunk);
-    if (w->chunks > 0 && st.queue.size() < full)
+    if (w->chunks > 0 && st.queue.size() < target)
       break;
+    const auto n =
+        std::min(st.queue.size(),
+                 std::clamp<std::size_t>(std::max(target, (st.queue.size() + slots - 1) / slots), 1,
+                                         max_chunk));
     work_chunk chunk;
     chunk.items.reserve(n);
     for (std::size_t i = 0; i < n; ++i) {

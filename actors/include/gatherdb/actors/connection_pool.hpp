@@ -33,8 +33,8 @@ struct connection_pool_state {
 /// The connection pool: at most `settings::pool_size` connection workers (spawned on demand,
 /// each connecting lazily), a queue of at most `settings::queue_bound` statements waiting for
 /// a connection, each for at most `settings::pool_wait_timeout` (then `pool_exhausted`).
-/// Statements go to workers in chunks of 1/(2 x pool_size) of the backlog (at most
-/// `settings::max_chunk`, at most `settings::worker_queue_chunks` chunks queued per worker). A worker that dies
+/// Statements go to workers in chunks sized to the backlog (at most `settings::max_chunk`,
+/// at most `settings::worker_queue_chunks` chunks queued per worker). A worker that dies
 /// fails its statements instead of losing them; the next demand spawns a new one.
 pool_actor::behavior_type connection_pool(pool_actor::stateful_pointer<connection_pool_state> self,
                                           std::shared_ptr<const settings> config);
