@@ -43,6 +43,18 @@ constexpr std::size_t long_text_threshold = 8000;
 // binding from one execution to the next; longer ones are bound where they lie, every time.
 constexpr std::size_t copied_text_limit = 256;
 
+// Appends a fixed-width cell read as SQL_C_SBIGINT (`integer`) or SQL_C_DOUBLE (`real`),
+// whether bound or fetched with SQLGetData.
+void push_fixed(model::column_store& store, model::value_type type, SQLLEN ind,
+                std::int64_t integer, double real) {
+  if (ind == SQL_NULL_DATA)
+    store.push_null();
+  else if (type == model::value_type::float64)
+    store.push_float64(real);
+  else
+    store.push_int64(integer);
+}
+
 } // namespace
 
 statement::statement(connection& conn, std::string_view sql)
@@ -292,10 +304,7 @@ void statement::fetch_cell(model::column_store& store, std::uint16_t column,
     rc = SQLGetData(h, column, SQL_C_SBIGINT, &x, sizeof(x), &ind);
     if (!detail::succeeded(rc))
       fail(rc);
-    if (ind == SQL_NULL_DATA)
-      store.push_null();
-    else
-      store.push_int64(x);
+    push_fixed(store, type, ind, x, 0);
     return;
   }
   case model::value_type::float64: {
@@ -303,10 +312,7 @@ void statement::fetch_cell(model::column_store& store, std::uint16_t column,
     rc = SQLGetData(h, column, SQL_C_DOUBLE, &x, sizeof(x), &ind);
     if (!detail::succeeded(rc))
       fail(rc);
-    if (ind == SQL_NULL_DATA)
-      store.push_null();
-    else
-      store.push_float64(x);
+    push_fixed(store, type, ind, 0, x);
     return;
   }
   case model::value_type::text:
@@ -420,16 +426,9 @@ model::frozen_result statement::run(const std::vector<model::value>& params,
           break;
         if (!detail::succeeded(rc))
           fail(rc);
-        for (std::size_t c = 0; c < bound_.size(); ++c) {
-          const auto& b = bound_[c];
-          auto& store = chunk.column(c);
-          if (b.indicator == SQL_NULL_DATA)
-            store.push_null();
-          else if (cols[c].type == model::value_type::float64)
-            store.push_float64(b.real);
-          else
-            store.push_int64(b.integer);
-        }
+        for (std::size_t c = 0; c < bound_.size(); ++c)
+          push_fixed(chunk.column(c), cols[c].type, bound_[c].indicator, bound_[c].integer,
+                     bound_[c].real);
         for (std::size_t c = bound_.size(); c < cols.size(); ++c)
           fetch_cell(chunk.column(c), static_cast<std::uint16_t>(c + 1), cols[c].type);
         chunk.finish_row();
