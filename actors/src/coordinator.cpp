@@ -75,10 +75,17 @@ coordinator_actor::behavior_type coordinator(self_ptr self, std::shared_ptr<cons
         // More sessions than the pool's queue holds would fail with pool_exhausted.
         const auto window = std::clamp<std::size_t>(
             std::min(st.config->session_window, st.config->queue_bound), 1, UINT32_MAX);
-        auto gather = std::make_shared<const gather_context>(
-            gather_context{statements, started, deadline, control, st.pool, m,
-                           static_cast<std::uint32_t>(window)});
-        const auto first = std::min(window, statements->size());
+        const auto first = static_cast<std::uint32_t>(std::min(window, statements->size()));
+        auto context = std::make_shared<gather_context>();
+        context->statements = statements;
+        context->gathered = started;
+        context->deadline = deadline;
+        context->control = control;
+        context->pool = st.pool;
+        context->merger = m;
+        context->window = static_cast<std::uint32_t>(window);
+        context->next_session = first;
+        std::shared_ptr<const gather_context> gather = std::move(context);
         for (std::uint32_t i = 0; i < first; ++i)
           self->spawn(session, i, gather);
         // The merge actor also ends, at the deadline, statements that never reach a connection

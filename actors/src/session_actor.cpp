@@ -12,9 +12,9 @@ namespace {
 void finish(session_actor::pointer self, std::uint32_t index,
             const std::shared_ptr<const gather_context>& gather, work_done&& done) {
   self->send(gather->merger, merge_atom::value, index, std::move(done));
-  const auto next = static_cast<std::size_t>(index) + gather->window;
+  const auto next = gather->next_session.fetch_add(1, std::memory_order_relaxed);
   if (next < gather->statements->size())
-    self->spawn(session, static_cast<std::uint32_t>(next), gather);
+    self->spawn(session, next, gather);
 }
 
 } // namespace

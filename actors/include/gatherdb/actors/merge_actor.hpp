@@ -23,8 +23,9 @@ struct merge_actor_state {
   steady_time started;
   gather_result result;
   /// Outcomes of statements `next`, `next + 1`, ... that arrived before an earlier
-  /// statement's, merged once the prefix is complete. The session window bounds its length
-  /// (statement `i + window` starts after statement `i` has reported), not the batch size.
+  /// statement's, merged once the prefix is complete. Usually about the session window
+  /// long; a statement that runs much longer than the rest lets it grow towards the batch
+  /// size, which the gather's result holds in the end anyway.
   std::deque<std::optional<work_done>> waiting;
   /// The first statement not merged yet.
   std::size_t next = 0;

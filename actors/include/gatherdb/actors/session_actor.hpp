@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -9,7 +10,8 @@
 namespace gatherdb::actors {
 
 /// What the session actors of one gather share. The coordinator creates it once per gather.
-/// Thread-safety: immutable; shared through `std::shared_ptr<const gather_context>`.
+/// Thread-safety: immutable except `next_session`, which is atomic; shared through
+/// `std::shared_ptr<const gather_context>`.
 struct gather_context {
   std::shared_ptr<const std::vector<model::statement>> statements;
   steady_time gathered;
@@ -17,17 +19,23 @@ struct gather_context {
   std::shared_ptr<const gather_control> control;
   pool_actor pool;
   merge_actor merger;
-  /// Session actors of this gather alive at once: when statement `i` ends, the session of
-  /// statement `i + window` starts. Bounds a gather's memory (a session actor is ~1 KB) and
-  /// its share of the pool's queue, whatever the batch size.
+  /// Session actors of this gather alive at once: when one ends, the session of the first
+  /// statement not started yet starts. Bounds a gather's actors (a session actor is ~1 KB)
+  /// and its share of the pool's queue, whatever the batch size.
   std::uint32_t window = 1;
+  /// The first statement whose session has not been started. Sessions start in statement
+  /// order, so their statements reach the pool in that order: the pool keeps each gather's
+  /// statements sorted, and out-of-order arrivals cost it a shift of every later statement
+  /// queued (~1,300 instructions per statement at 3,000 statements, callgrind).
+  mutable std::atomic<std::uint32_t> next_session{0};
 };
 
 /// A session actor: cooperative, one per statement of a gather. It owns its statement, the
 /// statement's deadline and outcome: it places the statement with the pool, receives the
 /// frozen result (or error) of its execution in autocommit and hands it to the merge actor,
-/// then starts the session `window` statements further on and ends. A statement whose gather
-/// was stopped, or whose deadline passed before its session started, ends without the pool.
+/// then starts the session of the gather's next statement not started yet and ends. A statement
+/// whose gather was stopped, or whose deadline passed before its session started, ends without the
+/// pool.
 session_actor::behavior_type session(session_actor::pointer self, std::uint32_t index,
                                      std::shared_ptr<const gather_context> gather);
 

@@ -32,7 +32,7 @@ struct settings {
   /// the idle hop between chunks (a few percent on tiny statements).
   std::size_t worker_queue_chunks = 1;
   /// Session actors of one gather alive at once (at most `queue_bound`); the rest of a batch
-  /// waits as plain statements, so a gather's memory and its share of the pool's queue do not
+  /// waits as plain statements, so a gather's actors and its share of the pool's queue do not
   /// grow with the batch. Keep it above pool_size x max_chunk x 2 so that workers never wait.
   std::size_t session_window = 1024;
   /// Retry idempotent reads once on a fresh connection after a connection-class error.
