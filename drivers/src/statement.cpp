@@ -320,13 +320,35 @@ void statement::fetch_cell(model::column_store& store, std::uint16_t column,
   case model::value_type::null:
     break;
   }
-  // Text and bytes go straight into the chunk's arena, in as many parts as the driver needs.
   const bool binary = type == model::value_type::bytes;
   const SQLSMALLINT c_type = binary ? SQL_C_BINARY : SQL_C_CHAR;
   const SQLLEN terminator = binary ? 0 : 1;
+  // A short value is read into the stack and appended at its length: read straight into the
+  // arena, every cell grew it by a whole part first, an allocation even for the few bytes
+  // that fit a string's inline storage (most one-row results).
+  char first[256];
+  rc = SQLGetData(h, column, c_type, first, sizeof(first), &ind);
+  if (rc == SQL_NO_DATA) { // a zero-length value on some drivers
+    store.push_text({});
+    return;
+  }
+  if (!detail::succeeded(rc))
+    fail(rc);
+  if (ind == SQL_NULL_DATA) {
+    store.push_null();
+    return;
+  }
+  const auto part_size = static_cast<SQLLEN>(sizeof(first));
+  if (rc == SQL_SUCCESS || (ind != SQL_NO_TOTAL && ind <= part_size - terminator)) {
+    store.push_text({first, static_cast<std::size_t>(ind)});
+    return;
+  }
+  // Truncated: the rest goes straight into the chunk's arena, in one part when the driver
+  // told us its size.
   auto& arena = store.arena();
   const auto start = arena.size();
-  SQLLEN part = 256;
+  arena.append(first, static_cast<std::size_t>(part_size - terminator));
+  SQLLEN part = ind == SQL_NO_TOTAL ? part_size * 2 : ind - (part_size - terminator) + terminator;
   for (;;) {
     const auto offset = arena.size();
     arena.resize(offset + static_cast<std::size_t>(part));

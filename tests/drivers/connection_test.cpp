@@ -129,6 +129,38 @@ BOOST_DATA_TEST_CASE(reexecuting_a_statement_sends_each_execution_s_own_paramete
   }
 }
 
+BOOST_DATA_TEST_CASE(text_and_bytes_around_the_first_read_s_size_come_back_whole, all_backends,
+                     backend) {
+  // A value is read in a first part of 256 bytes and, when longer, in one more part: each
+  // length around that edge must come back byte for byte, in one chunk with its neighbours.
+  auto conn = open(backend);
+  scoped_table table{conn, "drivers_connection_edges", all_columns(backend)};
+  drivers::statement insert{conn, "INSERT INTO " + table.name() +
+                                      " (id, t, n, d, b) VALUES (?, ?, ?, ?, ?)"};
+  const std::vector<std::size_t> lengths{0, 1, 15, 16, 254, 255, 256, 257, 511, 512, 513, 4096};
+  std::vector<std::string> texts;
+  std::vector<model::bytes> blobs;
+  for (std::size_t i = 0; i < lengths.size(); ++i) {
+    std::string t(lengths[i], 'a');
+    model::bytes b(lengths[i]);
+    for (std::size_t k = 0; k < lengths[i]; ++k) {
+      t[k] = static_cast<char>('a' + (k + i) % 26); // no two lengths share a prefix pattern
+      b[k] = static_cast<std::byte>((k * 7 + i) % 256);
+    }
+    texts.push_back(t);
+    blobs.push_back(b);
+    BOOST_TEST(insert.run({static_cast<std::int64_t>(i), t, model::null, model::null, b})
+                   ->rows_affected() == 1);
+  }
+  auto result = conn.execute("SELECT id, t, b FROM " + table.name() + " ORDER BY id");
+  BOOST_TEST_REQUIRE(result->row_count() == lengths.size());
+  for (std::size_t i = 0; i < lengths.size(); ++i) {
+    auto row = result->row(i);
+    BOOST_TEST(row.text_at(1) == texts[i], "text of length " << lengths[i]);
+    BOOST_TEST(row.at(2) == model::value{blobs[i]}, "bytes of length " << lengths[i]);
+  }
+}
+
 BOOST_DATA_TEST_CASE(bound_parameters_are_values_not_sql, all_backends, backend) {
   auto conn = open(backend);
   auto r = conn.execute("SELECT ?", {model::value{"1'; SELECT 2; --"}});
