@@ -26,11 +26,14 @@ frozen_result_data::frozen_result_data(column_list columns, std::vector<row_chun
     : columns_(std::move(columns)), chunks_(std::move(chunks)), rows_affected_(rows_affected) {
   if (!columns_)
     columns_ = no_columns();
-  chunk_starts_.reserve(chunks_.size());
+  // Most results are one chunk, which needs no index (and one allocation less per result).
+  if (chunks_.size() > 1)
+    chunk_starts_.reserve(chunks_.size());
   for (const auto& c : chunks_) {
     if (c.column_count() != columns_->size())
       throw std::invalid_argument("frozen_result: chunk column count differs from metadata");
-    chunk_starts_.push_back(row_count_);
+    if (chunks_.size() > 1)
+      chunk_starts_.push_back(row_count_);
     row_count_ += c.row_count();
   }
 }
@@ -46,6 +49,8 @@ std::size_t frozen_result_data::find_column(std::string_view name) const noexcep
 row_ref frozen_result_data::row(std::size_t i) const {
   if (i >= row_count_)
     throw std::out_of_range("frozen_result: row index out of range");
+  if (chunks_.size() == 1)
+    return row_ref{chunks_.front(), i};
   auto it = std::upper_bound(chunk_starts_.begin(), chunk_starts_.end(), i);
   auto chunk = static_cast<std::size_t>(std::distance(chunk_starts_.begin(), it)) - 1;
   return row_ref{chunks_[chunk], i - chunk_starts_[chunk]};
