@@ -310,6 +310,59 @@ BOOST_AUTO_TEST_CASE(object_refs_keep_runs_compact_and_fall_back_to_one_pointer_
   BOOST_TEST(row == objects.size());
 }
 
+BOOST_AUTO_TEST_CASE(merge_binds_columns_by_label_whether_results_share_their_columns_or_not) {
+  // Results of one prepared statement share one column list, and the store reuses the binding
+  // of the last list it saw: a list in another order, or a list without a mapped column, must
+  // still be bound (or refused) on its own.
+  using gatherdb::model::column_list;
+  const column_list id_data =
+      std::make_shared<const std::vector<column_info>>(std::vector<column_info>{
+          {"id", value_type::int64, 0, false}, {"data", value_type::text, 0, false}});
+  const column_list data_id =
+      std::make_shared<const std::vector<column_info>>(std::vector<column_info>{
+          {"data", value_type::text, 0, false}, {"id", value_type::int64, 0, false}});
+  auto one_row = [](const column_list& cols, std::int64_t id, std::string_view data) {
+    row_chunk chunk{*cols};
+    const bool id_first = (*cols)[0].name == "id";
+    chunk.column(id_first ? 0 : 1).push_int64(id);
+    chunk.column(id_first ? 1 : 0).push_text(data);
+    chunk.finish_row();
+    std::vector<row_chunk> chunks;
+    chunks.push_back(std::move(chunk));
+    return gatherdb::model::freeze(cols, std::move(chunks));
+  };
+  session_state s;
+  BOOST_TEST(s.merge<A>(one_row(id_data, 1, "a")).repr() == "[(A(id_=1, data='a'),)]");
+  BOOST_TEST(s.merge<A>(one_row(id_data, 2, "b")).repr() == "[(A(id_=2, data='b'),)]");
+  BOOST_TEST(s.merge<A>(one_row(data_id, 3, "c")).repr() == "[(A(id_=3, data='c'),)]");
+  BOOST_TEST(s.merge<A>(one_row(id_data, 1, "a2")).repr() == "[(A(id_=1, data='a2'),)]");
+  auto only_id = model_test::cells({{"id", value_type::int64, 0, false}}, {{value{4}}});
+  BOOST_CHECK_THROW((void)s.merge<A>(only_id), gatherdb::model::merge_error);
+  BOOST_TEST(s.merge<A>(one_row(data_id, 2, "b2")).repr() == "[(A(id_=2, data='b2'),)]");
+  BOOST_TEST(s.size<A>() == 3u);
+}
+
+BOOST_AUTO_TEST_CASE(object_refs_hold_their_first_run_without_allocating) {
+  std::vector<std::int64_t> objects(10);
+  object_refs one(sizeof(std::int64_t), 1);
+  one.push_back(&objects[4], false);
+  BOOST_TEST(one.size() == 1u);
+  BOOST_TEST(one.memory_bytes() == 0u);
+  BOOST_TEST(one[0] == &objects[4]);
+
+  // Rows 0-2 in the inline run, then two runs on the heap: every row found either way.
+  object_refs three_runs(sizeof(std::int64_t), 7);
+  const std::size_t picks[] = {0, 1, 2, 7, 8, 5, 6};
+  for (std::size_t i = 0; i < std::size(picks); ++i)
+    three_runs.push_back(&objects[picks[i]], i > 0 && picks[i] == picks[i - 1] + 1);
+  BOOST_TEST(three_runs.size() == std::size(picks));
+  std::size_t row = 0;
+  three_runs.for_each([&](const void* p) { BOOST_TEST(p == &objects[picks[row++]]); });
+  BOOST_TEST(row == std::size(picks));
+  for (std::size_t i = 0; i < std::size(picks); ++i)
+    BOOST_TEST(three_runs[i] == &objects[picks[i]], "row " << i);
+}
+
 BOOST_AUTO_TEST_CASE(empty_results_repr_as_empty_lists) {
   session_state s;
   BOOST_TEST(s.merge<A>(model_test::a_rows({})).repr() == "[]");

@@ -171,7 +171,7 @@ public:
     const auto& data = *r;
     const auto& schema = mapping_.schema();
     const auto& acc = mapping_.accessors();
-    const auto binding = bind_columns(schema, data);
+    const auto& binding = binding_for(data);
     const std::size_t key_col = binding[schema.key_index];
 
     // Phase 1: validate. Types and NULLs are per column store; policies per row.
@@ -438,10 +438,23 @@ private:
     }
   }
 
+  // Results of one prepared statement share their column list, so the binding of the last
+  // list merged serves every result of a gather (the list is held, so its address cannot
+  // come back for another one).
+  const std::vector<std::size_t>& binding_for(const frozen_result_data& data) {
+    if (data.shared_columns() != bound_columns_) {
+      binding_ = bind_columns(mapping_.schema(), data);
+      bound_columns_ = data.shared_columns();
+    }
+    return binding_;
+  }
+
   const entity_mapping<E>& mapping_;
   object_arena<E> objects_;
   slot_flags flags_;
   identity_index index_;
+  column_list bound_columns_;
+  std::vector<std::size_t> binding_;
 };
 
 } // namespace gatherdb::model

@@ -10,7 +10,8 @@ namespace gatherdb::model {
 /// The session objects of an entity result, one per row, in row order. Rows whose objects lie
 /// next to each other in one array (rows merged into new objects, or in the order they were
 /// created) are kept as a run: 16 bytes for the whole run. When runs are short it switches to
-/// one pointer per row (8 bytes), so it never needs much more than a plain pointer vector.
+/// one pointer per row (8 bytes), so it never needs much more than a plain pointer vector. The
+/// first run is held inline.
 /// Thread-safety: not thread-safe while being filled; immutable afterwards.
 class object_refs {
 public:
@@ -22,13 +23,19 @@ public:
   /// the previous row's object in the same array.
   void push_back(const void* obj, bool follows_previous) {
     if (pointers_.empty()) {
-      if (follows_previous && !runs_.empty()) {
-        ++runs_.back().end_row;
+      if (follows_previous && size_ > 0) {
+        ++(runs_.empty() ? head_ : runs_.back()).end_row;
         ++size_;
         return;
       }
+      if (size_ == 0) {
+        head_ = {obj, 1};
+        size_ = 1;
+        return;
+      }
       // A run costs two pointers' worth: past one run per 4 rows, runs save too little.
-      if (runs_.size() < min_runs || runs_.size() * 4 <= size_) {
+      const auto runs = runs_.size() + 1;
+      if (runs < min_runs || runs * 4 <= size_) {
         runs_.push_back({obj, size_ + 1});
         ++size_;
         return;
@@ -45,9 +52,11 @@ public:
   [[nodiscard]] const void* operator[](std::size_t row) const noexcept {
     if (!pointers_.empty())
       return pointers_[row];
+    if (row < head_.end_row)
+      return static_cast<const char*>(head_.first) + row * stride_;
     const auto it = std::upper_bound(runs_.begin(), runs_.end(), row,
                                      [](std::size_t r, const run& x) { return r < x.end_row; });
-    const std::size_t start = it == runs_.begin() ? 0 : std::prev(it)->end_row;
+    const std::size_t start = it == runs_.begin() ? head_.end_row : std::prev(it)->end_row;
     return static_cast<const char*>(it->first) + (row - start) * stride_;
   }
 
@@ -59,10 +68,14 @@ public:
         f(p);
       return;
     }
-    std::size_t start = 0;
-    for (const auto& r : runs_) {
+    auto each = [&](const run& r, std::size_t start) {
       for (std::size_t row = start; row < r.end_row; ++row)
         f(static_cast<const void*>(static_cast<const char*>(r.first) + (row - start) * stride_));
+    };
+    each(head_, 0);
+    std::size_t start = head_.end_row;
+    for (const auto& r : runs_) {
+      each(r, start);
       start = r.end_row;
     }
   }
@@ -74,8 +87,8 @@ public:
 
 private:
   struct run {
-    const void* first;
-    std::size_t end_row; // one past the run's last row
+    const void* first = nullptr;
+    std::size_t end_row = 0; // one past the run's last row
   };
   // Below this many runs the run form is small whatever the row count.
   static constexpr std::size_t min_runs = 64;
@@ -85,10 +98,14 @@ private:
     out.reserve(std::max(expected_, size_ + 1));
     for_each([&](const void* p) { out.push_back(p); });
     pointers_ = std::move(out);
+    head_ = {};
     runs_ = {};
   }
 
-  std::vector<run> runs_;
+  // The first run lives here: most results are one run (a one-row result always), which then
+  // needs no allocation.
+  run head_;
+  std::vector<run> runs_; // the runs after the first
   std::vector<const void*> pointers_;
   std::size_t stride_;
   std::size_t expected_;
