@@ -96,6 +96,16 @@ BOOST_AUTO_TEST_CASE(mariadb_quotes_identifiers_with_backticks) {
   BOOST_TEST(q.sql == "SELECT `a`.`id`, `a`.`data` FROM `a` WHERE `a`.`data` = ?");
 }
 
+BOOST_AUTO_TEST_CASE(quote_characters_inside_identifiers_are_doubled) {
+  using gatherdb::model::quote_identifier;
+  BOOST_TEST(quote_identifier(dialect::postgresql, "a") == R"("a")");
+  BOOST_TEST(quote_identifier(dialect::postgresql, "") == R"("")");
+  BOOST_TEST(quote_identifier(dialect::sqlite, R"(we"ird)") == R"("we""ird")");
+  BOOST_TEST(quote_identifier(dialect::sqlite, R"("")") == R"("""""")");
+  BOOST_TEST(quote_identifier(dialect::postgresql, R"(x"y"z`)") == R"("x""y""z`")");
+  BOOST_TEST(quote_identifier(dialect::mariadb, "a`b\"c`") == "`a``b\"c```");
+}
+
 BOOST_AUTO_TEST_CASE(values_are_never_spliced_into_sql) {
   auto q = select<A>().where(col(&A::data) == "'; DROP TABLE a; --").compile(dialect::sqlite);
   BOOST_TEST(q.sql.find("DROP") == std::string::npos);
