@@ -31,6 +31,7 @@ std::uint32_t micros(clock::duration d) noexcept {
 }
 
 void drop_connection(connection_worker_state& st) noexcept {
+  st.last_prepared = nullptr;
   st.prepared.clear();
   st.conn.reset();
 }
@@ -51,12 +52,18 @@ void connect(connection_worker_state& st) {
 }
 
 drivers::statement& prepared(connection_worker_state& st, const std::string& sql) {
+  if (st.last_prepared != nullptr && st.last_prepared->sql() == sql)
+    return *st.last_prepared;
   auto it = st.prepared.find(sql);
-  if (it != st.prepared.end())
-    return it->second;
-  if (st.prepared.size() >= max_prepared)
-    st.prepared.clear();
-  return st.prepared.emplace(sql, drivers::statement{*st.conn, sql}).first->second;
+  if (it == st.prepared.end()) {
+    if (st.prepared.size() >= max_prepared) {
+      st.last_prepared = nullptr;
+      st.prepared.clear();
+    }
+    it = st.prepared.emplace(sql, drivers::statement{*st.conn, sql}).first;
+  }
+  st.last_prepared = &it->second;
+  return it->second;
 }
 
 work_done execute(connection_worker_state& st, const work_item& item) {

@@ -28,6 +28,9 @@ struct connection_worker_state {
   std::chrono::steady_clock::time_point connect_failed_at;
   /// Declared after `conn`: destroyed first, as statements must die before their connection.
   std::unordered_map<std::string, drivers::statement> prepared;
+  /// The entry of `prepared` used last: a gather's statements mostly share their SQL, which
+  /// is then compared, not hashed. Null whenever `prepared` is cleared.
+  drivers::statement* last_prepared = nullptr;
   /// The SQL of the statement being run; its buffers are reused from statement to statement.
   model::compiled_sql sql;
 
