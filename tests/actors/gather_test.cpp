@@ -98,6 +98,41 @@ BOOST_DATA_TEST_CASE(session_window_of_one_still_returns_results_in_statement_or
   check_equals_sequential(result, run_sequentially(db.dsn(), statements));
 }
 
+BOOST_DATA_TEST_CASE(a_slow_statement_does_not_hold_back_the_statements_after_it, all_backends,
+                     backend) {
+  // When a session ends, the first statement not started yet starts: with a window of two, the
+  // twenty quick statements after a slow first one all run on the second connection
+  // meanwhile. (Starting the one `window` places further on instead made every second
+  // statement wait for the slow one.)
+  seeded_database db{backend};
+  auto s = db.settings(2);
+  s.session_window = 2;
+  client c{s};
+  std::vector<model::statement> statements{test::slow_statement(backend, 1500)};
+  for (int k = 0; k < 20; ++k)
+    statements.push_back(select_data(k));
+  const auto result = c.gather(statements);
+  BOOST_REQUIRE_EQUAL(result.outcomes.size(), statements.size());
+  std::uint32_t latest_start_us = 0;
+  for (std::size_t i = 0; i < result.outcomes.size(); ++i) {
+    const auto& o = result.outcomes[i];
+    BOOST_REQUIRE_MESSAGE(o.ok(), "statement " << i << ": " << o.error.to_string());
+    if (i > 0)
+      latest_start_us = std::max(latest_start_us, o.metrics.queue_wait_us);
+  }
+  BOOST_TEST_MESSAGE(backend << ": the last quick statement started " << latest_start_us / 1000
+                             << " ms into the gather; the slow one took "
+                             << result.outcomes[0].metrics.execute_us / 1000 << " ms");
+  // Waiting for the slow statement would start the last quick one after its end.
+  const auto slow_us = result.outcomes[0].metrics.execute_us;
+  BOOST_TEST(slow_us >= 500000u);
+  BOOST_TEST(latest_start_us < slow_us / 2);
+  for (std::size_t i = 1; i < result.outcomes.size(); ++i) {
+    BOOST_REQUIRE_EQUAL(result.outcomes[i].result.size(), 1u);
+    BOOST_TEST(result.outcomes[i].result.get<item>(0).data == "a_" + std::to_string(i - 1));
+  }
+}
+
 BOOST_DATA_TEST_CASE(two_statements_hitting_one_row_return_the_same_object, all_backends, backend) {
   seeded_database db{backend};
   client c{db.settings()};
