@@ -14,7 +14,7 @@ void finish(session_actor::pointer self, std::uint32_t index,
   self->send(gather->merger, merge_atom::value, index, std::move(done));
   const auto next = gather->next_session.fetch_add(1, std::memory_order_relaxed);
   if (next < gather->statements->size())
-    self->spawn(session, next, gather);
+    self->spawn(session, static_cast<std::uint32_t>(next), gather);
 }
 
 } // namespace
