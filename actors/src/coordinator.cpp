@@ -83,7 +83,6 @@ coordinator_actor::behavior_type coordinator(self_ptr self, std::shared_ptr<cons
         context->control = control;
         context->pool = st.pool;
         context->merger = m;
-        context->window = static_cast<std::uint32_t>(window);
         context->next_session = first;
         std::shared_ptr<const gather_context> gather = std::move(context);
         for (std::uint32_t i = 0; i < first; ++i)

@@ -20,11 +20,10 @@ struct gather_context {
   std::shared_ptr<const gather_control> control;
   pool_actor pool;
   merge_actor merger;
-  /// Session actors of this gather alive at once: when one ends, the session of the first
-  /// statement not started yet starts. Bounds a gather's actors (a session actor is ~1 KB)
-  /// and its share of the pool's queue, whatever the batch size.
-  std::uint32_t window = 1;
-  /// The first statement whose session has not been started. Sessions start in statement
+  /// The first statement whose session has not been started. The coordinator starts the
+  /// sessions of the first `settings::session_window` statements; each session that ends
+  /// starts the next one, so that many at most are alive (a session actor is ~1 KB) and hold
+  /// places in the pool's queue, whatever the batch size. Sessions start in statement
   /// order, so their statements reach the pool in that order: the pool keeps each gather's
   /// statements sorted, and out-of-order arrivals cost it a shift of every later statement
   /// queued (~1,300 instructions per statement at 3,000 statements, callgrind). Every ending
