@@ -361,11 +361,6 @@ void statement::fetch_cell(model::column_store& store, std::uint16_t column,
       arena.resize(start);
       fail(rc);
     }
-    if (ind == SQL_NULL_DATA) {
-      arena.resize(start);
-      store.push_null();
-      return;
-    }
     if (rc == SQL_SUCCESS || (ind != SQL_NO_TOTAL && ind <= part - terminator)) {
       arena.resize(offset + static_cast<std::size_t>(ind));
       break;
