@@ -310,8 +310,7 @@ gather_bridge::gather_bridge(caf::actor_system& system, actors::coordinator_acto
     auto schema = model::mapping_of<A>().schema();
     schema.table = impl_->options.table;
     const auto d = impl_->options.dialect;
-    impl_->raw_select = "SELECT " + model::select_list_sql(schema, d) + " FROM " +
-                        model::quote_identifier(d, schema.table) + " WHERE " +
+    impl_->raw_select = model::select_head_sql(schema, d) + " WHERE " +
                         model::quote_identifier(d, schema.table) + "." +
                         model::quote_identifier(d, "data") + " = ?";
   }

@@ -103,16 +103,20 @@ struct renderer {
 
 } // namespace
 
-void compile_select_into(const table_schema& t, const select_spec& s, dialect d,
-                         compiled_sql& out) {
+select_heads make_select_heads(const table_schema& t) {
+  select_heads heads;
+  for (std::size_t d = 0; d < heads.size(); ++d)
+    heads[d] = select_head_sql(t, static_cast<dialect>(d));
+  return heads;
+}
+
+void compile_select_into(const table_schema& t, const select_heads& heads, const select_spec& s,
+                         dialect d, compiled_sql& out) {
   out.params.clear();
   // Compiled for every execution: one allocation for the usual statement, not one per growth
   // (none when `out` is reused).
   out.sql.reserve(160);
-  out.sql = "SELECT ";
-  append_select_list(out.sql, t, d);
-  out.sql += " FROM ";
-  append_quoted_identifier(out.sql, d, t.table);
+  out.sql = heads[static_cast<std::size_t>(d)];
   renderer r{t, d, out};
   if (s.where) {
     out.sql += " WHERE ";

@@ -113,6 +113,14 @@ std::string select_list_sql(const table_schema& t, dialect d) {
   return sql;
 }
 
+std::string select_head_sql(const table_schema& t, dialect d) {
+  std::string sql = "SELECT ";
+  append_select_list(sql, t, d);
+  sql += " FROM ";
+  append_quoted_identifier(sql, d, t.table);
+  return sql;
+}
+
 std::string insert_sql(const table_schema& t, dialect d, bool include_generated_key) {
   require_key(t);
   std::string sql = "INSERT INTO ";

@@ -96,6 +96,22 @@ BOOST_AUTO_TEST_CASE(mariadb_quotes_identifiers_with_backticks) {
   BOOST_TEST(q.sql == "SELECT `a`.`id`, `a`.`data` FROM `a` WHERE `a`.`data` = ?");
 }
 
+BOOST_AUTO_TEST_CASE(one_buffer_compiled_in_turn_for_each_dialect_gets_each_dialect_s_quoting) {
+  const auto q = select<A>().where(col(&A::data) == "x");
+  compiled_sql out;
+  for (auto d : {dialect::mariadb, dialect::postgresql, dialect::mariadb, dialect::other}) {
+    q.compile_into(d, out);
+    const auto quote = d == dialect::mariadb ? std::string{"`"} : std::string{"\""};
+    auto quoted = [&](const char* name) { return quote + name + quote; };
+    BOOST_TEST(out.sql == "SELECT " + quoted("a") + "." + quoted("id") + ", " + quoted("a") + "." +
+                              quoted("data") + " FROM " + quoted("a") + " WHERE " + quoted("a") +
+                              "." + quoted("data") + " = ?");
+    BOOST_TEST(out.params.size() == 1u);
+  }
+  BOOST_TEST(select_head_sql(mapping_of<A>().schema(), dialect::sqlite) ==
+             R"(SELECT "a"."id", "a"."data" FROM "a")");
+}
+
 BOOST_AUTO_TEST_CASE(quote_characters_inside_identifiers_are_doubled) {
   using gatherdb::model::quote_identifier;
   BOOST_TEST(quote_identifier(dialect::postgresql, "a") == R"("a")");

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string_view>
 
@@ -7,6 +8,9 @@ namespace gatherdb::model {
 
 /// The SQL dialect of a database, as far as gatherdb's generated SQL cares.
 enum class dialect : std::uint8_t { sqlite, postgresql, mariadb, other };
+
+/// How many dialects there are: `dialect` values index arrays of this size.
+inline constexpr std::size_t dialect_count = 4;
 
 /// Lower-case name of a dialect ("sqlite", "postgresql", ...). Thread-safe.
 [[nodiscard]] constexpr std::string_view to_string(dialect d) noexcept {
