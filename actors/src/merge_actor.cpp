@@ -85,16 +85,21 @@ void finish_if_done(self_ptr self) {
   self->quit();
 }
 
+// Merges the outcome of statement `next`.
+void merge_next(merge_actor_state& st, work_done& done) {
+  merge_one(st, st.next, done);
+  const auto& out = st.result.outcomes[st.next];
+  if (out.status == outcome_status::failed && out.error.source == error_source::merge)
+    note_failure(st, st.next, out.error);
+  ++st.next;
+}
+
 // Merges the complete prefix of outcomes, in statement order, then replies if all are in.
 void merge_ready(self_ptr self) {
   auto& st = self->state;
   while (!st.waiting.empty() && st.waiting.front()) {
-    merge_one(st, st.next, *st.waiting.front());
+    merge_next(st, *st.waiting.front());
     st.waiting.pop_front();
-    const auto& out = st.result.outcomes[st.next];
-    if (out.status == outcome_status::failed && out.error.source == error_source::merge)
-      note_failure(st, st.next, out.error);
-    ++st.next;
   }
   finish_if_done(self);
 }
@@ -121,15 +126,21 @@ merge_actor::behavior_type merger(self_ptr self,
         if (index >= st.statements->size() || index < st.next)
           return; // late (after the deadline) or duplicate: never merge twice
         const auto offset = index - st.next;
-        if (offset >= st.waiting.size())
-          st.waiting.resize(offset + 1);
-        auto& slot = st.waiting[offset];
-        if (slot)
+        if (offset < st.waiting.size() && st.waiting[offset])
           return;
         ++st.received;
         if (done.status != outcome_status::ok && !st.control->stopped())
           note_failure(st, index, done.error);
-        slot = std::move(done);
+        if (offset == 0) {
+          // The usual case, the next statement in order: merged without a stay in `waiting`.
+          merge_next(st, done);
+          if (!st.waiting.empty())
+            st.waiting.pop_front(); // its empty slot
+        } else {
+          if (offset >= st.waiting.size())
+            st.waiting.resize(offset + 1);
+          st.waiting[offset] = std::move(done);
+        }
         merge_ready(self);
       },
       // The deadline passed (the coordinator's sweep says so): a statement still waiting at a
