@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <boost/test/data/test_case.hpp>
 #include <boost/test/unit_test.hpp>
@@ -115,6 +116,65 @@ BOOST_DATA_TEST_CASE(deadline_stops_the_statement_as_a_timeout, all_backends, ba
   BOOST_TEST(ms(took) < 2000);
   BOOST_TEST(ms(took) >= 450);
   check_usable(conn);
+}
+
+BOOST_DATA_TEST_CASE(an_earlier_deadline_on_another_thread_wakes_the_watchdog, all_backends,
+                     backend) {
+  // The watchdog sleeps until the first statement's far deadline; the second statement's
+  // near one, watched later from another thread, must still fire on time.
+  auto far_conn = open(backend);
+  auto near_conn = open(backend);
+  drivers::statement far_stmt{far_conn, long_running_sql(backend)};
+  drivers::statement near_stmt{near_conn, long_running_sql(backend)};
+  auto far = std::async(std::launch::async, [&] {
+    drivers::run_options options;
+    options.deadline = clock_type::now() + 3s;
+    return run_expecting_error(far_stmt, options);
+  });
+  std::this_thread::sleep_for(200ms);
+  drivers::run_options options;
+  options.deadline = clock_type::now() + 300ms;
+  auto [e, took] = run_expecting_error(near_stmt, options);
+  BOOST_TEST_MESSAGE(backend << ": near run took " << ms(took) << " ms");
+  BOOST_TEST(e.category == error_category::timeout);
+  BOOST_TEST(ms(took) >= 250);
+  BOOST_TEST(ms(took) < 2000);
+  auto [far_error, far_took] = far.get();
+  BOOST_TEST(far_error.category == error_category::timeout);
+  BOOST_TEST(ms(far_took) >= 2950);
+  check_usable(near_conn);
+  check_usable(far_conn);
+}
+
+BOOST_DATA_TEST_CASE(deadlines_on_many_threads_each_fire_at_their_own_time, all_backends, backend) {
+  // Threads spread over the watchdog's shards; each statement must stop at its deadline, not
+  // at another's, and not before.
+  constexpr int threads = 6;
+  std::vector<drivers::connection> conns;
+  for (int i = 0; i < threads; ++i)
+    conns.push_back(open(backend));
+  const auto start = clock_type::now();
+  auto deadline_of = [](int i) { return 400 + i * 150; }; // ms after start
+  // Each run reports its error and when, after `start`, it ended.
+  std::vector<std::future<std::pair<drivers::error_info, long long>>> runs;
+  for (int i = 0; i < threads; ++i) {
+    runs.push_back(std::async(std::launch::async, [&, i] {
+      drivers::statement stmt{conns[static_cast<std::size_t>(i)], long_running_sql(backend)};
+      drivers::run_options options;
+      options.deadline = start + std::chrono::milliseconds{deadline_of(i)};
+      auto error = run_expecting_error(stmt, options).first;
+      return std::pair{error, ms(clock_type::now() - start)};
+    }));
+  }
+  for (int i = 0; i < threads; ++i) {
+    auto [e, ended] = runs[static_cast<std::size_t>(i)].get();
+    BOOST_TEST_MESSAGE(backend << ": thread " << i << " ended " << ended << " ms after the start");
+    BOOST_TEST(e.category == error_category::timeout);
+    BOOST_TEST(ended >= deadline_of(i));
+    BOOST_TEST(ended < deadline_of(i) + 2000);
+  }
+  for (auto& c : conns)
+    check_usable(c);
 }
 
 BOOST_DATA_TEST_CASE(stop_flag_and_poke_stop_the_statement, all_backends, backend) {
