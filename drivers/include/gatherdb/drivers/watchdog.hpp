@@ -59,7 +59,7 @@ private:
 
   /// The slots of the threads that hash to it. Each executing thread keeps to one shard, so
   /// connection workers watching and unwatching a statement each never wait for one another
-  /// (one shared lock cost the workers of a 4-connection pool ~10% of their CPU on 2 cores).
+  /// (with one shared lock, a worker preempted while holding it made the others sleep on it).
   /// Slots are reused (`free`): watching allocates nothing once a shard has grown.
   struct shard {
     std::mutex mtx;
