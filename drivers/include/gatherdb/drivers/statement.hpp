@@ -77,6 +77,7 @@ private:
   void bind(const std::vector<model::value>& params);
   [[nodiscard]] std::vector<model::column_info> describe_columns(std::int16_t count);
   void fetch_cell(model::column_store& store, std::uint16_t column, model::value_type type);
+  void push_bound_cell(model::column_store& store, std::size_t column, model::value_type type);
   void close() noexcept;
   [[noreturn]] void fail(short rc);
 
@@ -103,14 +104,18 @@ private:
   std::shared_ptr<cancel_handle> cancel_;
   std::chrono::seconds query_timeout_{0};
   model::column_list described_; // the result's columns, described on the first run
-  // Buffers bound (SQLBindCol) to the leading fixed-width result columns; the others are read
-  // with SQLGetData, which ODBC allows only after the last bound column.
+  // Buffers bound (SQLBindCol) to result columns, `bound_[c]` to column c + 1: every column
+  // where the driver allows SQLGetData on bound columns in any order (a longer value than
+  // `text` holds is then read again with SQLGetData), else the leading fixed-width ones, the
+  // others read with SQLGetData after the last bound column.
   struct bound_column {
     std::int64_t integer = 0;
     double real = 0;
-    long indicator = 0; // SQLLEN
+    long indicator = 0;   // SQLLEN
+    char* text = nullptr; // into text_buffers_; null for a fixed-width column
   };
   std::vector<bound_column> bound_;
+  std::unique_ptr<char[]> text_buffers_;
   void bind_result_columns(const std::vector<model::column_info>& columns);
 };
 
