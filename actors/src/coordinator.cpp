@@ -84,8 +84,11 @@ coordinator_actor::behavior_type coordinator(self_ptr self, std::shared_ptr<cons
         context->pool = st.pool;
         context->merger = m;
         context->next_session = first;
+        context->ramp_end = first;
+        context->ramp_slice = static_cast<std::uint32_t>(
+            std::clamp<std::size_t>(st.config->max_chunk / 4, 1, window));
         std::shared_ptr<const gather_context> gather = std::move(context);
-        for (std::uint32_t i = 0; i < first; ++i)
+        for (std::uint32_t i = 0; i < std::min(first, gather->ramp_slice); ++i)
           self->spawn(session, i, gather);
         // The merge actor also ends, at the deadline, statements that never reach a connection
         // in time (the sweep tells it).

@@ -1,5 +1,7 @@
 #include "gatherdb/actors/session_actor.hpp"
 
+#include <algorithm>
+
 #include <caf/all.hpp>
 
 #include "canned_outcomes.hpp"
@@ -21,6 +23,9 @@ void finish(session_actor::pointer self, std::uint32_t index,
 
 session_actor::behavior_type session(session_actor::pointer self, std::uint32_t index,
                                      std::shared_ptr<const gather_context> gather) {
+  // First, whatever happens to this statement: the ramp is the only way to that session.
+  if (index < gather->ramp_end - std::min(gather->ramp_end, gather->ramp_slice))
+    self->spawn(session, index + gather->ramp_slice, gather);
   // Statements of a stopped or expired gather end here, so the rest of the batch drains in a
   // few microseconds each instead of queueing at the pool.
   if (gather->control->stopped() || std::chrono::steady_clock::now() >= gather->deadline) {

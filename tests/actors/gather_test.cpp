@@ -98,6 +98,29 @@ BOOST_DATA_TEST_CASE(session_window_of_one_still_returns_results_in_statement_or
   check_equals_sequential(result, run_sequentially(db.dsn(), statements));
 }
 
+BOOST_DATA_TEST_CASE(every_statement_runs_exactly_once_whatever_the_window_and_its_ramp,
+                     all_backends, backend) {
+  // The first window's sessions start in slices of max_chunk / 4, each starting session
+  // starting the one a slice further on; the rest start as sessions end. A statement started
+  // twice would still merge once, so count executions at the pool.
+  seeded_database db{backend};
+  const auto statements = random_selects(100, 100);
+  const auto want = run_sequentially(db.dsn(), statements);
+  for (const std::size_t window : {1, 3, 16, 37, 100, 1024}) {
+    for (const std::size_t max_chunk : {1, 8, 64}) {
+      BOOST_TEST_CONTEXT("window " << window << ", max_chunk " << max_chunk) {
+        auto s = db.settings(2);
+        s.session_window = window;
+        s.max_chunk = max_chunk;
+        client c{s};
+        const auto result = c.gather(statements);
+        check_equals_sequential(result, want);
+        BOOST_TEST(c.stats().completed == statements.size());
+      }
+    }
+  }
+}
+
 BOOST_DATA_TEST_CASE(a_slow_statement_does_not_hold_back_the_statements_after_it, all_backends,
                      backend) {
   // When a session ends, the first statement not started yet starts: with a window of two, the
