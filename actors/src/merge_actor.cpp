@@ -17,8 +17,9 @@ std::chrono::microseconds us(std::uint32_t x) {
   return std::chrono::microseconds{x};
 }
 
+// Appends the outcome of statement `i`, the next in order.
 void merge_one(merge_actor_state& st, std::size_t i, work_done& done) {
-  auto& out = st.result.outcomes[i];
+  auto& out = st.result.outcomes.emplace_back();
   out.status = done.status;
   out.rows = std::move(done.rows);
   out.error = std::move(done.error);
@@ -119,7 +120,10 @@ merge_actor::behavior_type merger(self_ptr self,
   st.started = started;
   st.result.session =
       st.options.session ? st.options.session : std::make_shared<model::session_state>();
-  st.result.outcomes.resize(n);
+  // Appended as they are merged: constructing all of them here first touched every page of
+  // the vector (184 bytes each, 5.5 MB at 30,000 statements) before the first session could
+  // start.
+  st.result.outcomes.reserve(n);
   return {
       [=](merge_atom, std::uint32_t index, work_done& done) {
         auto& st = self->state;
