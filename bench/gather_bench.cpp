@@ -527,6 +527,10 @@ int run(const options& opt) {
           }
           const auto& m = r.metrics;
           const double per = static_cast<double>(n);
+          // How long every connection waited for the gather's first statement.
+          std::uint32_t first_start_us = UINT32_MAX;
+          for (const auto& o : r.outcomes)
+            first_start_us = std::min(first_start_us, o.metrics.queue_wait_us);
           if (counted)
             gather_cell.samples.push_back(
                 {s,
@@ -534,6 +538,7 @@ int run(const options& opt) {
                  {{"wall_us_per_stmt", m.wall.count() / per},
                   {"queue_wait_us_per_stmt", m.queue_wait.count() / per},
                   {"max_queue_wait_ms", m.max_queue_wait.count() / 1000.0},
+                  {"first_start_ms", n > 0 ? first_start_us / 1000.0 : 0.0},
                   {"execute_us_per_stmt", m.execute.count() / per},
                   {"fetch_us_per_stmt", m.fetch.count() / per},
                   {"merge_us_per_stmt", m.merge.count() / per},
