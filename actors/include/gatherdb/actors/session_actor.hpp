@@ -20,8 +20,8 @@ struct gather_context {
   std::shared_ptr<const gather_control> control;
   pool_actor pool;
   merge_actor merger;
-  /// The first statement whose session has not been started. The coordinator starts the
-  /// sessions of the first `settings::session_window` statements; each session that ends
+  /// The first statement whose session has not been started. The sessions of the first
+  /// `settings::session_window` statements start as a ramp (below); each session that ends
   /// starts the next one, so that many at most are alive (a session actor is ~1 KB) and hold
   /// places in the pool's queue, whatever the batch size. Sessions start in statement
   /// order, so their statements reach the pool in that order: the pool keeps each gather's
@@ -41,7 +41,8 @@ struct gather_context {
 /// A session actor: cooperative, one per statement of a gather. It owns its statement, the
 /// statement's deadline and outcome: it places the statement with the pool, receives the
 /// frozen result (or error) of its execution in autocommit and hands it to the merge actor,
-/// then starts the session of the gather's next statement not started yet and ends. A statement
+/// then starts the session of the gather's next statement not started yet and ends. A session
+/// of the first window starts, as it starts, the session one ramp slice further on. A statement
 /// whose gather was stopped, or whose deadline passed before its session started, ends without the
 /// pool.
 session_actor::behavior_type session(session_actor::pointer self, std::uint32_t index,
