@@ -330,6 +330,34 @@ private:
 };
 
 // ---------------------------------------------------------------------------------------------
+/// When a gather's connections were busy, from its outcomes' metrics.
+struct timeline {
+  /// How long every connection waited for the first statement.
+  double first_start_ms = 0;
+  /// From the last moment every connection ran a statement until the last statement ended.
+  double tail_ms = 0;
+};
+
+timeline timeline_of(const gatherdb::actors::gather_result& r, std::size_t connections) {
+  std::vector<std::pair<std::uint64_t, int>> events; // (µs since the gather, +1 start / -1 end)
+  for (const auto& o : r.outcomes) {
+    const std::uint64_t start = o.metrics.queue_wait_us;
+    events.emplace_back(start, 1);
+    events.emplace_back(start + o.metrics.execute_us + o.metrics.fetch_us, -1);
+  }
+  if (events.empty())
+    return {};
+  std::sort(events.begin(), events.end());
+  std::uint64_t last_full = events.front().first;
+  std::size_t running = 0;
+  for (const auto& [t, d] : events) {
+    running = d > 0 ? running + 1 : running - 1;
+    if (running >= connections)
+      last_full = t;
+  }
+  return {events.front().first / 1000.0, (events.back().first - last_full) / 1000.0};
+}
+
 // Checks, shared by every contender.
 
 void check_row(const std::string& contender, std::size_t i, const std::string& key,
@@ -527,10 +555,7 @@ int run(const options& opt) {
           }
           const auto& m = r.metrics;
           const double per = static_cast<double>(n);
-          // How long every connection waited for the gather's first statement.
-          std::uint32_t first_start_us = UINT32_MAX;
-          for (const auto& o : r.outcomes)
-            first_start_us = std::min(first_start_us, o.metrics.queue_wait_us);
+          const auto shape = timeline_of(r, opt.pool_size);
           if (counted)
             gather_cell.samples.push_back(
                 {s,
@@ -538,7 +563,8 @@ int run(const options& opt) {
                  {{"wall_us_per_stmt", m.wall.count() / per},
                   {"queue_wait_us_per_stmt", m.queue_wait.count() / per},
                   {"max_queue_wait_ms", m.max_queue_wait.count() / 1000.0},
-                  {"first_start_ms", n > 0 ? first_start_us / 1000.0 : 0.0},
+                  {"first_start_ms", shape.first_start_ms},
+                  {"tail_ms", shape.tail_ms},
                   {"execute_us_per_stmt", m.execute.count() / per},
                   {"fetch_us_per_stmt", m.fetch.count() / per},
                   {"merge_us_per_stmt", m.merge.count() / per},
