@@ -355,7 +355,8 @@ timeline timeline_of(const gatherdb::actors::gather_result& r, std::size_t conne
     if (running >= connections)
       last_full = t;
   }
-  return {events.front().first / 1000.0, (events.back().first - last_full) / 1000.0};
+  auto ms = [](std::uint64_t us) { return static_cast<double>(us) / 1000.0; };
+  return {ms(events.front().first), ms(events.back().first - last_full)};
 }
 
 // Checks, shared by every contender.
