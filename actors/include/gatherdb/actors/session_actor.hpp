@@ -39,12 +39,14 @@ struct gather_context {
 };
 
 /// A session actor: cooperative, one per statement of a gather. It owns its statement, the
-/// statement's deadline and outcome: it places the statement with the pool, receives the
-/// frozen result (or error) of its execution in autocommit and hands it to the merge actor,
-/// then starts the session of the gather's next statement not started yet and ends. A session
-/// of the first window starts, as it starts, the session one ramp slice further on. A statement
-/// whose gather was stopped, or whose deadline passed before its session started, ends without the
-/// pool.
+/// statement's deadline and outcome: its statement is placed with the pool on its behalf, it
+/// receives the frozen result (or error) of the execution in autocommit and hands it to the
+/// merge actor, then starts the session of the gather's next statement not started yet and
+/// ends. A statement whose gather was stopped, or whose deadline passed before its session
+/// started, ends without the pool. The sessions of the first window run as they start: each
+/// places its own statement and carries the ramp on; every later session is spawned lazily
+/// (`caf::lazy_init`) by the one that ended, which places its statement, so that it runs
+/// only once, when its outcome arrives.
 session_actor::behavior_type session(session_actor::pointer self, std::uint32_t index,
                                      std::shared_ptr<const gather_context> gather);
 
