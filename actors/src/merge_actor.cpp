@@ -17,25 +17,9 @@ std::chrono::microseconds us(std::uint32_t x) {
   return std::chrono::microseconds{x};
 }
 
-// Appends the outcome of statement `i`, the next in order.
-void merge_one(merge_actor_state& st, std::size_t i, work_done& done) {
-  auto& out = st.result.outcomes.emplace_back();
-  out.status = done.status;
-  out.rows = std::move(done.rows);
-  out.error = std::move(done.error);
-  out.metrics = done.metrics;
-  if (out.status == outcome_status::ok) {
-    const auto t0 = clock::now();
-    try {
-      out.result = (*st.statements)[i].merge_into(*st.result.session, out.rows, st.options.policy);
-    } catch (const std::exception& e) {
-      // Merging is all or nothing per frozen result: the session is as it was.
-      out.status = outcome_status::failed;
-      out.error = {error_source::merge, {"", 0, e.what(), drivers::error_category::other, false}};
-    }
-    out.metrics.merge_us = static_cast<std::uint32_t>(
-        std::chrono::duration_cast<std::chrono::microseconds>(clock::now() - t0).count());
-  }
+// The first statement not merged yet: outcomes are appended in statement order.
+std::size_t next_to_merge(const merge_actor_state& st) noexcept {
+  return st.result.outcomes.size();
 }
 
 void note_failure(merge_actor_state& st, std::size_t i, const statement_error& error) {
@@ -86,13 +70,27 @@ void finish_if_done(self_ptr self) {
   self->quit();
 }
 
-// Merges the outcome of statement `next`.
+// Appends the outcome of the next statement in order, merged into the session.
 void merge_next(merge_actor_state& st, work_done& done) {
-  merge_one(st, st.next, done);
-  const auto& out = st.result.outcomes[st.next];
-  if (out.status == outcome_status::failed && out.error.source == error_source::merge)
-    note_failure(st, st.next, out.error);
-  ++st.next;
+  const auto i = next_to_merge(st);
+  auto& out = st.result.outcomes.emplace_back();
+  out.status = done.status;
+  out.rows = std::move(done.rows);
+  out.error = std::move(done.error);
+  out.metrics = done.metrics;
+  if (out.status != outcome_status::ok)
+    return;
+  const auto t0 = clock::now();
+  try {
+    out.result = (*st.statements)[i].merge_into(*st.result.session, out.rows, st.options.policy);
+  } catch (const std::exception& e) {
+    // Merging is all or nothing per frozen result: the session is as it was.
+    out.status = outcome_status::failed;
+    out.error = {error_source::merge, {"", 0, e.what(), drivers::error_category::other, false}};
+    note_failure(st, i, out.error);
+  }
+  out.metrics.merge_us = static_cast<std::uint32_t>(
+      std::chrono::duration_cast<std::chrono::microseconds>(clock::now() - t0).count());
 }
 
 // Merges the complete prefix of outcomes, in statement order, then replies if all are in.
@@ -127,9 +125,9 @@ merge_actor::behavior_type merger(self_ptr self,
   return {
       [=](merge_atom, std::uint32_t index, work_done& done) {
         auto& st = self->state;
-        if (index >= st.statements->size() || index < st.next)
+        if (index >= st.statements->size() || index < next_to_merge(st))
           return; // late (after the deadline) or duplicate: never merge twice
-        const auto offset = index - st.next;
+        const auto offset = index - next_to_merge(st);
         if (offset < st.waiting.size() && st.waiting[offset])
           return;
         ++st.received;
@@ -155,7 +153,8 @@ merge_actor::behavior_type merger(self_ptr self,
         const auto waited = static_cast<std::uint32_t>(
             std::chrono::duration_cast<std::chrono::microseconds>(clock::now() - st.started)
                 .count());
-        st.waiting.resize(st.statements->size() - st.next);
+        const auto next = next_to_merge(st);
+        st.waiting.resize(st.statements->size() - next);
         for (std::size_t offset = 0; offset < st.waiting.size(); ++offset) {
           auto& slot = st.waiting[offset];
           if (slot)
@@ -164,7 +163,7 @@ merge_actor::behavior_type merger(self_ptr self,
           slot = detail::deadline_expired_outcome();
           slot->metrics.queue_wait_us = waited;
           if (!st.control->stopped())
-            note_failure(st, st.next + offset, slot->error);
+            note_failure(st, next + offset, slot->error);
         }
         merge_ready(self);
       },

@@ -22,13 +22,11 @@ struct merge_actor_state {
   std::shared_ptr<control_registry> registry;
   steady_time started;
   gather_result result;
-  /// Outcomes of statements `next`, `next + 1`, ... that arrived before an earlier
-  /// statement's, merged once the prefix is complete. Usually about the session window
-  /// long; a statement that runs much longer than the rest lets it grow towards the batch
-  /// size, which the gather's result holds in the end anyway.
+  /// Outcomes of the statements from the first one not merged yet (`result.outcomes.size()`)
+  /// on that arrived before an earlier statement's, merged once the prefix is complete. Usually
+  /// about the session window long; a statement that runs much longer than the rest lets it grow
+  /// towards the batch size, which the gather's result holds in the end anyway.
   std::deque<std::optional<work_done>> waiting;
-  /// The first statement not merged yet.
-  std::size_t next = 0;
   std::size_t received = 0;
   std::optional<caf::typed_response_promise<gather_result>> promise;
 
