@@ -63,6 +63,14 @@ run_expecting_error(drivers::statement& stmt, const drivers::run_options& option
   return {};
 }
 
+/// Runs `stmt` with a deadline `after` from now, expecting it to be stopped.
+std::pair<drivers::error_info, clock_type::duration>
+run_with_deadline_in(drivers::statement& stmt, clock_type::duration after) {
+  drivers::run_options options;
+  options.deadline = clock_type::now() + after;
+  return run_expecting_error(stmt, options);
+}
+
 void check_usable(drivers::connection& conn) {
   auto r = conn.execute("SELECT ?", {model::value{"still alive"}});
   BOOST_TEST_REQUIRE(r->row_count() == 1u);
@@ -108,9 +116,7 @@ BOOST_DATA_TEST_CASE(deadline_stops_the_statement_as_a_timeout, all_backends, ba
   // Let the watchdog thread go idle first: a deadline must wake it.
   (void)drivers::watchdog::instance();
   std::this_thread::sleep_for(50ms);
-  drivers::run_options options;
-  options.deadline = clock_type::now() + 500ms;
-  auto [e, took] = run_expecting_error(stmt, options);
+  auto [e, took] = run_with_deadline_in(stmt, 500ms);
   BOOST_TEST_MESSAGE(backend << ": run took " << ms(took) << " ms");
   BOOST_TEST(e.category == error_category::timeout);
   BOOST_TEST(ms(took) < 2000);
@@ -126,15 +132,9 @@ BOOST_DATA_TEST_CASE(an_earlier_deadline_on_another_thread_wakes_the_watchdog, a
   auto near_conn = open(backend);
   drivers::statement far_stmt{far_conn, long_running_sql(backend)};
   drivers::statement near_stmt{near_conn, long_running_sql(backend)};
-  auto far = std::async(std::launch::async, [&] {
-    drivers::run_options options;
-    options.deadline = clock_type::now() + 3s;
-    return run_expecting_error(far_stmt, options);
-  });
+  auto far = std::async(std::launch::async, [&] { return run_with_deadline_in(far_stmt, 3s); });
   std::this_thread::sleep_for(200ms);
-  drivers::run_options options;
-  options.deadline = clock_type::now() + 300ms;
-  auto [e, took] = run_expecting_error(near_stmt, options);
+  auto [e, took] = run_with_deadline_in(near_stmt, 300ms);
   BOOST_TEST_MESSAGE(backend << ": near run took " << ms(took) << " ms");
   BOOST_TEST(e.category == error_category::timeout);
   BOOST_TEST(ms(took) >= 250);
