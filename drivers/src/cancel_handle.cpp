@@ -1,16 +1,25 @@
 #include "gatherdb/drivers/cancel_handle.hpp"
 
+#include <type_traits>
+
 #include "odbc.hpp"
 
 namespace gatherdb::drivers {
+
+static_assert(std::is_same_v<SQLRETURN, short> && std::is_same_v<SQLHSTMT, void*>,
+              "cancel_handle spells SQLRETURN (*)(SQLHSTMT) as short (*)(void*)");
 
 void cancel_handle::cancel(error_category reason) noexcept {
   std::lock_guard<std::mutex> guard{mtx_};
   if (fired_ == error_category::other)
     fired_ = reason;
   // Holding the lock keeps the handle from being disarmed and freed under SQLCancel.
-  if (hstmt_ != nullptr && armed_)
-    SQLCancel(static_cast<SQLHSTMT>(hstmt_));
+  if (hstmt_ == nullptr || !armed_)
+    return;
+  if (cancel_fn_ != nullptr)
+    (void)cancel_fn_(hstmt_);
+  else
+    (void)SQLCancel(static_cast<SQLHSTMT>(hstmt_));
 }
 
 error_category cancel_handle::fired() const noexcept {
@@ -18,14 +27,16 @@ error_category cancel_handle::fired() const noexcept {
   return fired_;
 }
 
-void cancel_handle::attach(void* hstmt) noexcept {
+void cancel_handle::attach(void* hstmt, short (*cancel_fn)(void*)) noexcept {
   std::lock_guard<std::mutex> guard{mtx_};
   hstmt_ = hstmt;
+  cancel_fn_ = cancel_fn;
 }
 
 void cancel_handle::detach() noexcept {
   std::lock_guard<std::mutex> guard{mtx_};
   hstmt_ = nullptr;
+  cancel_fn_ = nullptr;
   armed_ = false;
 }
 

@@ -6,6 +6,7 @@
 
 #include "gatherdb/drivers/connection.hpp"
 
+#include "driver_cancel.hpp"
 #include "odbc.hpp"
 
 namespace gatherdb::drivers {
@@ -78,8 +79,8 @@ statement::statement(connection& conn, std::string_view sql)
   // sqlite3odbc's SQLCancel interrupts the connection and then closes the statement it is
   // given (SQLFreeStmt(SQL_CLOSE)) from the cancelling thread, freeing the result set under
   // the running SQLExecute/SQLFetch (a crash). Cancelling through an idle sibling statement
-  // only interrupts the connection, which is all a cancel needs.
-  void* cancel_target = handle_;
+  // only interrupts the connection, which is all a cancel needs; through the driver manager
+  // is safe there, since no other thread calls anything on the sibling.
   if (conn.is_sqlite()) {
     SQLHSTMT sibling = SQL_NULL_HSTMT;
     if (!detail::succeeded(SQLAllocHandle(SQL_HANDLE_STMT,
@@ -89,23 +90,29 @@ statement::statement(connection& conn, std::string_view sql)
       close();
       throw database_error(std::move(info));
     }
-    cancel_target = sibling;
+    cancel_sibling_ = sibling;
+    cancel_->attach(sibling, nullptr);
+  } else if (auto target =
+                 detail::find_driver_cancel(static_cast<SQLHDBC>(conn.native_handle()), h)) {
+    cancel_->attach(target.driver_statement, target.cancel);
+  } else {
+    cancel_->attach(handle_, nullptr);
   }
-  cancel_->attach(cancel_target);
 }
 
 statement::statement(statement&& other) noexcept
     : conn_(other.conn_), handle_(std::exchange(other.handle_, nullptr)),
-      sql_(std::move(other.sql_)), params_(std::move(other.params_)),
-      cancel_(std::move(other.cancel_)), query_timeout_(other.query_timeout_),
-      described_(std::move(other.described_)), bound_(std::move(other.bound_)),
-      text_buffers_(std::move(other.text_buffers_)) {}
+      cancel_sibling_(std::exchange(other.cancel_sibling_, nullptr)), sql_(std::move(other.sql_)),
+      params_(std::move(other.params_)), cancel_(std::move(other.cancel_)),
+      query_timeout_(other.query_timeout_), described_(std::move(other.described_)),
+      bound_(std::move(other.bound_)), text_buffers_(std::move(other.text_buffers_)) {}
 
 statement& statement::operator=(statement&& other) noexcept {
   if (this != &other) {
     close();
     conn_ = other.conn_;
     handle_ = std::exchange(other.handle_, nullptr);
+    cancel_sibling_ = std::exchange(other.cancel_sibling_, nullptr);
     sql_ = std::move(other.sql_);
     params_ = std::move(other.params_);
     cancel_ = std::move(other.cancel_);
@@ -124,13 +131,10 @@ statement::~statement() {
 void statement::close() noexcept {
   if (handle_ == nullptr)
     return;
-  if (cancel_) {
-    // Only this thread writes the target (attach, detach), so it is read without the lock.
-    void* cancel_target = cancel_->hstmt_;
-    cancel_->detach(); // from here on no SQLCancel is in flight on it
-    if (cancel_target != nullptr && cancel_target != handle_)
-      SQLFreeHandle(SQL_HANDLE_STMT, static_cast<SQLHSTMT>(cancel_target));
-  }
+  if (cancel_)
+    cancel_->detach(); // from here on no SQLCancel is in flight on this statement
+  if (cancel_sibling_ != nullptr)
+    SQLFreeHandle(SQL_HANDLE_STMT, static_cast<SQLHSTMT>(std::exchange(cancel_sibling_, nullptr)));
   SQLFreeHandle(SQL_HANDLE_STMT, static_cast<SQLHSTMT>(std::exchange(handle_, nullptr)));
 }
 

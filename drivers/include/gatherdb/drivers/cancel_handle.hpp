@@ -28,7 +28,10 @@ public:
 
 private:
   friend class statement;
-  void attach(void* hstmt) noexcept;
+  /// The statement's `SQLCancel`: the driver's own (`cancel_fn`, with the driver's handle), or
+  /// the driver manager's when `cancel_fn` is null. `short (*)(void*)` is `SQLRETURN
+  /// (*)(SQLHSTMT)`, spelled so that this header needs no ODBC header.
+  void attach(void* hstmt, short (*cancel_fn)(void*)) noexcept;
   void detach() noexcept;
   /// Starts an execution; returns false (and stays disarmed) when a cancel is already pending.
   bool arm() noexcept;
@@ -37,6 +40,7 @@ private:
 
   mutable std::mutex mtx_;
   void* hstmt_ = nullptr;
+  short (*cancel_fn_)(void*) = nullptr;
   bool armed_ = false;
   error_category fired_ = error_category::other;
 };

@@ -98,7 +98,8 @@ private:
   };
 
   connection* conn_ = nullptr;
-  void* handle_ = nullptr; // SQLHSTMT
+  void* handle_ = nullptr;         // SQLHSTMT
+  void* cancel_sibling_ = nullptr; // SQLHSTMT, SQLite's cancels go through it (see the ctor)
   std::string sql_;
   std::vector<fixed_param> params_;
   std::shared_ptr<cancel_handle> cancel_;
