@@ -506,6 +506,16 @@ model::frozen_result statement::run(const std::vector<model::value>& params,
           fetch_cell(chunk.column(c), static_cast<std::uint16_t>(c + 1), cols[c].type);
         chunk.finish_row();
         if (chunk.row_count() == chunk_rows) {
+          // Both drivers read the result during SQLExecute and ignore a cancel after it, so a
+          // long fetch checks for one itself, once per chunk.
+          if (auto reason = cancel_->fired(); reason != error_category::other) {
+            SQLFreeStmt(h, SQL_CLOSE);
+            throw database_error(error_info{"HY008", 0,
+                                            reason == error_category::timeout
+                                                ? "deadline expired while fetching rows"
+                                                : "cancelled while fetching rows",
+                                            reason, false});
+          }
           chunks.push_back(std::move(chunk));
           chunk = model::row_chunk{cols};
         }

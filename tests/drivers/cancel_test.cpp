@@ -321,4 +321,54 @@ BOOST_DATA_TEST_CASE(cancels_racing_each_run_and_its_error_report_leave_the_stat
   check_usable(conn);
 }
 
+BOOST_DATA_TEST_CASE(a_cancel_while_rows_are_fetched_ends_the_run_as_cancelled, all_backends,
+                     backend) {
+  // psqlODBC reads the whole result during SQLExecute and its SQLCancel does nothing after
+  // that, so the fetch itself has to notice a cancel (a deadline past which a large result
+  // would otherwise still be copied row by row).
+  auto conn = open(backend);
+  drivers::statement stmt{conn, "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c "
+                                "WHERE x < 400000) SELECT x, 'value ' || x FROM c"};
+  // The quickest of three runs: the first ones are slower (caches, the heap growing).
+  drivers::run_timings reference{clock_type::duration::max(), clock_type::duration::max()};
+  for (int i = 0; i < 3; ++i) {
+    drivers::run_timings t;
+    drivers::run_options timed;
+    timed.timings = &t;
+    BOOST_TEST_REQUIRE(stmt.run({}, timed)->row_count() == 400000u);
+    reference.execute = std::min(reference.execute, t.execute);
+    reference.fetch = std::min(reference.fetch, t.fetch);
+  }
+  BOOST_TEST_MESSAGE(backend << ": execute " << ms(reference.execute) << " ms, fetch "
+                             << ms(reference.fetch) << " ms");
+  int conclusive = 0;
+  for (int attempt = 0; attempt < 5 && conclusive < 2; ++attempt) {
+    // A quarter into the fetch: the run has thousands of rows still to copy.
+    const auto delay = reference.execute + reference.fetch / 4;
+    auto canceller = stmt.canceller();
+    std::atomic<bool> returned{false};
+    std::atomic<bool> sent_before_return{false};
+    auto killer = std::async(std::launch::async, [&] {
+      std::this_thread::sleep_for(delay);
+      sent_before_return = !returned.load();
+      canceller->cancel();
+    });
+    bool completed = false;
+    try {
+      (void)stmt.run({});
+      completed = true;
+    } catch (const drivers::database_error& e) {
+      BOOST_TEST_REQUIRE((e.category() == error_category::cancelled), e.what());
+    }
+    returned = true;
+    killer.get();
+    if (!sent_before_return)
+      continue; // this run beat the cancel: nothing to conclude
+    ++conclusive;
+    BOOST_TEST(!completed, "attempt " << attempt << ": the run completed despite the cancel");
+  }
+  BOOST_TEST(conclusive > 0);
+  check_usable(conn);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
