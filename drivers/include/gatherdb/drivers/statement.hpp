@@ -58,7 +58,8 @@ public:
   /// Binds `params` to the markers in order, executes, and fetches every row into chunks of
   /// `options.chunk_rows` rows, which become the frozen result without another copy. While it
   /// runs, `watchdog::instance()` cancels it at `options.deadline` (category `timeout`) or when
-  /// `options.stop` turns true (category `cancelled`).
+  /// `options.stop` turns true (category `cancelled`); a cancel that lands while rows are
+  /// fetched is seen at the next full chunk.
   /// Throws `database_error`; after a cancel its category is the cancel's reason.
   model::frozen_result run(const std::vector<model::value>& params,
                            const run_options& options = {});
