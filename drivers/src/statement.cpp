@@ -59,6 +59,14 @@ void push_fixed(model::column_store& store, model::value_type type, SQLLEN ind,
     store.push_int64(integer);
 }
 
+// The error of a run that a cancel (`reason`: `cancelled` or `timeout`) ended where no driver
+// call reports it (`when`: "before execution", "while fetching rows").
+database_error cancelled_error(error_category reason, std::string_view when) {
+  std::string message = reason == error_category::timeout ? "deadline expired " : "cancelled ";
+  message += when;
+  return database_error(error_info{"HY008", 0, std::move(message), reason, false});
+}
+
 } // namespace
 
 statement::statement(connection& conn, std::string_view sql)
@@ -459,14 +467,8 @@ model::frozen_result statement::run(const std::vector<model::value>& params,
     cancel_handle& handle;
     ~disarm_on_exit() { handle.disarm(); }
   };
-  if (!cancel_->arm()) {
-    auto reason = cancel_->fired();
-    throw database_error(error_info{"HY008", 0,
-                                    reason == error_category::timeout
-                                        ? "deadline expired before execution"
-                                        : "cancelled before execution",
-                                    reason, false});
-  }
+  if (!cancel_->arm())
+    throw cancelled_error(cancel_->fired(), "before execution");
   model::column_list columns;
   std::vector<model::row_chunk> chunks;
   std::int64_t rows_affected = -1;
@@ -510,11 +512,7 @@ model::frozen_result statement::run(const std::vector<model::value>& params,
           // long fetch checks for one itself, once per chunk.
           if (auto reason = cancel_->fired(); reason != error_category::other) {
             SQLFreeStmt(h, SQL_CLOSE);
-            throw database_error(error_info{"HY008", 0,
-                                            reason == error_category::timeout
-                                                ? "deadline expired while fetching rows"
-                                                : "cancelled while fetching rows",
-                                            reason, false});
+            throw cancelled_error(reason, "while fetching rows");
           }
           chunks.push_back(std::move(chunk));
           chunk = model::row_chunk{cols};
