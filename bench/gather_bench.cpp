@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -190,7 +191,9 @@ std::optional<options> parse(int argc, char** argv) try {
 double process_cpu_seconds() {
   rusage u{};
   getrusage(RUSAGE_SELF, &u);
-  auto seconds = [](const timeval& t) { return t.tv_sec + t.tv_usec / 1e6; };
+  auto seconds = [](const timeval& t) {
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
+  };
   return seconds(u.ru_utime) + seconds(u.ru_stime);
 }
 
@@ -417,7 +420,7 @@ struct cell {
     return samples[idx[(idx.size() - 1) / 2]]; // lower median: an actual run, with its metrics
   }
   [[nodiscard]] double seconds() const { return median().seconds; }
-  [[nodiscard]] double stmts_per_s() const { return statements / seconds(); }
+  [[nodiscard]] double stmts_per_s() const { return static_cast<double>(statements) / seconds(); }
 };
 
 std::string fixed(double x, int digits) {
@@ -427,7 +430,7 @@ std::string fixed(double x, int digits) {
 }
 
 std::string thousands(double x) {
-  auto s = std::to_string(static_cast<long long>(x + 0.5));
+  auto s = std::to_string(std::llround(x));
   for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3)
     s.insert(static_cast<std::size_t>(i), ",");
   return s;
@@ -566,18 +569,20 @@ int run(const options& opt) {
         const auto& m = r.metrics;
         const double per = static_cast<double>(n);
         const auto shape = timeline_of(r, opt.pool_size);
+        auto us_per_stmt = [&](auto d) { return static_cast<double>(d.count()) / per; };
         if (counted)
-          gather_cell.samples.push_back({s,
-                                         cpu,
-                                         {{"wall_us_per_stmt", m.wall.count() / per},
-                                          {"queue_wait_us_per_stmt", m.queue_wait.count() / per},
-                                          {"max_queue_wait_ms", m.max_queue_wait.count() / 1000.0},
-                                          {"first_start_ms", shape.first_start_ms},
-                                          {"tail_ms", shape.tail_ms},
-                                          {"execute_us_per_stmt", m.execute.count() / per},
-                                          {"fetch_us_per_stmt", m.fetch.count() / per},
-                                          {"merge_us_per_stmt", m.merge.count() / per},
-                                          {"retried", m.retried}}});
+          gather_cell.samples.push_back(
+              {s,
+               cpu,
+               {{"wall_us_per_stmt", us_per_stmt(m.wall)},
+                {"queue_wait_us_per_stmt", us_per_stmt(m.queue_wait)},
+                {"max_queue_wait_ms", static_cast<double>(m.max_queue_wait.count()) / 1000.0},
+                {"first_start_ms", shape.first_start_ms},
+                {"tail_ms", shape.tail_ms},
+                {"execute_us_per_stmt", us_per_stmt(m.execute)},
+                {"fetch_us_per_stmt", us_per_stmt(m.fetch)},
+                {"merge_us_per_stmt", us_per_stmt(m.merge)},
+                {"retried", m.retried}}});
       };
       auto run_single = [&](bool counted) {
         model::session_state session;
