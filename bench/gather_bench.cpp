@@ -22,10 +22,12 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iomanip>
 #include <iostream>
 #include <map>
 #include <memory>
+#include <numeric>
 #include <optional>
 #include <sstream>
 #include <stdexcept>
@@ -403,6 +405,16 @@ struct run_sample {
   nlohmann::json extra = nlohmann::json::object();
 };
 
+// Runs `f` once: its wall time and this process's CPU time.
+template <class F>
+run_sample timed(F&& f) {
+  const auto cpu0 = process_cpu_seconds();
+  const auto t0 = bench_clock::now();
+  std::forward<F>(f)();
+  const double seconds = std::chrono::duration<double>(bench_clock::now() - t0).count();
+  return {seconds, process_cpu_seconds() - cpu0, nlohmann::json::object()};
+}
+
 struct cell {
   std::string backend;
   std::uint32_t rows = 0;
@@ -533,24 +545,17 @@ int run(const options& opt) {
 
       auto run_raw = [&](bool counted) {
         std::vector<std::vector<row>> out(n);
-        const auto cpu0 = process_cpu_seconds();
-        const auto t0 = bench_clock::now();
-        raw->run(keys, out);
-        const double s = std::chrono::duration<double>(bench_clock::now() - t0).count();
-        const double cpu = process_cpu_seconds() - cpu0;
+        auto sample = timed([&] { raw->run(keys, out); });
         for (std::size_t i = 0; i < n; ++i)
           check_row("raw", i, keys[i], out[i].size(), out[i].empty() ? row{} : out[i][0], nullptr);
         if (counted)
-          raw_cell.samples.push_back({s, cpu, {}});
+          raw_cell.samples.push_back(std::move(sample));
         raw_rows = std::move(out);
       };
       auto run_gather = [&](bool counted) {
         auto batch = statements; // copies shared pointers, outside the timing
-        const auto cpu0 = process_cpu_seconds();
-        const auto t0 = bench_clock::now();
-        auto r = client->gather(std::move(batch));
-        const double s = std::chrono::duration<double>(bench_clock::now() - t0).count();
-        const double cpu = process_cpu_seconds() - cpu0;
+        actors::gather_result r;
+        auto sample = timed([&] { r = client->gather(std::move(batch)); });
         if (r.failure)
           fail("gather: statement " + std::to_string(r.failure->index) + ": " +
                r.failure->error.to_string());
@@ -566,31 +571,29 @@ int run(const options& opt) {
                  std::to_string(o.rows->row_count()) + " rows, expected 1");
           check_row("gather", i, keys[i], 1, frozen_row(o.rows), &raw_rows);
         }
+        if (!counted)
+          return;
         const auto& m = r.metrics;
         const double per = static_cast<double>(n);
         const auto shape = timeline_of(r, opt.pool_size);
         auto us_per_stmt = [&](auto d) { return static_cast<double>(d.count()) / per; };
-        if (counted)
-          gather_cell.samples.push_back(
-              {s,
-               cpu,
-               {{"wall_us_per_stmt", us_per_stmt(m.wall)},
-                {"queue_wait_us_per_stmt", us_per_stmt(m.queue_wait)},
-                {"max_queue_wait_ms", static_cast<double>(m.max_queue_wait.count()) / 1000.0},
-                {"first_start_ms", shape.first_start_ms},
-                {"tail_ms", shape.tail_ms},
-                {"execute_us_per_stmt", us_per_stmt(m.execute)},
-                {"fetch_us_per_stmt", us_per_stmt(m.fetch)},
-                {"merge_us_per_stmt", us_per_stmt(m.merge)},
-                {"retried", m.retried}}});
+        sample.extra = {
+            {"wall_us_per_stmt", us_per_stmt(m.wall)},
+            {"queue_wait_us_per_stmt", us_per_stmt(m.queue_wait)},
+            {"max_queue_wait_ms", static_cast<double>(m.max_queue_wait.count()) / 1000.0},
+            {"first_start_ms", shape.first_start_ms},
+            {"tail_ms", shape.tail_ms},
+            {"execute_us_per_stmt", us_per_stmt(m.execute)},
+            {"fetch_us_per_stmt", us_per_stmt(m.fetch)},
+            {"merge_us_per_stmt", us_per_stmt(m.merge)},
+            {"retried", m.retried}};
+        gather_cell.samples.push_back(std::move(sample));
       };
       auto run_single = [&](bool counted) {
         model::session_state session;
-        const auto cpu0 = process_cpu_seconds();
-        const auto t0 = bench_clock::now();
-        auto merged = drivers::run_sequentially(*single_exec, statements, session);
-        const double s = std::chrono::duration<double>(bench_clock::now() - t0).count();
-        const double cpu = process_cpu_seconds() - cpu0;
+        std::vector<model::merged_result> merged;
+        auto sample =
+            timed([&] { merged = drivers::run_sequentially(*single_exec, statements, session); });
         if (merged.size() != n)
           fail("single returned " + std::to_string(merged.size()) + " results");
         for (std::size_t i = 0; i < n; ++i) {
@@ -601,39 +604,30 @@ int run(const options& opt) {
           check_row("single", i, keys[i], 1, frozen_row(rr), &raw_rows);
         }
         if (counted)
-          single_cell.samples.push_back({s, cpu, {}});
+          single_cell.samples.push_back(std::move(sample));
       };
       // The contenders, in round 1's order (raw first: the others check their rows against
       // raw's). A run's speed depends on what ran before it (this 2-core VM, 3,000 statements:
       // raw alone 28,000-31,000/s, raw after single 37,000-42,000/s), so a fixed order favours
       // whoever always follows the contender that helps it.
-      enum class contender { raw, gather, single };
-      std::vector<contender> order;
+      std::vector<std::function<void(bool)>> runners;
       if (raw)
-        order.push_back(contender::raw);
+        runners.emplace_back(run_raw);
       if (client)
-        order.push_back(contender::gather);
+        runners.emplace_back(run_gather);
       if (single_exec)
-        order.push_back(contender::single);
+        runners.emplace_back(run_single);
+      std::vector<std::size_t> order(runners.size()); // indexes into runners
+      std::iota(order.begin(), order.end(), std::size_t{0});
 
       // Run 0 of each cell is not counted: the first gather of a new size still grows the
       // heap and the session (first runs were up to 1.8x slower than the rest).
       for (std::size_t run = 0; run <= opt.repeat; ++run) {
         const bool counted = run > 0;
-        for (const auto c : order) {
+        for (const auto i : order) {
           if (opt.pause_ms > 0)
             std::this_thread::sleep_for(std::chrono::milliseconds{opt.pause_ms});
-          switch (c) {
-          case contender::raw:
-            run_raw(counted);
-            break;
-          case contender::gather:
-            run_gather(counted);
-            break;
-          case contender::single:
-            run_single(counted);
-            break;
-          }
+          runners[i](counted);
         }
         // Counted rounds cycle through every order of the contenders.
         if (counted && opt.balanced_order)
