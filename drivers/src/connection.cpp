@@ -81,13 +81,18 @@ connection connection::open(std::string_view connection_string,
   c.dbms_name_ = get_info_string(dbc, SQL_DBMS_NAME);
   c.dbms_version_ = get_info_string(dbc, SQL_DBMS_VER);
   c.dialect_ = model::dialect_from_dbms_name(c.dbms_name_);
+  SQLUINTEGER selects = 0;
+  c.batches_param_arrays_ = detail::succeeded(SQLGetInfo(dbc, SQL_PARAM_ARRAY_SELECTS, &selects,
+                                                         sizeof(selects), nullptr)) &&
+                            selects == SQL_PAS_BATCH;
   return c;
 }
 
 connection::connection(connection&& other) noexcept
     : handle_(std::exchange(other.handle_, nullptr)), autocommit_(other.autocommit_),
-      dialect_(other.dialect_), dbms_name_(std::move(other.dbms_name_)),
-      dbms_version_(std::move(other.dbms_version_)), redacted_(std::move(other.redacted_)),
+      dialect_(other.dialect_), batches_param_arrays_(other.batches_param_arrays_),
+      dbms_name_(std::move(other.dbms_name_)), dbms_version_(std::move(other.dbms_version_)),
+      redacted_(std::move(other.redacted_)),
       connection_string_(std::move(other.connection_string_)) {}
 
 connection& connection::operator=(connection&& other) noexcept {
@@ -96,6 +101,7 @@ connection& connection::operator=(connection&& other) noexcept {
     handle_ = std::exchange(other.handle_, nullptr);
     autocommit_ = other.autocommit_;
     dialect_ = other.dialect_;
+    batches_param_arrays_ = other.batches_param_arrays_;
     dbms_name_ = std::move(other.dbms_name_);
     dbms_version_ = std::move(other.dbms_version_);
     redacted_ = std::move(other.redacted_);

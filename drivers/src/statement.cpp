@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <optional>
+#include <stdexcept>
+#include <string>
 #include <type_traits>
 
 #include "gatherdb/drivers/connection.hpp"
@@ -69,6 +71,31 @@ database_error cancelled_error(error_category reason, std::string_view when) {
 
 } // namespace
 
+bool batchable(const std::vector<model::value>& params) noexcept {
+  return std::all_of(params.begin(), params.end(), [](const model::value& v) {
+    switch (v.type()) {
+    case model::value_type::null:
+    case model::value_type::boolean:
+    case model::value_type::int64:
+    case model::value_type::float64:
+      return true;
+    case model::value_type::text:
+      return std::get<std::string>(v.data()).size() <= copied_text_limit;
+    case model::value_type::bytes:
+      return false;
+    }
+    return false;
+  });
+}
+
+bool batchable_together(const std::vector<model::value>& a,
+                        const std::vector<model::value>& b) noexcept {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
+                                            [](const model::value& x, const model::value& y) {
+                                              return x.type() == y.type();
+                                            });
+}
+
 statement::statement(connection& conn, std::string_view sql)
     : conn_(&conn), sql_(sql), cancel_(std::make_shared<cancel_handle>()) {
   SQLHSTMT h = SQL_NULL_HSTMT;
@@ -111,9 +138,10 @@ statement::statement(connection& conn, std::string_view sql)
 statement::statement(statement&& other) noexcept
     : conn_(other.conn_), handle_(std::exchange(other.handle_, nullptr)),
       cancel_sibling_(std::exchange(other.cancel_sibling_, nullptr)), sql_(std::move(other.sql_)),
-      params_(std::move(other.params_)), cancel_(std::move(other.cancel_)),
-      query_timeout_(other.query_timeout_), described_(std::move(other.described_)),
-      bound_(std::move(other.bound_)), text_buffers_(std::move(other.text_buffers_)) {}
+      params_(std::move(other.params_)), arrays_(std::move(other.arrays_)), ran_(other.ran_),
+      cancel_(std::move(other.cancel_)), query_timeout_(other.query_timeout_),
+      described_(std::move(other.described_)), bound_(std::move(other.bound_)),
+      text_buffers_(std::move(other.text_buffers_)) {}
 
 statement& statement::operator=(statement&& other) noexcept {
   if (this != &other) {
@@ -123,6 +151,8 @@ statement& statement::operator=(statement&& other) noexcept {
     cancel_sibling_ = std::exchange(other.cancel_sibling_, nullptr);
     sql_ = std::move(other.sql_);
     params_ = std::move(other.params_);
+    arrays_ = std::move(other.arrays_); // the buffers keep their addresses
+    ran_ = other.ran_;
     cancel_ = std::move(other.cancel_);
     query_timeout_ = other.query_timeout_;
     described_ = std::move(other.described_);
@@ -438,97 +468,242 @@ void statement::fetch_cell(model::column_store& store, std::uint16_t column,
   store.commit_arena_cell();
 }
 
-model::frozen_result statement::run(const std::vector<model::value>& params,
-                                    const run_options& options) {
+void statement::bind_arrays(const std::vector<const std::vector<model::value>*>& sets) {
   auto h = static_cast<SQLHSTMT>(handle_);
-  using clock = std::chrono::steady_clock;
-  const auto started = clock::now();
-  auto executed = started;
-  struct record_timings {
-    run_timings* out;
-    const clock::time_point& started;
-    const clock::time_point& executed;
-    ~record_timings() {
-      if (out != nullptr) {
-        auto now = clock::now();
-        bool fetched = executed != started;
-        out->execute = (fetched ? executed : now) - started;
-        out->fetch = fetched ? now - executed : clock::duration{0};
+  const auto n = sets.size();
+  const auto& first = *sets.front();
+  // Every batch binds afresh: its size and buffers change, and the binding is paid once per
+  // batch, not per statement.
+  SQLFreeStmt(h, SQL_RESET_PARAMS);
+  arrays_.resize(first.size());
+  auto rc = SQLSetStmtAttr(h, SQL_ATTR_PARAMSET_SIZE,
+                           reinterpret_cast<SQLPOINTER>(static_cast<std::uintptr_t>(n)), 0);
+  if (!detail::succeeded(rc))
+    fail(rc);
+  for (std::size_t p = 0; p < first.size(); ++p) {
+    auto& a = arrays_[p];
+    a.indicators.assign(n, 0);
+    SQLSMALLINT c_type = SQL_C_CHAR;
+    SQLSMALLINT sql_type = SQL_VARCHAR;
+    SQLULEN column_size = 1;
+    SQLPOINTER buffer = nullptr;
+    SQLLEN element = 0;
+    switch (first[p].type()) {
+    case model::value_type::boolean:
+      a.bits.resize(n);
+      for (std::size_t k = 0; k < n; ++k)
+        a.bits[k] = std::get<bool>((*sets[k])[p].data()) ? 1 : 0;
+      c_type = SQL_C_BIT;
+      sql_type = SQL_BIT;
+      buffer = a.bits.data();
+      element = sizeof(unsigned char);
+      break;
+    case model::value_type::int64:
+      a.integers.resize(n);
+      for (std::size_t k = 0; k < n; ++k)
+        a.integers[k] = std::get<std::int64_t>((*sets[k])[p].data());
+      c_type = SQL_C_SBIGINT;
+      sql_type = SQL_BIGINT;
+      column_size = 0;
+      buffer = a.integers.data();
+      element = sizeof(std::int64_t);
+      break;
+    case model::value_type::float64:
+      a.reals.resize(n);
+      for (std::size_t k = 0; k < n; ++k)
+        a.reals[k] = std::get<double>((*sets[k])[p].data());
+      c_type = SQL_C_DOUBLE;
+      sql_type = SQL_DOUBLE;
+      column_size = 0;
+      buffer = a.reals.data();
+      element = sizeof(double);
+      break;
+    case model::value_type::text:
+      // Declared at the single run's buffer size, so that the server sees the same type.
+      a.text.resize(n * copied_text_limit);
+      for (std::size_t k = 0; k < n; ++k) {
+        const auto& text = std::get<std::string>((*sets[k])[p].data());
+        std::copy(text.begin(), text.end(),
+                  a.text.begin() + static_cast<std::ptrdiff_t>(k * copied_text_limit));
+        a.indicators[k] = static_cast<SQLLEN>(text.size());
       }
+      column_size = copied_text_limit;
+      buffer = a.text.data();
+      element = static_cast<SQLLEN>(copied_text_limit);
+      break;
+    case model::value_type::null:
+      a.text.resize(n);
+      a.indicators.assign(n, SQL_NULL_DATA);
+      buffer = a.text.data();
+      element = 1;
+      break;
+    case model::value_type::bytes:
+      throw std::logic_error("statement::run_batch: binary parameters are not batchable");
     }
-  } timing{options.timings, started, executed};
-  cancel_->reset();
-  bind(params);
-  std::optional<watchdog::watch_guard> watch;
-  if (options.deadline != watchdog::clock::time_point::max() || options.stop)
-    watch.emplace(watchdog::instance().watch(cancel_, options.deadline, options.stop));
-
-  struct disarm_on_exit {
-    cancel_handle& handle;
-    ~disarm_on_exit() { handle.disarm(); }
-  };
-  if (!cancel_->arm())
-    throw cancelled_error(cancel_->fired(), "before execution");
-  model::column_list columns;
-  std::vector<model::row_chunk> chunks;
-  std::int64_t rows_affected = -1;
-  {
-    disarm_on_exit disarm{*cancel_};
-    auto rc = SQLExecute(h);
-    if (!detail::succeeded(rc) && rc != SQL_NO_DATA)
-      fail(rc);
-    executed = clock::now();
-    SQLSMALLINT ncols = 0;
-    rc = SQLNumResultCols(h, &ncols);
+    rc = SQLBindParameter(h, static_cast<SQLUSMALLINT>(p + 1), SQL_PARAM_INPUT, c_type, sql_type,
+                          column_size, 0, buffer, element, a.indicators.data());
     if (!detail::succeeded(rc))
       fail(rc);
-    if (ncols > 0) {
-      // A prepared statement's result shape is fixed: describe it once and share the list
-      // with every result (re-described should a schema change alter the column count).
-      if (!described_ || described_->size() != static_cast<std::size_t>(ncols)) {
-        described_ = nullptr;
-        auto described =
-            std::make_shared<const std::vector<model::column_info>>(describe_columns(ncols));
-        bind_result_columns(*described);
-        described_ = std::move(described);
+  }
+}
+
+model::frozen_result statement::fetch_result(std::size_t chunk_rows) {
+  auto h = static_cast<SQLHSTMT>(handle_);
+  SQLSMALLINT ncols = 0;
+  auto rc = SQLNumResultCols(h, &ncols);
+  if (!detail::succeeded(rc))
+    fail(rc);
+  if (ncols == 0) {
+    SQLLEN count = -1;
+    if (rc = SQLRowCount(h, &count); !detail::succeeded(rc))
+      count = -1;
+    return model::freeze(model::column_list{}, {}, count);
+  }
+  // A prepared statement's result shape is fixed: describe it once and share the list with
+  // every result (re-described should a schema change alter the column count).
+  if (!described_ || described_->size() != static_cast<std::size_t>(ncols)) {
+    described_ = nullptr;
+    auto described =
+        std::make_shared<const std::vector<model::column_info>>(describe_columns(ncols));
+    bind_result_columns(*described);
+    described_ = std::move(described);
+  }
+  model::column_list columns = described_;
+  const auto& cols = *columns;
+  chunk_rows = std::max<std::size_t>(chunk_rows, 1);
+  std::vector<model::row_chunk> chunks;
+  model::row_chunk chunk{cols};
+  for (;;) {
+    rc = SQLFetch(h);
+    if (rc == SQL_NO_DATA)
+      break;
+    if (!detail::succeeded(rc))
+      fail(rc);
+    for (std::size_t c = 0; c < bound_.size(); ++c)
+      push_bound_cell(chunk.column(c), c, cols[c].type);
+    for (std::size_t c = bound_.size(); c < cols.size(); ++c)
+      fetch_cell(chunk.column(c), static_cast<std::uint16_t>(c + 1), cols[c].type);
+    chunk.finish_row();
+    if (chunk.row_count() == chunk_rows) {
+      // Both drivers read the result during SQLExecute and ignore a cancel after it, so a
+      // long fetch checks for one itself, once per chunk.
+      if (auto reason = cancel_->fired(); reason != error_category::other) {
+        SQLFreeStmt(h, SQL_CLOSE);
+        throw cancelled_error(reason, "while fetching rows");
       }
-      columns = described_;
-      const auto& cols = *columns;
-      const auto chunk_rows = std::max<std::size_t>(options.chunk_rows, 1);
-      model::row_chunk chunk{cols};
-      for (;;) {
-        rc = SQLFetch(h);
-        if (rc == SQL_NO_DATA)
-          break;
-        if (!detail::succeeded(rc))
-          fail(rc);
-        for (std::size_t c = 0; c < bound_.size(); ++c)
-          push_bound_cell(chunk.column(c), c, cols[c].type);
-        for (std::size_t c = bound_.size(); c < cols.size(); ++c)
-          fetch_cell(chunk.column(c), static_cast<std::uint16_t>(c + 1), cols[c].type);
-        chunk.finish_row();
-        if (chunk.row_count() == chunk_rows) {
-          // Both drivers read the result during SQLExecute and ignore a cancel after it, so a
-          // long fetch checks for one itself, once per chunk.
-          if (auto reason = cancel_->fired(); reason != error_category::other) {
-            SQLFreeStmt(h, SQL_CLOSE);
-            throw cancelled_error(reason, "while fetching rows");
-          }
-          chunks.push_back(std::move(chunk));
-          chunk = model::row_chunk{cols};
-        }
-      }
-      if (chunk.row_count() > 0 || chunks.empty())
-        chunks.push_back(std::move(chunk));
-      SQLCloseCursor(h);
-    } else {
-      SQLLEN count = -1;
-      if (rc = SQLRowCount(h, &count); detail::succeeded(rc))
-        rows_affected = count;
-      SQLFreeStmt(h, SQL_CLOSE);
+      chunks.push_back(std::move(chunk));
+      chunk = model::row_chunk{cols};
     }
   }
-  return model::freeze(std::move(columns), std::move(chunks), rows_affected);
+  if (chunk.row_count() > 0 || chunks.empty())
+    chunks.push_back(std::move(chunk));
+  return model::freeze(std::move(columns), std::move(chunks), -1);
+}
+
+namespace {
+
+using clock = std::chrono::steady_clock;
+
+// Fills `run_options::timings` when the run ends, however it ends.
+struct record_timings {
+  run_timings* out;
+  clock::time_point started = clock::now();
+  clock::time_point executed = started;
+  record_timings(const record_timings&) = delete;
+  record_timings& operator=(const record_timings&) = delete;
+  ~record_timings() {
+    if (out != nullptr) {
+      auto now = clock::now();
+      bool fetched = executed != started;
+      out->execute = (fetched ? executed : now) - started;
+      out->fetch = fetched ? now - executed : clock::duration{0};
+    }
+  }
+};
+
+// Runs `f` at scope exit: ends the window in which a cancel may call into the driver.
+template <class F>
+struct on_exit {
+  F f;
+  on_exit(const on_exit&) = delete;
+  on_exit& operator=(const on_exit&) = delete;
+  ~on_exit() { f(); }
+};
+template <class F>
+on_exit(F) -> on_exit<F>;
+
+std::optional<watchdog::watch_guard> watch(const std::shared_ptr<cancel_handle>& handle,
+                                           const run_options& options) {
+  std::optional<watchdog::watch_guard> guard;
+  if (options.deadline != watchdog::clock::time_point::max() || options.stop)
+    guard.emplace(watchdog::instance().watch(handle, options.deadline, options.stop));
+  return guard;
+}
+
+} // namespace
+
+template <class Bind, class Fetch>
+auto statement::execute_watched(const run_options& options, Bind&& bind, Fetch&& fetch) {
+  auto h = static_cast<SQLHSTMT>(handle_);
+  record_timings timing{options.timings};
+  cancel_->reset();
+  bind();
+  auto watched = watch(cancel_, options);
+  if (!cancel_->arm())
+    throw cancelled_error(cancel_->fired(), "before execution");
+  on_exit disarm{[this]() noexcept { cancel_->disarm(); }};
+  auto rc = SQLExecute(h);
+  if (!detail::succeeded(rc) && rc != SQL_NO_DATA)
+    fail(rc);
+  timing.executed = clock::now();
+  auto result = fetch();
+  SQLFreeStmt(h, SQL_CLOSE);
+  return result;
+}
+
+model::frozen_result statement::run(const std::vector<model::value>& params,
+                                    const run_options& options) {
+  if (ran_ == run_kind::batch)
+    throw std::logic_error("statement::run on a statement that runs batches");
+  ran_ = run_kind::single;
+  return execute_watched(
+      options, [&] { bind(params); }, [&] { return fetch_result(options.chunk_rows); });
+}
+
+std::vector<model::frozen_result>
+statement::run_batch(const std::vector<const std::vector<model::value>*>& sets,
+                     const run_options& options) {
+  if (ran_ == run_kind::single)
+    throw std::logic_error("statement::run_batch on a statement that ran single executions");
+  if (!conn_->batches_param_arrays())
+    throw std::logic_error("statement::run_batch: the driver returns no result per parameter set");
+  if (sets.empty())
+    return {};
+  for (const auto* set : sets)
+    if (!batchable(*set) || !batchable_together(*sets.front(), *set))
+      throw std::logic_error("statement::run_batch: parameter sets of different shapes");
+  ran_ = run_kind::batch;
+  auto results = execute_watched(
+      options, [&] { bind_arrays(sets); },
+      [&] {
+        std::vector<model::frozen_result> out;
+        out.reserve(sets.size());
+        for (;;) {
+          out.push_back(fetch_result(options.chunk_rows));
+          const auto rc = SQLMoreResults(static_cast<SQLHSTMT>(handle_));
+          if (rc == SQL_NO_DATA)
+            return out;
+          if (!detail::succeeded(rc))
+            fail(rc);
+        }
+      });
+  if (results.size() != sets.size())
+    throw database_error(error_info{"HY000", 0,
+                                    "a parameter array of " + std::to_string(sets.size()) +
+                                        " sets returned " + std::to_string(results.size()) +
+                                        " results",
+                                    error_category::other, false});
+  return results;
 }
 
 } // namespace gatherdb::drivers

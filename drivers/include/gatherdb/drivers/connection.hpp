@@ -64,6 +64,11 @@ public:
   /// Whether this connection talks to SQLite (whose errors are decoded by native code).
   [[nodiscard]] bool is_sqlite() const noexcept { return dialect_ == model::dialect::sqlite; }
 
+  /// Whether a statement run with an array of parameter sets returns one result set per set
+  /// (`SQL_PARAM_ARRAY_SELECTS` is `SQL_PAS_BATCH`: psqlODBC, not SQLite's driver), which
+  /// `statement::run_batch` needs.
+  [[nodiscard]] bool batches_param_arrays() const noexcept { return batches_param_arrays_; }
+
   /// The raw `SQLHDBC`, for drivers code only.
   [[nodiscard]] void* native_handle() const noexcept { return handle_; }
   /// The connection string as given (secrets included): used to redact driver messages.
@@ -76,6 +81,7 @@ private:
   void* handle_ = nullptr; // SQLHDBC; void* keeps <sql.h> out of public headers
   bool autocommit_ = true;
   model::dialect dialect_ = model::dialect::other;
+  bool batches_param_arrays_ = false;
   std::string dbms_name_;
   std::string dbms_version_;
   std::string redacted_;

@@ -18,6 +18,16 @@ namespace gatherdb::drivers {
 
 class connection;
 
+/// Whether `params` can be one set of a parameter array: NULLs, booleans, integers, doubles
+/// and text up to 256 bytes (longer text and binary values are bound where they lie, one
+/// execution at a time).
+[[nodiscard]] bool batchable(const std::vector<model::value>& params) noexcept;
+
+/// Whether two batchable parameter sets can share one array: as many values, and the same
+/// kind of value (NULL included) at each marker.
+[[nodiscard]] bool batchable_together(const std::vector<model::value>& a,
+                                      const std::vector<model::value>& b) noexcept;
+
 /// Rows per chunk when fetching: bounds the memory of one growth step of a large result.
 inline constexpr std::size_t default_chunk_rows = 4096;
 
@@ -64,6 +74,22 @@ public:
   model::frozen_result run(const std::vector<model::value>& params,
                            const run_options& options = {});
 
+  /// Runs the statement once for each of `sets` in one execution (an ODBC parameter array)
+  /// and returns their results in order. psqlODBC sends the whole array to the server in one
+  /// round trip (as one query of several statements, each with its parameters as literals
+  /// the driver escapes), which is where tiny statements spend most of their time.
+  ///
+  /// Needs `connection::batches_param_arrays()` and sets that `batchable_together` accepts;
+  /// a statement runs either batches or single parameter sets, never both (psqlODBC batches
+  /// only a statement it has not prepared on the server yet): `std::logic_error` otherwise.
+  /// The sets run in one implicit transaction on the server, and a set that fails fails the
+  /// whole execution without saying which one: run the sets one by one then, which is safe
+  /// for idempotent statements only. Deadline, stop and timings as for `run`, for the whole
+  /// array. Throws `database_error`.
+  std::vector<model::frozen_result>
+  run_batch(const std::vector<const std::vector<model::value>*>& sets,
+            const run_options& options = {});
+
   /// The server-side bound on one execution, rounded up to whole seconds; zero for none.
   /// (SQLite's driver ignores it; deadlines are enforced by `watchdog` as well.)
   void set_query_timeout(std::chrono::milliseconds timeout);
@@ -76,6 +102,12 @@ public:
 
 private:
   void bind(const std::vector<model::value>& params);
+  void bind_arrays(const std::vector<const std::vector<model::value>*>& sets);
+  [[nodiscard]] model::frozen_result fetch_result(std::size_t chunk_rows);
+  // Binds with `bind()`, executes under the deadline and stop of `options`, returns `fetch()`
+  // and closes the cursor.
+  template <class Bind, class Fetch>
+  auto execute_watched(const run_options& options, Bind&& bind, Fetch&& fetch);
   [[nodiscard]] std::vector<model::column_info> describe_columns(std::int16_t count);
   void fetch_cell(model::column_store& store, std::uint16_t column, model::value_type type);
   void push_bound_cell(model::column_store& store, std::size_t column, model::value_type type);
@@ -98,11 +130,23 @@ private:
     long buffer_length = 0; // SQLLEN
   };
 
+  // One parameter marker of a batch: a column of values, one per parameter set.
+  struct param_array {
+    std::vector<std::int64_t> integers;
+    std::vector<double> reals;
+    std::vector<unsigned char> bits;
+    std::vector<char> text;       // fixed-size elements
+    std::vector<long> indicators; // SQLLEN
+  };
+  enum class run_kind : unsigned char { none, single, batch };
+
   connection* conn_ = nullptr;
   void* handle_ = nullptr;         // SQLHSTMT
   void* cancel_sibling_ = nullptr; // SQLHSTMT, SQLite's cancels go through it (see the ctor)
   std::string sql_;
   std::vector<fixed_param> params_;
+  std::vector<param_array> arrays_;
+  run_kind ran_ = run_kind::none;
   std::shared_ptr<cancel_handle> cancel_;
   std::chrono::seconds query_timeout_{0};
   model::column_list described_; // the result's columns, described on the first run
