@@ -378,6 +378,14 @@ timeline timeline_of(const gatherdb::actors::gather_result& r, std::size_t conne
   return {ms(events.front().first), ms(events.back().first - last_full)};
 }
 
+/// Statements per execution: batched reads share one (`settings::max_read_batch`).
+double statements_per_round_trip(const gatherdb::actors::gather_result& r) {
+  double executions = 0;
+  for (const auto& o : r.outcomes)
+    executions += 1.0 / std::max<double>(o.metrics.batched, 1);
+  return executions > 0 ? static_cast<double>(r.outcomes.size()) / executions : 0;
+}
+
 // Checks, shared by every contender.
 
 void check_row(const std::string& contender, std::size_t i, const std::string& key,
@@ -586,6 +594,7 @@ int run(const options& opt) {
             {"execute_us_per_stmt", us_per_stmt(m.execute)},
             {"fetch_us_per_stmt", us_per_stmt(m.fetch)},
             {"merge_us_per_stmt", us_per_stmt(m.merge)},
+            {"statements_per_round_trip", statements_per_round_trip(r)},
             {"retried", m.retried}};
         gather_cell.samples.push_back(std::move(sample));
       };

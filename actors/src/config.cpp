@@ -24,6 +24,7 @@ config::config() {
   statement_timeout_ms = static_cast<std::size_t>(defaults.statement_timeout.count());
   login_timeout_ms = static_cast<std::size_t>(defaults.login_timeout.count());
   max_chunk = defaults.max_chunk;
+  max_read_batch = defaults.max_read_batch;
   session_window = defaults.session_window;
   caf::config_option_adder{custom_options_, "gatherdb"}
       .add(dsn, "dsn", "ODBC connection string (passwords are never printed)")
@@ -33,6 +34,8 @@ config::config() {
       .add(statement_timeout_ms, "statement-timeout-ms", "default statement deadline (ms, 0: none)")
       .add(login_timeout_ms, "login-timeout-ms", "bound on opening a connection (ms)")
       .add(max_chunk, "max-chunk", "statements per message to a connection worker at most")
+      .add(max_read_batch, "max-read-batch",
+           "idempotent statements per round trip at most (1: no batching)")
       .add(session_window, "session-window", "session actors of one gather alive at once");
   apply_scheduler_defaults(*this, defaults.scheduler_threads);
 }
@@ -53,6 +56,7 @@ settings config::to_settings() const {
   s.login_timeout = std::chrono::milliseconds{login_timeout_ms};
   s.max_chunk = std::max<std::size_t>(max_chunk, 1);
   s.session_window = std::max<std::size_t>(session_window, 1);
+  s.max_read_batch = std::clamp<std::size_t>(max_read_batch, 1, 100);
   return s;
 }
 

@@ -47,6 +47,14 @@ public:
                   "LIMIT 1) t");
   }
 
+  /// Terminates one of our application's backends that runs a batch of pg_sleep statements
+  /// (one query of several, as psqlODBC sends a parameter array); returns how many (0 or 1).
+  std::int64_t terminate_one_sleeping_batch() {
+    return scalar("SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                  "WHERE application_name = ? AND state = 'active' AND "
+                  "query LIKE '%pg_sleep%;%pg_sleep%' LIMIT 1) t");
+  }
+
   /// Terminates one of our application's backends (the one with the lowest pid, so a retried
   /// statement's fresh connection is rarely the next victim); returns how many (0 or 1).
   std::int64_t terminate_one() {

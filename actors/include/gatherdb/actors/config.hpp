@@ -32,6 +32,7 @@ public:
   std::size_t statement_timeout_ms;
   std::size_t login_timeout_ms;
   std::size_t max_chunk;
+  std::size_t max_read_batch;
   std::size_t session_window;
 };
 

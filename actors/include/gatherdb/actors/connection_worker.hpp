@@ -1,11 +1,13 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "gatherdb/actors/messages.hpp"
 #include "gatherdb/actors/settings.hpp"
@@ -14,6 +16,17 @@
 #include "gatherdb/model/compiled_sql.hpp"
 
 namespace gatherdb::actors {
+
+/// A statement's SQL as prepared on one connection.
+/// Thread-safety: owned by its worker's thread.
+struct prepared_sql {
+  /// Runs it one parameter set at a time.
+  drivers::statement single;
+  /// Runs batches of parameter sets (`settings::max_read_batch`); prepared on the first.
+  std::optional<drivers::statement> batch;
+  /// Rows of its latest result; batches are for SQL whose results are small.
+  std::size_t last_rows = SIZE_MAX;
+};
 
 /// State of a connection worker: its one connection, opened lazily and replaced after a
 /// connection-class error, and the statements prepared on it.
@@ -27,12 +40,20 @@ struct connection_worker_state {
   std::optional<drivers::error_info> connect_error;
   std::chrono::steady_clock::time_point connect_failed_at;
   /// Declared after `conn`: destroyed first, as statements must die before their connection.
-  std::unordered_map<std::string, drivers::statement> prepared;
+  std::unordered_map<std::string, prepared_sql> prepared;
   /// The entry of `prepared` used last: a gather's statements mostly share their SQL, which
   /// is then compared, not hashed. Null whenever `prepared` is cleared.
-  drivers::statement* last_prepared = nullptr;
-  /// The SQL of the statement being run; its buffers are reused from statement to statement.
+  prepared_sql* last_prepared = nullptr;
+  /// The SQL of the statement being run, and the item it was compiled from (within the
+  /// chunk being run); its buffers are reused from statement to statement.
   model::compiled_sql sql;
+  const void* sql_of = nullptr;
+  /// The SQL of the statements that join `sql` in a batch, and of the item that ended the
+  /// last batch's look-ahead, compiled already.
+  std::vector<model::compiled_sql> batch_sql;
+  model::compiled_sql ahead;
+  const void* ahead_of = nullptr;
+  std::vector<const std::vector<model::value>*> batch_sets;
 
   static inline const char* name = "gatherdb.connection_worker";
 };

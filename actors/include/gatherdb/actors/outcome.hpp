@@ -45,14 +45,18 @@ struct statement_error {
 struct statement_metrics {
   /// From the gather's start until a connection worker began executing it.
   std::uint32_t queue_wait_us = 0;
-  /// Binding and executing (the server round trip).
+  /// Binding and executing (the server round trip); for a batched read, its share of the
+  /// batch's.
   std::uint32_t execute_us = 0;
-  /// Fetching and freezing the rows.
+  /// Fetching and freezing the rows; for a batched read, its share of the batch's.
   std::uint32_t fetch_us = 0;
   /// Merging into the session state.
   std::uint32_t merge_us = 0;
   /// Executions (2 after a retry on a fresh connection).
   std::uint8_t attempts = 0;
+  /// Statements that shared its round trip to the server (1: it ran alone; see
+  /// `settings::max_read_batch`).
+  std::uint16_t batched = 0;
 };
 
 /// The end of one statement of a gather. Thread-safety: a value type; `result` refers to the

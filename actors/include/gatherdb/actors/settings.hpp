@@ -37,6 +37,17 @@ struct settings {
   /// waits as plain statements, so a gather's actors and its share of the pool's queue do not
   /// grow with the batch. Keep it above pool_size x max_chunk x 2 so that workers never wait.
   std::size_t session_window = 1024;
+  /// Idempotent statements of one gather at most that a worker runs in one execution, and so
+  /// one round trip to the server, when they follow each other in its chunk with the same SQL
+  /// and parameters of the same types, where the driver returns one result per parameter set
+  /// (psqlODBC; SQLite has no round trips to save). Only SQL whose latest result had at most
+  /// `read_batch_rows` rows is batched: the driver holds a whole batch's rows at once. A
+  /// batch runs in one implicit transaction; should it fail, its statements run again one by
+  /// one, so that each gets its own outcome. 1 turns batching off. At most 100, psqlODBC's
+  /// default `BatchSize`.
+  std::size_t max_read_batch = 64;
+  /// See `max_read_batch`.
+  std::size_t read_batch_rows = 64;
   /// Retry idempotent reads once on a fresh connection after a connection-class error.
   bool retry_idempotent_reads = true;
   /// Scheduler threads of an actor system the client creates itself (`scheduler.max-threads`
