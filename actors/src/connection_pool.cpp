@@ -72,15 +72,25 @@ void dispatch(self_ptr self) {
     // A busy worker (one that may queue a second chunk) only takes a full chunk, about a
     // quarter of its share of the gather (N / 4P, measured best in the design's prototype),
     // so that statements trickling in from their session actors do not cost one thread hop
-    // each. A chunk is an equal share of the queue per worker slot, at most max_chunk: near
-    // the queue's end chunks shrink, so that one worker does not take the tail while the
-    // others run dry (the last ~4 ms of 3,000-statement gathers ran on fewer connections;
-    // 0.7-0.9 ms with shares).
+    // each.
     const auto target =
         std::clamp<std::size_t>(st.queue.front().batch / (4 * pool_size), 1, max_chunk);
     if (w->chunks > 0 && st.queue.size() < target)
       break;
-    const auto n = std::clamp<std::size_t>((st.queue.size() + slots - 1) / slots, 1, max_chunk);
+    // A chunk is the worker's equal share of the work not done yet, waiting or in flight,
+    // less what it still holds, at most max_chunk: near the queue's end the workers finish
+    // together (the last ~4 ms of 3,000-statement gathers ran on fewer connections when one
+    // worker could take the tail), and a worker that frees up while the others still hold
+    // their chunks takes more than a share of the queue alone, so that batched reads make
+    // fewer round trips (33 statements per round trip at 300 statements against 13 with
+    // shares of the queue, 8% faster on PostgreSQL's tiny statements).
+    std::size_t in_flight = 0;
+    for (const auto& x : st.workers)
+      in_flight += x.assigned.size();
+    const auto share = (st.queue.size() + in_flight + slots - 1) / slots;
+    const auto n =
+        std::clamp<std::size_t>(share > w->assigned.size() ? share - w->assigned.size() : 1, 1,
+                                std::min(max_chunk, st.queue.size()));
     work_chunk chunk;
     chunk.items.reserve(n);
     for (std::size_t i = 0; i < n; ++i) {

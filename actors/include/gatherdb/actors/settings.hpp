@@ -24,9 +24,9 @@ struct settings {
   std::chrono::milliseconds statement_timeout{30000};
   /// Bound on opening one connection.
   std::chrono::milliseconds login_timeout{5000};
-  /// Statements per message to a connection worker at most; a chunk is otherwise an equal
-  /// share of the waiting statements per worker. The sessions of a gather's first window
-  /// start in slices of a quarter of it.
+  /// Statements per message to a connection worker at most; a chunk is otherwise the worker's
+  /// equal share of the statements not done yet (waiting or in flight), less what it holds. The
+  /// sessions of a gather's first window start in slices of a quarter of it.
   std::size_t max_chunk = 64;
   /// Chunks queued at one worker at most. 1 (the default) keeps every waiting statement in the
   /// pool's queue, where any worker that frees up takes it and where it can be expired or
