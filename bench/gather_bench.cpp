@@ -73,6 +73,7 @@ gather and as gatherdb single (one connection), on one database, and reports sta
   --session-window N   session actors of one gather alive at once (default: the client's)
   --max-chunk N        statements per message to a connection worker at most (default: the client's)
   --worker-queue-chunks N  chunks queued at one connection worker at most (default: the client's)
+  --max-read-batch N   statements per round trip at most, 1 for none (default: the client's)
   --statements LIST    comma-separated batch sizes (default 300,3000,30000)
   --rows LIST          comma-separated table sizes (default 100,10000)
   --repeat N           runs per cell after one uncounted warm-up run; the median is reported
@@ -101,6 +102,7 @@ struct options {
   std::size_t session_window = gatherdb::actors::settings{}.session_window;
   std::size_t max_chunk = gatherdb::actors::settings{}.max_chunk;
   std::size_t worker_queue_chunks = gatherdb::actors::settings{}.worker_queue_chunks;
+  std::size_t max_read_batch = gatherdb::actors::settings{}.max_read_batch;
   std::vector<std::size_t> statements{300, 3000, 30000};
   std::vector<std::uint32_t> rows{100, 10000};
   std::size_t repeat = 3;
@@ -142,6 +144,8 @@ std::optional<options> parse(int argc, char** argv) try {
       opt.max_chunk = parse_positive(arg, args.value());
     } else if (arg == "--worker-queue-chunks") {
       opt.worker_queue_chunks = parse_positive(arg, args.value());
+    } else if (arg == "--max-read-batch") {
+      opt.max_read_batch = parse_positive(arg, args.value());
     } else if (arg == "--statements") {
       opt.statements.clear();
       for (const auto& s : split(args.value()))
@@ -520,6 +524,7 @@ int run(const options& opt) {
         cfg.session_window = opt.session_window;
         cfg.max_chunk = opt.max_chunk;
         cfg.worker_queue_chunks = opt.worker_queue_chunks;
+        cfg.max_read_batch = opt.max_read_batch;
         client.emplace(cfg);
         auto r = client->gather(warm);
         if (r.failure)
@@ -710,6 +715,7 @@ int run(const options& opt) {
           {"session_window", opt.session_window},
           {"max_chunk", opt.max_chunk},
           {"worker_queue_chunks", opt.worker_queue_chunks},
+          {"max_read_batch", opt.max_read_batch},
           {"runs", c.samples.size()},
           {"load1", c.load1}};
       std::vector<double> all;
