@@ -44,15 +44,16 @@ struct connection_worker_state {
   /// The entry of `prepared` used last: a gather's statements mostly share their SQL, which
   /// is then compared, not hashed. Null whenever `prepared` is cleared.
   prepared_sql* last_prepared = nullptr;
-  /// The SQL of the statement being run, and the item it was compiled from (within the
-  /// chunk being run); its buffers are reused from statement to statement.
+  /// The SQL of the statement being run, and the item of the running chunk it was compiled
+  /// from; its buffers are reused from statement to statement.
   model::compiled_sql sql;
-  const void* sql_of = nullptr;
-  /// The SQL of the statements that join `sql` in a batch, and of the item that ended the
-  /// last batch's look-ahead, compiled already.
+  const work_item* sql_of = nullptr;
+  /// The SQL of the statements that join `sql` in a batch.
   std::vector<model::compiled_sql> batch_sql;
+  /// The SQL of the item that ended the last batch's look-ahead, compiled already.
   model::compiled_sql ahead;
-  const void* ahead_of = nullptr;
+  const work_item* ahead_of = nullptr;
+  /// The parameter sets of the batch being run, pointing into `sql` and `batch_sql`.
   std::vector<const std::vector<model::value>*> batch_sets;
 
   static inline const char* name = "gatherdb.connection_worker";
