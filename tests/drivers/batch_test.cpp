@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <limits>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -127,6 +128,19 @@ BOOST_AUTO_TEST_CASE(run_batch_sends_text_as_data_never_as_sql) {
     BOOST_TEST(text_of(results[k]) == texts[k]);
 }
 
+BOOST_AUTO_TEST_CASE(run_batch_renders_negative_numbers_next_to_operators) {
+  // A literal -7 after a minus sign must not become the comment "--7".
+  auto conn = open(backend::postgresql);
+  drivers::statement stmt{conn, "SELECT 10-?, CAST(1.5-? AS DOUBLE PRECISION)"};
+  const param_sets sets{{model::value{std::int64_t{-7}}, model::value{-2.5}},
+                        {model::value{std::int64_t{3}}, model::value{1e300}}};
+  const auto results = run_batch(stmt, sets);
+  BOOST_REQUIRE_EQUAL(results.size(), 2u);
+  BOOST_TEST(results[0]->row(0).int64_at(0) == 17);
+  BOOST_TEST(results[0]->row(0).float64_at(1) == 4.0);
+  BOOST_TEST(results[1]->row(0).int64_at(0) == 7);
+}
+
 BOOST_AUTO_TEST_CASE(a_failing_set_fails_the_batch_with_its_sqlstate) {
   auto conn = open(backend::postgresql);
   drivers::statement stmt{conn, "SELECT CAST(CAST(? AS TEXT) AS BIGINT)"};
@@ -198,6 +212,8 @@ BOOST_AUTO_TEST_CASE(parameter_sets_of_different_shapes_are_not_batchable_togeth
   BOOST_TEST(drivers::batchable(text));
   BOOST_TEST(!drivers::batchable({model::value{std::string(257, 'x')}}));
   BOOST_TEST(!drivers::batchable({model::value{model::bytes{std::byte{1}}}}));
+  BOOST_TEST(!drivers::batchable({model::value{std::numeric_limits<double>::quiet_NaN()}}));
+  BOOST_TEST(!drivers::batchable({model::value{-std::numeric_limits<double>::infinity()}}));
   drivers::statement stmt{conn, "SELECT CAST(? AS TEXT)"};
   std::vector<const std::vector<model::value>*> mixed{&number, &text};
   BOOST_CHECK_THROW((void)stmt.run_batch(mixed, {}), std::logic_error);
