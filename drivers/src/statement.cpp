@@ -1,7 +1,6 @@
 #include "gatherdb/drivers/statement.hpp"
 
 #include <algorithm>
-#include <cmath>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -78,11 +77,8 @@ bool batchable(const std::vector<model::value>& params) noexcept {
     case model::value_type::null:
     case model::value_type::boolean:
     case model::value_type::int64:
-      return true;
     case model::value_type::float64:
-      // psqlODBC renders a double with printf's %g: NaN and infinities would become the bare
-      // words nan and inf in a batch's SQL.
-      return std::isfinite(std::get<double>(v.data()));
+      return true;
     case model::value_type::text:
       return std::get<std::string>(v.data()).size() <= copied_text_limit;
     case model::value_type::bytes:

@@ -18,9 +18,9 @@ namespace gatherdb::drivers {
 
 class connection;
 
-/// Whether `params` can be one set of a parameter array: NULLs, booleans, integers, finite
-/// doubles and text up to 256 bytes (longer text and binary values are bound where they lie,
-/// one execution at a time).
+/// Whether `params` can be one set of a parameter array: NULLs, booleans, integers, doubles
+/// and text up to 256 bytes (longer text and binary values are bound where they lie, one
+/// execution at a time).
 [[nodiscard]] bool batchable(const std::vector<model::value>& params) noexcept;
 
 /// Whether two batchable parameter sets can share one array: as many values, and the same
