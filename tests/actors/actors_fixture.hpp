@@ -8,9 +8,12 @@
 
 #include <chrono>
 #include <cstddef>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <boost/test/unit_test.hpp>
 
 #include "gatherdb/actors/client.hpp"
 #include "gatherdb/drivers/connection.hpp"
@@ -19,6 +22,7 @@
 #include "gatherdb/model/statement.hpp"
 
 #include "support/backends.hpp"
+#include "support/gather_options.hpp"
 #include "support/pg_monitor.hpp"
 #include "support/print_log_values.hpp"
 #include "support/seeded_database.hpp"
@@ -39,6 +43,7 @@ using pg_monitor = test::pg_monitor<suite_tag>;
 
 using test::backend;
 using test::clock_type;
+using test::collect;
 using test::long_statement;
 using test::millis;
 using test::seeded_rows;
@@ -72,6 +77,35 @@ inline sequential_run run_sequentially(const std::string& dsn,
     out.results.push_back(out.session.merge(st, rows));
   }
   return out;
+}
+
+/// Checks that `got` equals the sequential run of the same statements: same repr per statement
+/// and the same identity structure (two statements share an object exactly when they do in
+/// the sequential session).
+inline void check_equals_sequential(const actors::gather_result& got, const sequential_run& want) {
+  BOOST_REQUIRE_EQUAL(got.outcomes.size(), want.results.size());
+  std::map<const item*, const item*> got_to_want;
+  for (std::size_t i = 0; i < got.outcomes.size(); ++i) {
+    const auto& o = got.outcomes[i];
+    BOOST_TEST_CONTEXT("statement " << i) {
+      BOOST_REQUIRE_MESSAGE(o.ok(), "outcome not ok: " << o.error.to_string());
+      BOOST_TEST(o.result.repr() == want.results[i].repr());
+      const auto objs = o.result.all<item>();
+      const auto ref = want.results[i].all<item>();
+      BOOST_REQUIRE_EQUAL(objs.size(), ref.size());
+      for (std::size_t r = 0; r < objs.size(); ++r) {
+        auto [it, inserted] = got_to_want.emplace(objs[r], ref[r]);
+        BOOST_TEST(it->second == ref[r], "one gathered object stands for two session objects");
+      }
+    }
+  }
+  // The map is injective the other way round too: distinct rows, distinct objects.
+  std::map<const item*, const item*> want_to_got;
+  for (auto [g, w] : got_to_want) {
+    auto [it, inserted] = want_to_got.emplace(w, g);
+    BOOST_TEST(inserted, "two gathered objects stand for one session object");
+  }
+  BOOST_TEST(got.repr().size() > 2u);
 }
 
 } // namespace gatherdb::actors_test

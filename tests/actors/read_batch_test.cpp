@@ -19,29 +19,12 @@ using test::all_backends;
 
 namespace {
 
-actors::gather_options collect() {
-  actors::gather_options o;
-  o.mode = actors::gather_mode::collect;
-  return o;
-}
-
 /// Outcomes that shared their round trip with another statement.
 std::size_t batched(const actors::gather_result& r) {
   std::size_t n = 0;
   for (const auto& o : r.outcomes)
     n += o.metrics.batched > 1 ? 1 : 0;
   return n;
-}
-
-/// Each outcome's repr equals the one-session, one-connection run of the same statements.
-void check_equals_sequential(const actors::gather_result& got, const sequential_run& want) {
-  BOOST_REQUIRE_EQUAL(got.outcomes.size(), want.results.size());
-  for (std::size_t i = 0; i < got.outcomes.size(); ++i) {
-    BOOST_TEST_CONTEXT("statement " << i) {
-      BOOST_REQUIRE_MESSAGE(got.outcomes[i].ok(), got.outcomes[i].error.to_string());
-      BOOST_TEST(got.outcomes[i].result.repr() == want.results[i].repr());
-    }
-  }
 }
 
 /// `SELECT CAST(CAST(? AS TEXT) AS BIGINT) AS n` for each text: a batchable read that fails

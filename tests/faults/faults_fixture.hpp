@@ -24,6 +24,7 @@
 #include "gatherdb/model/statement.hpp"
 
 #include "support/backends.hpp"
+#include "support/gather_options.hpp"
 #include "support/pg_monitor.hpp"
 #include "support/print_log_values.hpp"
 #include "support/seeded_database.hpp"
@@ -80,13 +81,7 @@ inline std::vector<model::statement> random_selects(std::size_t n, unsigned seed
   return suite::random_selects(n, seed);
 }
 
-/// Collect-mode options with an optional deadline.
-inline actors::gather_options collect(std::chrono::milliseconds timeout = 0ms) {
-  actors::gather_options o;
-  o.mode = actors::gather_mode::collect;
-  o.timeout = timeout;
-  return o;
-}
+using test::collect;
 
 /// Every outcome ok; the first error otherwise (for BOOST_TEST messages).
 inline std::string first_error(const actors::gather_result& r) {
