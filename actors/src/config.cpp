@@ -56,7 +56,7 @@ settings config::to_settings() const {
   s.login_timeout = std::chrono::milliseconds{login_timeout_ms};
   s.max_chunk = std::max<std::size_t>(max_chunk, 1);
   s.session_window = std::max<std::size_t>(session_window, 1);
-  s.max_read_batch = std::clamp<std::size_t>(max_read_batch, 1, 100);
+  s.max_read_batch = std::max<std::size_t>(max_read_batch, 1);
   return s;
 }
 
