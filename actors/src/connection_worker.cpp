@@ -268,7 +268,7 @@ connection_worker(worker_actor::stateful_pointer<connection_worker_state> self, 
   self->state.id = id;
   self->state.config = std::move(config);
   return {
-      [=](run_atom, work_chunk& chunk) {
+      [self, id, pool = std::move(pool)](run_atom, work_chunk& chunk) {
         auto& st = self->state;
         // Items are known by address within this chunk only.
         st.sql_of = st.ahead_of = nullptr;
