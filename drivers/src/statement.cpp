@@ -49,6 +49,42 @@ constexpr std::size_t copied_text_limit = 256;
 // read again with SQLGetData.
 constexpr std::size_t bound_text_size = 256;
 
+// How a parameter is declared to the driver (SQLBindParameter's C type, SQL type and column
+// size). One place for single runs and parameter arrays, so that a batch's statements reach
+// the server with the types their single runs would have.
+struct param_declaration {
+  SQLSMALLINT c_type = SQL_C_CHAR;
+  SQLSMALLINT sql_type = SQL_VARCHAR;
+  SQLULEN column_size = 1;
+};
+
+param_declaration declaration_of(const model::value& v) noexcept {
+  switch (v.type()) {
+  case model::value_type::boolean:
+    return {SQL_C_BIT, SQL_BIT, 1};
+  case model::value_type::int64:
+    return {SQL_C_SBIGINT, SQL_BIGINT, 0};
+  case model::value_type::float64:
+    return {SQL_C_DOUBLE, SQL_DOUBLE, 0};
+  case model::value_type::text: {
+    const auto size = std::get<std::string>(v.data()).size();
+    // Short text is declared at the copy buffer's size, so that every short value fits the
+    // same binding.
+    if (size <= copied_text_limit)
+      return {SQL_C_CHAR, SQL_VARCHAR, copied_text_limit};
+    const SQLSMALLINT sql_type = size > long_text_threshold ? SQL_LONGVARCHAR : SQL_VARCHAR;
+    return {SQL_C_CHAR, sql_type, size};
+  }
+  case model::value_type::bytes:
+    // VARBINARY even for long data: psqlODBC maps LONGVARBINARY to large objects.
+    return {SQL_C_BINARY, SQL_VARBINARY,
+            std::max<SQLULEN>(std::get<model::bytes>(v.data()).size(), 1)};
+  case model::value_type::null:
+    break;
+  }
+  return {};
+}
+
 // Appends a fixed-width cell read as SQL_C_SBIGINT (`integer`) or SQL_C_DOUBLE (`real`),
 // whether bound or fetched with SQLGetData.
 void push_fixed(model::column_store& store, model::value_type type, SQLLEN ind,
@@ -215,9 +251,7 @@ void statement::bind(const std::vector<model::value>& params) {
   }
   for (std::size_t i = 0; i < params.size(); ++i) {
     auto& slot = params_[i];
-    SQLSMALLINT c_type = SQL_C_CHAR;
-    SQLSMALLINT sql_type = SQL_VARCHAR;
-    SQLULEN column_size = 1;
+    const auto [c_type, sql_type, column_size] = declaration_of(params[i]);
     const void* buffer = nullptr;
     SQLLEN buffer_length = 0;
     bool reuse = true; // the binding in place serves when nothing above differs
@@ -225,49 +259,33 @@ void statement::bind(const std::vector<model::value>& params) {
     if (auto b = std::get_if<bool>(&data)) {
       slot.bit = *b ? 1 : 0;
       slot.indicator = 0;
-      c_type = SQL_C_BIT;
-      sql_type = SQL_BIT;
       buffer = &slot.bit;
     } else if (auto n = std::get_if<std::int64_t>(&data)) {
       slot.integer = *n;
       slot.indicator = 0;
-      c_type = SQL_C_SBIGINT;
-      sql_type = SQL_BIGINT;
-      column_size = 0;
       buffer = &slot.integer;
     } else if (auto d = std::get_if<double>(&data)) {
       slot.real = *d;
       slot.indicator = 0;
-      c_type = SQL_C_DOUBLE;
-      sql_type = SQL_DOUBLE;
-      column_size = 0;
       buffer = &slot.real;
     } else if (auto s = std::get_if<std::string>(&data)) {
       slot.indicator = static_cast<SQLLEN>(s->size());
       if (s->size() <= copied_text_limit) {
-        // Declared at the buffer's size, so that every short value fits the same binding.
         slot.text.reserve(copied_text_limit);
         slot.text.assign(*s);
         buffer = slot.text.data();
         buffer_length = static_cast<SQLLEN>(copied_text_limit);
-        column_size = copied_text_limit;
       } else {
-        sql_type = s->size() > long_text_threshold ? SQL_LONGVARCHAR : SQL_VARCHAR;
         buffer = s->data();
         buffer_length = static_cast<SQLLEN>(s->size());
-        column_size = s->size();
       }
     } else if (auto bin = std::get_if<model::bytes>(&data)) {
-      // VARBINARY even for long data: psqlODBC maps LONGVARBINARY to large objects. Rebound
-      // every time: SQLite's driver takes a binary value's length when it is bound.
+      // Rebound every time: SQLite's driver takes a binary value's length when it is bound.
       slot.indicator = static_cast<SQLLEN>(bin->size());
-      c_type = SQL_C_BINARY;
-      sql_type = SQL_VARBINARY;
       // An empty vector may have no storage; a null buffer would read as NULL (SQLite) or
       // fail as "unexpected NULL parameter value" (psqlODBC).
       buffer = bin->empty() ? static_cast<const void*>(&slot.bit) : bin->data();
       buffer_length = static_cast<SQLLEN>(bin->size());
-      column_size = std::max<SQLULEN>(bin->size(), 1);
       reuse = false;
     } else {
       slot.indicator = SQL_NULL_DATA;
@@ -483,9 +501,6 @@ void statement::bind_arrays(const std::vector<const std::vector<model::value>*>&
   for (std::size_t p = 0; p < first.size(); ++p) {
     auto& a = arrays_[p];
     a.indicators.assign(n, 0);
-    SQLSMALLINT c_type = SQL_C_CHAR;
-    SQLSMALLINT sql_type = SQL_VARCHAR;
-    SQLULEN column_size = 1;
     SQLPOINTER buffer = nullptr;
     SQLLEN element = 0;
     switch (first[p].type()) {
@@ -493,8 +508,6 @@ void statement::bind_arrays(const std::vector<const std::vector<model::value>*>&
       a.bits.resize(n);
       for (std::size_t k = 0; k < n; ++k)
         a.bits[k] = std::get<bool>((*sets[k])[p].data()) ? 1 : 0;
-      c_type = SQL_C_BIT;
-      sql_type = SQL_BIT;
       buffer = a.bits.data();
       element = sizeof(unsigned char);
       break;
@@ -502,9 +515,6 @@ void statement::bind_arrays(const std::vector<const std::vector<model::value>*>&
       a.integers.resize(n);
       for (std::size_t k = 0; k < n; ++k)
         a.integers[k] = std::get<std::int64_t>((*sets[k])[p].data());
-      c_type = SQL_C_SBIGINT;
-      sql_type = SQL_BIGINT;
-      column_size = 0;
       buffer = a.integers.data();
       element = sizeof(std::int64_t);
       break;
@@ -512,14 +522,10 @@ void statement::bind_arrays(const std::vector<const std::vector<model::value>*>&
       a.reals.resize(n);
       for (std::size_t k = 0; k < n; ++k)
         a.reals[k] = std::get<double>((*sets[k])[p].data());
-      c_type = SQL_C_DOUBLE;
-      sql_type = SQL_DOUBLE;
-      column_size = 0;
       buffer = a.reals.data();
       element = sizeof(double);
       break;
     case model::value_type::text:
-      // Declared at the single run's buffer size, so that the server sees the same type.
       a.text.resize(n * copied_text_limit);
       for (std::size_t k = 0; k < n; ++k) {
         const auto& text = std::get<std::string>((*sets[k])[p].data());
@@ -527,7 +533,6 @@ void statement::bind_arrays(const std::vector<const std::vector<model::value>*>&
                   a.text.begin() + static_cast<std::ptrdiff_t>(k * copied_text_limit));
         a.indicators[k] = static_cast<SQLLEN>(text.size());
       }
-      column_size = copied_text_limit;
       buffer = a.text.data();
       element = static_cast<SQLLEN>(copied_text_limit);
       break;
@@ -540,6 +545,8 @@ void statement::bind_arrays(const std::vector<const std::vector<model::value>*>&
     case model::value_type::bytes:
       throw std::logic_error("statement::run_batch: binary parameters are not batchable");
     }
+    // Batchable text is short: declared as a single run's copied text is.
+    const auto [c_type, sql_type, column_size] = declaration_of(first[p]);
     rc = SQLBindParameter(h, static_cast<SQLUSMALLINT>(p + 1), SQL_PARAM_INPUT, c_type, sql_type,
                           column_size, 0, buffer, element, a.indicators.data());
     if (!detail::succeeded(rc))
