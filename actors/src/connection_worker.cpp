@@ -67,6 +67,22 @@ prepared_sql& prepared(connection_worker_state& st, const std::string& sql) {
   return it->second;
 }
 
+// Whether `e` lost the connection: the driver may report the symptom (an error of another
+// category) on a connection it has found dead.
+bool lost_connection(const connection_worker_state& st, const drivers::database_error& e) {
+  return e.category() == drivers::error_category::connection || (st.conn && st.conn->is_dead());
+}
+
+// Whether `e` is an end the gather caused: a cancel (only a stop or the deadline cancels), or
+// a timeout once stopped or past the deadline. A timeout of the database's own before the
+// deadline (SQLite's busy timeout, a lock wait) is a failure.
+bool ended_by_gather(const work_item& item, const drivers::database_error& e) {
+  const auto cat = e.category();
+  return cat == drivers::error_category::cancelled ||
+         (cat == drivers::error_category::timeout &&
+          (item.control->stopped() || clock::now() >= item.deadline));
+}
+
 // Makes `st.sql` hold `item`'s SQL, compiling it unless a batch's look-ahead already did.
 void compile(connection_worker_state& st, const work_item& item) {
   if (st.sql_of == &item)
@@ -120,18 +136,11 @@ work_done execute(connection_worker_state& st, const work_item& item, int first_
       d.metrics.execute_us = micros(timings.execute);
       d.metrics.fetch_us = micros(timings.fetch);
       d.error = {error_source::database, e.info()};
-      const bool lost =
-          e.category() == drivers::error_category::connection || (st.conn && st.conn->is_dead());
+      const bool lost = lost_connection(st, e);
       // Health check: a connection that reported a connection-class error is replaced.
       if (lost)
         drop_connection(st);
-      const auto cat = e.category();
-      // Cancelled means we cancelled it: a stop, or its deadline. A timeout of the database's
-      // own (SQLite's busy timeout, a lock wait) before the deadline is a failure.
-      const bool ours = cat == drivers::error_category::cancelled || item.control->stopped() ||
-                        clock::now() >= item.deadline;
-      if (ours &&
-          (cat == drivers::error_category::cancelled || cat == drivers::error_category::timeout)) {
+      if (ended_by_gather(item, e)) {
         d.status = outcome_status::cancelled;
         if (item.control->stopped())
           return detail::stopped_outcome(*item.control);
@@ -232,14 +241,10 @@ void run_batch(connection_worker_state& st, std::vector<work_item>& items, std::
     failure.emplace(
         drivers::error_info{"HY000", 0, e.what(), drivers::error_category::other, false});
   }
-  const auto cat = failure->category();
-  const bool lost = cat == drivers::error_category::connection || (st.conn && st.conn->is_dead());
+  const bool lost = lost_connection(st, *failure);
   if (lost)
     drop_connection(st);
-  const bool ours =
-      first.control->stopped() ||
-      ((cat == drivers::error_category::cancelled || cat == drivers::error_category::timeout) &&
-       clock::now() >= first.deadline);
+  const bool ours = ended_by_gather(first, *failure);
   const bool retry = lost && failure->retryable() && st.config->retry_idempotent_reads;
   for (auto k = i; k < end; ++k) {
     auto& item = items[k];
@@ -278,16 +283,15 @@ connection_worker(worker_actor::stateful_pointer<connection_worker_state> self, 
         auto& items = chunk.items;
         for (std::size_t i = 0; i < items.size();) {
           const auto from = out.results.size();
-          const auto start = i;
           const auto end = batch_end(st, items, i);
           if (end - i > 1)
             run_batch(st, items, i, end, out);
           else
             out.results.emplace_back(std::move(items[i].session), execute(st, items[i]));
-          i = end;
           // A failure is reported at once: under fail_fast it stops the rest of the gather. (A
           // batch's statements share their gather.)
-          const bool stopped = items[start].control->stopped();
+          const bool stopped = items[i].control->stopped();
+          i = end;
           const bool failed =
               std::any_of(out.results.begin() + static_cast<std::ptrdiff_t>(from),
                           out.results.end(), [stopped](const auto& r) {
