@@ -16,18 +16,16 @@
 #include "gatherdb/drivers/statement.hpp"
 
 #include "support/backends.hpp"
+#include "support/open_connection.hpp"
 
 namespace drivers = gatherdb::drivers;
 namespace model = gatherdb::model;
 using gatherdb::test::backend;
+using gatherdb::test::open_connection;
 
 namespace {
 
 using param_sets = std::vector<std::vector<model::value>>;
-
-drivers::connection open(backend b) {
-  return drivers::connection::open(gatherdb::test::connection_string(b));
-}
 
 std::vector<model::frozen_result> run_batch(drivers::statement& stmt, const param_sets& sets,
                                             const drivers::run_options& options = {}) {
@@ -48,7 +46,7 @@ std::string text_of(const model::frozen_result& r, std::size_t col = 0) {
 BOOST_AUTO_TEST_SUITE(drivers_batch)
 
 BOOST_AUTO_TEST_CASE(run_batch_returns_one_result_per_parameter_set_in_order) {
-  auto conn = open(backend::postgresql);
+  auto conn = open_connection(backend::postgresql);
   BOOST_REQUIRE(conn.batches_param_arrays());
   drivers::statement stmt{conn, "SELECT CAST(? AS BIGINT) * 2 AS twice"};
   param_sets sets;
@@ -69,7 +67,7 @@ BOOST_AUTO_TEST_CASE(run_batch_is_one_round_trip_and_one_transaction) {
   // statement_timestamp() is when the server received the client's message and
   // transaction_timestamp() when the transaction began: one value for the whole array means
   // one message and one (implicit) transaction; single runs get one each.
-  auto conn = open(backend::postgresql);
+  auto conn = open_connection(backend::postgresql);
   const std::string sql = "SELECT CAST(statement_timestamp() AS TEXT), "
                           "CAST(transaction_timestamp() AS TEXT), CAST(? AS BIGINT)";
   drivers::statement batch{conn, sql};
@@ -89,7 +87,7 @@ BOOST_AUTO_TEST_CASE(run_batch_is_one_round_trip_and_one_transaction) {
 }
 
 BOOST_AUTO_TEST_CASE(run_batch_binds_nulls_booleans_integers_doubles_and_text) {
-  auto conn = open(backend::postgresql);
+  auto conn = open_connection(backend::postgresql);
   drivers::statement stmt{
       conn, "SELECT CAST(? AS TEXT), CAST(CAST(? AS BOOLEAN) AS INTEGER), CAST(? AS BIGINT), "
             "CAST(? AS DOUBLE PRECISION), CAST(? AS TEXT)"};
@@ -117,7 +115,7 @@ BOOST_AUTO_TEST_CASE(run_batch_binds_nulls_booleans_integers_doubles_and_text) {
 BOOST_AUTO_TEST_CASE(run_batch_sends_text_as_data_never_as_sql) {
   // psqlODBC renders a batch's parameters as literals: quotes, backslashes and semicolons must
   // come back as the same text, never end the statement.
-  auto conn = open(backend::postgresql);
+  auto conn = open_connection(backend::postgresql);
   drivers::statement stmt{conn, "SELECT CAST(? AS TEXT)"};
   const std::vector<std::string> texts{"x'); SELECT 1; --", "\\'", "it''s", "$$;$$", "é ✓"};
   param_sets sets;
@@ -132,7 +130,7 @@ BOOST_AUTO_TEST_CASE(run_batch_sends_text_as_data_never_as_sql) {
 BOOST_AUTO_TEST_CASE(run_batch_renders_negative_numbers_next_to_operators) {
   // A literal -7 after a minus sign must not become the comment "--7", nor NaN and
   // infinity bare words.
-  auto conn = open(backend::postgresql);
+  auto conn = open_connection(backend::postgresql);
   drivers::statement stmt{conn, "SELECT 10-?, CAST(1.5-? AS DOUBLE PRECISION)"};
   const param_sets sets{
       {model::value{std::int64_t{-7}}, model::value{-2.5}},
@@ -149,7 +147,7 @@ BOOST_AUTO_TEST_CASE(run_batch_renders_negative_numbers_next_to_operators) {
 }
 
 BOOST_AUTO_TEST_CASE(a_failing_set_fails_the_batch_with_its_sqlstate) {
-  auto conn = open(backend::postgresql);
+  auto conn = open_connection(backend::postgresql);
   drivers::statement stmt{conn, "SELECT CAST(CAST(? AS TEXT) AS BIGINT)"};
   const param_sets bad{{model::value{std::string{"1"}}},
                        {model::value{std::string{"not a number"}}},
@@ -168,7 +166,7 @@ BOOST_AUTO_TEST_CASE(a_failing_set_fails_the_batch_with_its_sqlstate) {
 }
 
 BOOST_AUTO_TEST_CASE(a_batch_past_its_deadline_is_cancelled_as_a_timeout) {
-  auto conn = open(backend::postgresql);
+  auto conn = open_connection(backend::postgresql);
   drivers::statement stmt{conn, "SELECT pg_sleep(CAST(? AS DOUBLE PRECISION))"};
   const param_sets sets{{model::value{0.5}}, {model::value{0.5}}, {model::value{0.5}}};
   drivers::run_options options;
@@ -185,7 +183,7 @@ BOOST_AUTO_TEST_CASE(a_batch_past_its_deadline_is_cancelled_as_a_timeout) {
 }
 
 BOOST_AUTO_TEST_CASE(run_batch_needs_a_driver_with_one_result_per_parameter_set) {
-  auto conn = open(backend::sqlite);
+  auto conn = open_connection(backend::sqlite);
   BOOST_TEST(!conn.batches_param_arrays());
   drivers::statement stmt{conn, "SELECT ?"};
   const param_sets sets{{model::value{std::int64_t{1}}}, {model::value{std::int64_t{2}}}};
@@ -197,7 +195,7 @@ BOOST_AUTO_TEST_CASE(run_batch_needs_a_driver_with_one_result_per_parameter_set)
 BOOST_AUTO_TEST_CASE(a_statement_runs_batches_or_single_sets_never_both) {
   // psqlODBC sends an array in one round trip only on a statement it has not prepared on the
   // server; a statement that ran alone would quietly make one round trip per set.
-  auto conn = open(backend::postgresql);
+  auto conn = open_connection(backend::postgresql);
   const param_sets sets{{model::value{std::int64_t{1}}}, {model::value{std::int64_t{2}}}};
   drivers::statement single{conn, "SELECT CAST(? AS BIGINT)"};
   (void)single.run({model::value{std::int64_t{1}}});
@@ -208,7 +206,7 @@ BOOST_AUTO_TEST_CASE(a_statement_runs_batches_or_single_sets_never_both) {
 }
 
 BOOST_AUTO_TEST_CASE(parameter_sets_of_different_shapes_are_not_batchable_together) {
-  auto conn = open(backend::postgresql);
+  auto conn = open_connection(backend::postgresql);
   const std::vector<model::value> number{model::value{std::int64_t{1}}};
   const std::vector<model::value> text{model::value{std::string{"1"}}};
   const std::vector<model::value> null{model::value{}};

@@ -20,12 +20,14 @@
 #include "gatherdb/drivers/watchdog.hpp"
 
 #include "support/backends.hpp"
+#include "support/open_connection.hpp"
 
 namespace drivers = gatherdb::drivers;
 namespace model = gatherdb::model;
 using drivers::error_category;
 using gatherdb::test::all_backends;
 using gatherdb::test::backend;
+using gatherdb::test::open_connection;
 using clock_type = std::chrono::steady_clock;
 using namespace std::chrono_literals;
 
@@ -44,10 +46,6 @@ std::string long_running_sql(backend b) {
     return "SELECT pg_sleep(10)";
   return "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 500000000) "
          "SELECT count(*) FROM c";
-}
-
-drivers::connection open(backend b) {
-  return drivers::connection::open(gatherdb::test::connection_string(b));
 }
 
 /// Runs `stmt` expecting it to be stopped; returns the error and how long the run took.
@@ -87,7 +85,7 @@ long long ms(clock_type::duration d) {
 BOOST_AUTO_TEST_SUITE(drivers_cancel)
 
 BOOST_DATA_TEST_CASE(cancel_from_another_thread_stops_the_statement, all_backends, backend) {
-  auto conn = open(backend);
+  auto conn = open_connection(backend);
   drivers::statement stmt{conn, long_running_sql(backend)};
   auto canceller = stmt.canceller();
   clock_type::time_point cancelled_at;
@@ -112,7 +110,7 @@ BOOST_DATA_TEST_CASE(cancel_from_another_thread_stops_the_statement, all_backend
 }
 
 BOOST_DATA_TEST_CASE(deadline_stops_the_statement_as_a_timeout, all_backends, backend) {
-  auto conn = open(backend);
+  auto conn = open_connection(backend);
   drivers::statement stmt{conn, long_running_sql(backend)};
   // Let the watchdog thread go idle first: a deadline must wake it.
   (void)drivers::watchdog::instance();
@@ -129,8 +127,8 @@ BOOST_DATA_TEST_CASE(an_earlier_deadline_on_another_thread_wakes_the_watchdog, a
                      backend) {
   // The watchdog sleeps until the first statement's far deadline; the second statement's
   // near one, watched later from another thread, must still fire on time.
-  auto far_conn = open(backend);
-  auto near_conn = open(backend);
+  auto far_conn = open_connection(backend);
+  auto near_conn = open_connection(backend);
   drivers::statement far_stmt{far_conn, long_running_sql(backend)};
   drivers::statement near_stmt{near_conn, long_running_sql(backend)};
   auto far = std::async(std::launch::async, [&] { return run_with_deadline_in(far_stmt, 3s); });
@@ -153,7 +151,7 @@ BOOST_DATA_TEST_CASE(deadlines_on_many_threads_each_fire_at_their_own_time, all_
   constexpr int threads = 6;
   std::vector<drivers::connection> conns;
   for (int i = 0; i < threads; ++i)
-    conns.push_back(open(backend));
+    conns.push_back(open_connection(backend));
   const auto start = clock_type::now();
   auto deadline_of = [](int i) { return 400 + i * 150; }; // ms after start
   // Each run reports its error and when, after `start`, it ended.
@@ -179,7 +177,7 @@ BOOST_DATA_TEST_CASE(deadlines_on_many_threads_each_fire_at_their_own_time, all_
 }
 
 BOOST_DATA_TEST_CASE(stop_flag_and_poke_stop_the_statement, all_backends, backend) {
-  auto conn = open(backend);
+  auto conn = open_connection(backend);
   drivers::statement stmt{conn, long_running_sql(backend)};
   auto flag = std::make_shared<std::atomic<bool>>(false);
   drivers::run_options options;
@@ -201,7 +199,7 @@ BOOST_DATA_TEST_CASE(stop_flag_and_poke_stop_the_statement, all_backends, backen
 }
 
 BOOST_DATA_TEST_CASE(stop_flag_already_set_stops_before_executing, all_backends, backend) {
-  auto conn = open(backend);
+  auto conn = open_connection(backend);
   drivers::statement stmt{conn, long_running_sql(backend)};
   auto flag = std::make_shared<std::atomic<bool>>(true);
   drivers::run_options options;
@@ -214,7 +212,7 @@ BOOST_DATA_TEST_CASE(stop_flag_already_set_stops_before_executing, all_backends,
 }
 
 BOOST_DATA_TEST_CASE(cancel_between_runs_does_not_affect_the_next_run, all_backends, backend) {
-  auto conn = open(backend);
+  auto conn = open_connection(backend);
   drivers::statement stmt{conn, "SELECT ?"};
   BOOST_TEST(stmt.run({model::value{"a"}})->row(0).at(0) == model::value{"a"});
   stmt.canceller()->cancel();
@@ -235,7 +233,7 @@ BOOST_DATA_TEST_CASE(cancel_between_runs_does_not_affect_the_next_run, all_backe
 }
 
 BOOST_DATA_TEST_CASE(finished_deadline_run_leaves_the_connection_usable, all_backends, backend) {
-  auto conn = open(backend);
+  auto conn = open_connection(backend);
   drivers::statement stmt{conn, "SELECT ?"};
   drivers::run_options options;
   options.deadline = clock_type::now() + 200ms;
@@ -250,7 +248,7 @@ BOOST_DATA_TEST_CASE(finished_deadline_run_leaves_the_connection_usable, all_bac
 BOOST_DATA_TEST_CASE(cancel_at_any_moment_completes_or_reports_cancelled, all_backends, backend) {
   // Cancels land before, during and after execution and during the fetch of a large result;
   // every run either returns the whole result or fails as cancelled, and nothing crashes.
-  auto conn = open(backend);
+  auto conn = open_connection(backend);
   drivers::statement stmt{conn, "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c "
                                 "WHERE x < 50000) SELECT x, 'value ' || x FROM c"};
   const auto start = clock_type::now();
@@ -291,7 +289,7 @@ BOOST_DATA_TEST_CASE(cancels_racing_each_run_and_its_error_report_leave_the_stat
   // thread's calls here (helgrind: 93 races in libodbc; ASan does not see into the
   // uninstrumented driver manager). Every run either completes or reports cancelled, and the
   // connection stays usable.
-  auto conn = open(backend);
+  auto conn = open_connection(backend);
   // Runs of several lengths. Only a cancel that lands inside the driver's execution makes it
   // report (and the race is with that report), and a PostgreSQL cancel takes its own time to
   // arrive (a connection to the postmaster, which forks to deliver it): the short runs race
@@ -346,7 +344,7 @@ BOOST_DATA_TEST_CASE(a_cancel_while_rows_are_fetched_ends_the_run_as_cancelled, 
   // psqlODBC reads the whole result during SQLExecute and its SQLCancel does nothing after
   // that, so the fetch itself has to notice a cancel (a deadline past which a large result
   // would otherwise still be copied row by row).
-  auto conn = open(backend);
+  auto conn = open_connection(backend);
   drivers::statement stmt{conn, "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c "
                                 "WHERE x < 400000) SELECT x, 'value ' || x FROM c"};
   drivers::run_timings reference; // of the last run that completed

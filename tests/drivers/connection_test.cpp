@@ -14,19 +14,17 @@
 #include "gatherdb/drivers/statement.hpp"
 
 #include "support/backends.hpp"
+#include "support/open_connection.hpp"
 #include "support/scoped_table.hpp"
 
 namespace drivers = gatherdb::drivers;
 namespace model = gatherdb::model;
 using gatherdb::test::all_backends;
 using gatherdb::test::backend;
+using gatherdb::test::open_connection;
 using gatherdb::test::scoped_table;
 
 namespace {
-
-drivers::connection open(backend b) {
-  return drivers::connection::open(gatherdb::test::connection_string(b));
-}
 
 model::bytes make_bytes(std::initializer_list<int> xs) {
   model::bytes out;
@@ -51,7 +49,7 @@ std::vector<std::int64_t> ids(const model::frozen_result& r) {
 BOOST_AUTO_TEST_SUITE(drivers_connection)
 
 BOOST_DATA_TEST_CASE(connect_detects_dialect_and_version, all_backends, backend) {
-  auto conn = open(backend);
+  auto conn = open_connection(backend);
   BOOST_TEST(!conn.dbms_version().empty());
   BOOST_TEST(!conn.is_dead());
   BOOST_TEST(conn.autocommit());
@@ -67,7 +65,7 @@ BOOST_DATA_TEST_CASE(connect_detects_dialect_and_version, all_backends, backend)
 }
 
 BOOST_DATA_TEST_CASE(bound_parameters_round_trip_exactly, all_backends, backend) {
-  auto conn = open(backend);
+  auto conn = open_connection(backend);
   scoped_table table{conn, "drivers_connection_rt", all_columns(backend)};
   const std::vector<std::vector<model::value>> rows{
       {1, "ü€😀", std::numeric_limits<std::int64_t>::min(), 3.25, make_bytes({0, 1, 0, 255, 0})},
@@ -97,7 +95,7 @@ BOOST_DATA_TEST_CASE(reexecuting_a_statement_sends_each_execution_s_own_paramete
                      backend) {
   // One prepared statement keeps its bindings while the types stay: every execution must still
   // send its own values, whatever their lengths and whatever the execution before it bound.
-  auto conn = open(backend);
+  auto conn = open_connection(backend);
   scoped_table table{conn, "drivers_connection_rebind", all_columns(backend)};
   const std::string long_text(300, 'x');   // longer than the copied-text buffer
   const std::string very_long(20000, 'y'); // a long-data type
@@ -133,7 +131,7 @@ BOOST_DATA_TEST_CASE(text_and_bytes_around_the_first_read_s_size_come_back_whole
                      backend) {
   // A value is read in a first part of 256 bytes and, when longer, in one more part: each
   // length around that edge must come back byte for byte, in one chunk with its neighbours.
-  auto conn = open(backend);
+  auto conn = open_connection(backend);
   scoped_table table{conn, "drivers_connection_edges", all_columns(backend)};
   drivers::statement insert{conn, "INSERT INTO " + table.name() +
                                       " (id, t, n, d, b) VALUES (?, ?, ?, ?, ?)"};
@@ -162,14 +160,14 @@ BOOST_DATA_TEST_CASE(text_and_bytes_around_the_first_read_s_size_come_back_whole
 }
 
 BOOST_DATA_TEST_CASE(bound_parameters_are_values_not_sql, all_backends, backend) {
-  auto conn = open(backend);
+  auto conn = open_connection(backend);
   auto r = conn.execute("SELECT ?", {model::value{"1'; SELECT 2; --"}});
   BOOST_TEST_REQUIRE(r->row_count() == 1u);
   BOOST_TEST(r->row(0).at(0) == model::value{"1'; SELECT 2; --"});
 }
 
 BOOST_DATA_TEST_CASE(column_metadata_names_types_and_nullability, all_backends, backend) {
-  auto conn = open(backend);
+  auto conn = open_connection(backend);
   scoped_table table{conn, "drivers_connection_meta", all_columns(backend)};
   auto r = conn.execute("SELECT id, t, n, d, b FROM " + table.name());
   BOOST_TEST(r->row_count() == 0u);
@@ -192,7 +190,7 @@ BOOST_DATA_TEST_CASE(column_metadata_names_types_and_nullability, all_backends, 
 }
 
 BOOST_DATA_TEST_CASE(rollback_discards_and_commit_keeps, all_backends, backend) {
-  auto conn = open(backend);
+  auto conn = open_connection(backend);
   scoped_table table{conn, "drivers_connection_tx", "id BIGINT PRIMARY KEY"};
   const auto insert = "INSERT INTO " + table.name() + " (id) VALUES (?)";
   const auto select = "SELECT id FROM " + table.name() + " ORDER BY id";
@@ -212,7 +210,7 @@ BOOST_DATA_TEST_CASE(rollback_discards_and_commit_keeps, all_backends, backend) 
   conn.commit();
   BOOST_TEST(conn.autocommit());
   // Seen from another connection too: it was really committed.
-  auto other = open(backend);
+  auto other = open_connection(backend);
   BOOST_TEST(ids(other.execute(select)) == (std::vector<std::int64_t>{3, 4}),
              boost::test_tools::per_element());
 
@@ -246,7 +244,7 @@ BOOST_DATA_TEST_CASE(redacted_connection_string_has_no_password, all_backends, b
 }
 
 BOOST_DATA_TEST_CASE(one_megabyte_text_round_trips, all_backends, backend) {
-  auto conn = open(backend);
+  auto conn = open_connection(backend);
   scoped_table table{conn, "drivers_connection_big", "id BIGINT PRIMARY KEY, t TEXT"};
   // 4-byte pattern with a 3-byte character: the first 255-byte part ends inside one.
   std::string big;
@@ -263,7 +261,7 @@ BOOST_DATA_TEST_CASE(one_megabyte_text_round_trips, all_backends, backend) {
 }
 
 BOOST_DATA_TEST_CASE(large_result_is_fetched_in_chunks_in_order, all_backends, backend) {
-  auto conn = open(backend);
+  auto conn = open_connection(backend);
   scoped_table table{conn, "drivers_connection_chunks", "id BIGINT PRIMARY KEY, t TEXT"};
   {
     drivers::statement insert{conn, "INSERT INTO " + table.name() + " (id, t) VALUES (?, ?)"};
@@ -297,7 +295,7 @@ BOOST_DATA_TEST_CASE(large_result_is_fetched_in_chunks_in_order, all_backends, b
 }
 
 BOOST_DATA_TEST_CASE(empty_result_has_columns_and_no_rows, all_backends, backend) {
-  auto conn = open(backend);
+  auto conn = open_connection(backend);
   auto r = conn.execute("SELECT 1 AS one WHERE 1 = 0");
   BOOST_TEST(r->row_count() == 0u);
   BOOST_TEST(r->empty());
@@ -306,10 +304,10 @@ BOOST_DATA_TEST_CASE(empty_result_has_columns_and_no_rows, all_backends, backend
 }
 
 BOOST_DATA_TEST_CASE(moved_connection_stays_usable, all_backends, backend) {
-  auto a = open(backend);
+  auto a = open_connection(backend);
   auto b = std::move(a);
   BOOST_TEST(b.execute("SELECT 1")->row_count() == 1u);
-  a = open(backend);
+  a = open_connection(backend);
   b = std::move(a);
   BOOST_TEST(b.execute("SELECT 1")->row_count() == 1u);
 }

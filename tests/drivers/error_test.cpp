@@ -16,12 +16,14 @@
 #include "gatherdb/drivers/statement.hpp"
 
 #include "support/backends.hpp"
+#include "support/open_connection.hpp"
 #include "support/scoped_table.hpp"
 
 namespace drivers = gatherdb::drivers;
 using drivers::error_category;
 using gatherdb::test::all_backends;
 using gatherdb::test::backend;
+using gatherdb::test::open_connection;
 
 namespace boost::test_tools::tt_detail {
 template <>
@@ -48,10 +50,6 @@ drivers::error_info expect_error(const std::function<void()>& f) {
   }
   BOOST_FAIL("expected a database_error, nothing was thrown");
   return {};
-}
-
-drivers::connection open(backend b) {
-  return drivers::connection::open(gatherdb::test::connection_string(b));
 }
 
 std::string lower(std::string s) {
@@ -95,7 +93,7 @@ void check_no_sentinel(const drivers::error_info& e) {
 BOOST_AUTO_TEST_SUITE(drivers_error)
 
 BOOST_DATA_TEST_CASE(syntax_error_is_a_syntax_error, all_backends, backend) {
-  auto conn = open(backend);
+  auto conn = open_connection(backend);
   auto e = expect_error([&] { conn.execute("SELEC 1"); });
   BOOST_TEST(e.category == error_category::syntax);
   BOOST_TEST(!e.retryable);
@@ -111,7 +109,7 @@ BOOST_DATA_TEST_CASE(syntax_error_is_a_syntax_error, all_backends, backend) {
 }
 
 BOOST_DATA_TEST_CASE(missing_table_is_a_syntax_error, all_backends, backend) {
-  auto conn = open(backend);
+  auto conn = open_connection(backend);
   auto e = expect_error([&] { conn.execute("SELECT * FROM drivers_error_no_such_table"); });
   BOOST_TEST(e.category == error_category::syntax);
   BOOST_TEST(!e.retryable);
@@ -123,7 +121,7 @@ BOOST_DATA_TEST_CASE(missing_table_is_a_syntax_error, all_backends, backend) {
 }
 
 BOOST_DATA_TEST_CASE(unique_violation_is_a_constraint_error, all_backends, backend) {
-  auto conn = open(backend);
+  auto conn = open_connection(backend);
   gatherdb::test::scoped_table table{conn, "drivers_error_unique", "id BIGINT PRIMARY KEY"};
   drivers::statement insert{conn, "INSERT INTO " + table.name() + " (id) VALUES (?)"};
   insert.run({1});
@@ -142,7 +140,7 @@ BOOST_DATA_TEST_CASE(unique_violation_is_a_constraint_error, all_backends, backe
 
 BOOST_DATA_TEST_CASE(failed_commit_of_a_transaction_keeps_the_connection_usable, all_backends,
                      backend) {
-  auto conn = open(backend);
+  auto conn = open_connection(backend);
   gatherdb::test::scoped_table table{conn, "drivers_error_tx", "id BIGINT PRIMARY KEY"};
   const auto insert = "INSERT INTO " + table.name() + " (id) VALUES (?)";
   conn.begin();

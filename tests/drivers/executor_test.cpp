@@ -17,11 +17,13 @@
 #include "gatherdb/model/session_state.hpp"
 
 #include "support/backends.hpp"
+#include "support/open_connection.hpp"
 
 namespace drivers = gatherdb::drivers;
 namespace model = gatherdb::model;
 using gatherdb::test::all_backends;
 using gatherdb::test::backend;
+using gatherdb::test::open_connection;
 
 namespace executor_test {
 
@@ -107,7 +109,7 @@ BOOST_AUTO_TEST_SUITE(drivers_executor)
 
 BOOST_DATA_TEST_CASE(unit_of_work_assigns_keys_and_reads_back_through_the_query_builder,
                      all_backends, backend) {
-  auto conn = drivers::connection::open(gatherdb::test::connection_string(backend));
+  auto conn = open_connection(backend);
   drivers::connection_executor exec{conn};
   BOOST_TEST(model::to_string(exec.sql_dialect()) ==
              (backend == backend::sqlite ? "sqlite" : "postgresql"));
@@ -160,7 +162,7 @@ BOOST_DATA_TEST_CASE(unit_of_work_assigns_keys_and_reads_back_through_the_query_
 }
 
 BOOST_DATA_TEST_CASE(failed_unit_of_work_stores_nothing_and_stays_pending, all_backends, backend) {
-  auto conn = drivers::connection::open(gatherdb::test::connection_string(backend));
+  auto conn = open_connection(backend);
   drivers::connection_executor exec{conn};
   scoped_schema schema{model::metadata{}.add<K>(), exec};
   // A row that the unit's 5th object collides with.
@@ -195,7 +197,7 @@ BOOST_DATA_TEST_CASE(failed_unit_of_work_stores_nothing_and_stays_pending, all_b
 }
 
 BOOST_DATA_TEST_CASE(prepared_statements_are_cached_by_sql, all_backends, backend) {
-  auto conn = drivers::connection::open(gatherdb::test::connection_string(backend));
+  auto conn = open_connection(backend);
   drivers::connection_executor exec{conn};
   auto& first = exec.prepared("SELECT ?");
   auto& again = exec.prepared("SELECT ?");

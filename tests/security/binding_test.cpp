@@ -14,6 +14,7 @@
 #include "gatherdb/model/session_state.hpp"
 
 #include "support/backends.hpp"
+#include "support/open_connection.hpp"
 
 namespace {
 
@@ -51,7 +52,7 @@ BOOST_AUTO_TEST_SUITE(security_binding)
 
 BOOST_DATA_TEST_CASE(hostile_strings_round_trip_as_data_and_the_table_survives, test::all_backends,
                      backend) {
-  auto conn = drivers::connection::open(test::connection_string(backend));
+  auto conn = test::open_connection(backend);
   drivers::connection_executor exec{conn};
   model::metadata meta;
   meta.add<note>();
