@@ -41,16 +41,15 @@ std::int64_t read_generated_key(const frozen_result& r) {
   const auto row = r->row(0);
   if (row.is_null(0))
     throw std::runtime_error("the database returned a NULL generated key");
-  const column_store* first = nullptr;
+  auto type = value_type::null;
   for (const auto& chunk : r->chunks())
     if (chunk.row_count() > 0) {
-      first = &chunk.column(0);
+      type = chunk.column(0).type();
       break;
     }
-  const auto& store = *first;
-  if (store.type() == value_type::int64)
+  if (type == value_type::int64)
     return row.int64_at(0);
-  if (store.type() == value_type::text) {
+  if (type == value_type::text) {
     const auto text = row.text_at(0);
     std::int64_t key = 0;
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), key);

@@ -82,4 +82,49 @@ frozen_result freeze(std::vector<column_info> columns, std::vector<row_chunk> ch
                                                     rows_affected);
 }
 
+frozen_result slice(const frozen_result& base, std::size_t first_row, std::size_t row_count,
+                    std::size_t skip_columns, column_list columns) {
+  if (!base || !columns)
+    throw std::out_of_range("frozen_result: slice of a null result or with null columns");
+  const auto& base_columns = base->columns();
+  const auto rows = base->row_count();
+  if (first_row > rows || row_count > rows - first_row)
+    throw std::out_of_range("frozen_result: slice rows out of range");
+  if (skip_columns > base_columns.size() || columns->size() != base_columns.size() - skip_columns)
+    throw std::out_of_range("frozen_result: slice columns do not fit the result");
+  // The slice shows the base's stores as they are, so its metadata must describe them.
+  for (std::size_t c = 0; c < columns->size(); ++c)
+    if ((*columns)[c].type != base_columns[skip_columns + c].type)
+      throw std::out_of_range("frozen_result: slice column type differs from the result's");
+
+  std::vector<row_chunk> chunks;
+  if (row_count == 0) {
+    // Like a driver's empty result: one empty chunk, which pins nothing of the base.
+    chunks.emplace_back(*columns);
+  } else {
+    // A linear walk: results have few chunks (thousands of rows each), so this is cheap next
+    // to the slice's allocations, and spanning chunk boundaries comes for free.
+    const std::size_t end_row = first_row + row_count;
+    const auto overlap = [&](auto&& f) {
+      std::size_t start = 0;
+      for (const auto& chunk : base->chunks()) {
+        const std::size_t end = start + chunk.row_count();
+        if (end > first_row && start < end_row)
+          f(chunk, std::max(first_row, start) - start, std::min(end_row, end) - start);
+        if (end >= end_row)
+          break;
+        start = end;
+      }
+    };
+    std::size_t count = 0;
+    overlap([&](const row_chunk&, std::size_t, std::size_t) { ++count; });
+    chunks.reserve(count);
+    overlap([&](const row_chunk& chunk, std::size_t from, std::size_t to) {
+      chunks.push_back(
+          row_chunk::slice_of(chunk, from, to - from, skip_columns, columns->size(), base));
+    });
+  }
+  return freeze(std::move(columns), std::move(chunks), -1);
+}
+
 } // namespace gatherdb::model

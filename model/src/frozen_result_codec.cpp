@@ -94,9 +94,13 @@ std::string encode_frozen_result(const frozen_result_data& result) {
     const auto rows = chunk.row_count();
     w.number<std::uint32_t>(static_cast<std::uint32_t>(rows));
     for (std::size_t c = 0; c < chunk.column_count(); ++c) {
-      const auto& s = chunk.column(c);
-      w.number<std::uint8_t>(s.has_nulls() ? 1 : 0);
-      if (s.has_nulls())
+      const auto s = chunk.column(c);
+      // A slice's store may hold NULLs only outside its rows: encode as a fresh result would.
+      bool nulls = false;
+      for (std::size_t r = 0; s.has_nulls() && !nulls && r < rows; ++r)
+        nulls = s.is_null(r);
+      w.number<std::uint8_t>(nulls ? 1 : 0);
+      if (nulls)
         for (std::size_t r = 0; r < rows; ++r)
           w.number<std::uint8_t>(s.is_null(r) ? 1 : 0);
       for (std::size_t r = 0; r < rows; ++r) {

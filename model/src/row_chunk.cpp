@@ -1,5 +1,7 @@
 #include "gatherdb/model/row_chunk.hpp"
 
+#include <stdexcept>
+
 namespace gatherdb::model {
 
 value column_store::at(std::size_t row) const {
@@ -113,14 +115,69 @@ std::size_t column_store::payload_bytes() const noexcept {
   }
 }
 
+std::size_t column_view::payload_bytes() const noexcept {
+  switch (store_->type_) {
+  case value_type::text:
+  case value_type::bytes: {
+    if (size_ == 0)
+      return 0;
+    const auto begin = first_ == 0 ? 0 : store_->ends_[first_ - 1];
+    return static_cast<std::size_t>(store_->ends_[first_ + size_ - 1] - begin);
+  }
+  case value_type::null:
+    return 0;
+  default:
+    return size_ * 8;
+  }
+}
+
+std::size_t column_view::storage_bytes() const noexcept {
+  std::size_t n = payload_bytes();
+  if (store_->type_ == value_type::text || store_->type_ == value_type::bytes)
+    n += size_ * sizeof(std::uint64_t); // the end offsets
+  if (store_->has_nulls())
+    n += (size_ + 7) / 8;
+  return n;
+}
+
 row_chunk::row_chunk(const std::vector<column_info>& columns) {
   stores_.reserve(columns.size());
   for (const auto& c : columns)
     stores_.emplace_back(c.type);
 }
 
+row_chunk row_chunk::slice_of(const row_chunk& base, std::size_t first_row, std::size_t row_count,
+                              std::size_t first_column, std::size_t column_count,
+                              std::shared_ptr<const void> owner) {
+  // Written so that no sum can overflow, whatever the arguments.
+  if (first_row > base.rows_ || row_count > base.rows_ - first_row ||
+      first_column > base.column_count() || column_count > base.column_count() - first_column)
+    throw std::out_of_range("row_chunk: slice out of range");
+  row_chunk out;
+  if (base.is_slice()) {
+    out.shared_ = base.shared_ == nullptr ? nullptr : base.shared_ + first_column;
+    out.first_row_ = base.first_row_ + first_row;
+    out.owner_ = base.owner_;
+  } else {
+    if (owner == nullptr)
+      throw std::invalid_argument("row_chunk: a slice needs an owner of the chunk's storage");
+    out.shared_ = base.stores_.empty() ? nullptr : base.stores_.data() + first_column;
+    out.first_row_ = first_row;
+    out.owner_ = std::move(owner);
+  }
+  out.shared_columns_ = column_count;
+  out.rows_ = row_count;
+  return out;
+}
+
 std::size_t row_chunk::memory_bytes() const noexcept {
-  std::size_t n = stores_.capacity() * sizeof(column_store);
+  std::size_t n = 0;
+  if (is_slice()) {
+    for (std::size_t i = 0; i < column_count(); ++i)
+      n += column(i).storage_bytes();
+    return n;
+  }
+  n = stores_.capacity() * sizeof(column_store);
   for (const auto& s : stores_)
     n += s.memory_bytes();
   return n;
@@ -128,6 +185,11 @@ std::size_t row_chunk::memory_bytes() const noexcept {
 
 std::size_t row_chunk::payload_bytes() const noexcept {
   std::size_t n = 0;
+  if (is_slice()) {
+    for (std::size_t i = 0; i < column_count(); ++i)
+      n += column(i).payload_bytes();
+    return n;
+  }
   for (const auto& s : stores_)
     n += s.payload_bytes();
   return n;

@@ -44,15 +44,16 @@ public:
   [[nodiscard]] virtual value get(const E& obj) const = 0;
 
   /// Overwrites the member from row `row` of `s`; `check` must have accepted `s` before.
-  virtual void assign(E& obj, const column_store& s, std::size_t row) const = 0;
+  virtual void assign(E& obj, const column_view& s, std::size_t row) const = 0;
 
   /// Appends the member's Python repr.
   virtual void append_repr(std::string& out, const E& obj) const = 0;
 
-  /// Validates a whole column store against the member: the first offending row and why, or
-  /// nothing. Type checks are per store, NULL checks scan only stores that hold NULLs.
+  /// Validates a whole column of a chunk against the member: the first offending row and why,
+  /// or nothing. Type checks are per column, NULL checks scan only columns whose store holds
+  /// NULLs.
   [[nodiscard]] virtual std::optional<std::pair<merge_error_kind, std::size_t>>
-  check(const column_store& s) const = 0;
+  check(const column_view& s) const = 0;
 
   /// Address of the member pointer this accessor maps, for `col()` lookups; compared together
   /// with `member_type()`.
@@ -71,7 +72,7 @@ public:
 
   value get(const E& obj) const override { return traits::to_value(obj.*member_); }
 
-  void assign(E& obj, const column_store& s, std::size_t row) const override {
+  void assign(E& obj, const column_view& s, std::size_t row) const override {
     traits::assign(obj.*member_, s, row);
   }
 
@@ -80,7 +81,7 @@ public:
   }
 
   std::optional<std::pair<merge_error_kind, std::size_t>>
-  check(const column_store& s) const override {
+  check(const column_view& s) const override {
     if (s.size() == 0)
       return std::nullopt;
     if (s.type() == value_type::null) {

@@ -198,8 +198,13 @@ public:
     }
     object_refs refs(sizeof(E), data.row_count());
     std::uint32_t previous = identity_index::no_slot;
+    views_.reserve(acc.size()); // before the loop, so that nothing in it allocates
     for (const auto& chunk : data.chunks()) {
       const auto& keys = chunk.column(key_col);
+      // The bound columns' views, made once per chunk instead of once per cell.
+      views_.clear();
+      for (std::size_t c = 0; c < acc.size(); ++c)
+        views_.push_back(chunk.column(binding[c]));
       for (std::size_t row = 0; row < chunk.row_count(); ++row) {
         std::uint32_t slot;
         std::uint64_t h;
@@ -217,7 +222,7 @@ public:
         if (slot == identity_index::no_slot) {
           E obj{};
           for (std::size_t c = 0; c < acc.size(); ++c)
-            acc[c]->assign(obj, chunk.column(binding[c]), row);
+            acc[c]->assign(obj, views_[c], row);
           // Flagged persistent only once indexed: a failed insert leaves an unreachable object
           // that no rebuild of the index picks up.
           flags_.reserve(flags_.size() + 1);
@@ -229,7 +234,7 @@ public:
           E& obj = objects_[slot];
           for (std::size_t c = 0; c < acc.size(); ++c)
             if (c != schema.key_index)
-              acc[c]->assign(obj, chunk.column(binding[c]), row);
+              acc[c]->assign(obj, views_[c], row);
           // The row is what the database holds now, so the object no longer differs from it.
           flags_.remove(slot, dirty);
         }
@@ -455,6 +460,9 @@ private:
   identity_index index_;
   column_list bound_columns_;
   std::vector<std::size_t> binding_;
+  // Scratch for `merge`, kept so that merging many small results does not allocate it each
+  // time; its views are stale between merges and never read then.
+  std::vector<column_view> views_;
 };
 
 } // namespace gatherdb::model

@@ -77,7 +77,8 @@ public:
         f(row_ref{chunk, r});
   }
 
-  /// Heap bytes held (metadata excluded).
+  /// Heap bytes held (metadata excluded); a slice counts its share of the result it shows
+  /// (see `row_chunk::memory_bytes`).
   [[nodiscard]] std::size_t memory_bytes() const noexcept;
   /// Payload bytes: 8 per fixed-width cell plus the length of every text/bytes cell.
   [[nodiscard]] std::size_t payload_bytes() const noexcept;
@@ -99,5 +100,20 @@ using frozen_result = std::shared_ptr<const frozen_result_data>;
 /// Freezes fetched rows without copying them or their (shared) metadata.
 [[nodiscard]] frozen_result freeze(column_list columns, std::vector<row_chunk> chunks,
                                    std::int64_t rows_affected = -1);
+
+/// Rows `[first_row, first_row + row_count)` of `base` without its first `skip_columns`
+/// columns, described by `columns` (the remaining columns of `base`, in order, with the same
+/// types). This is how one coalesced execution becomes each statement's own result.
+/// Zero-copy: the slice's chunks share `base`'s cell storage and hold `base` (shared
+/// ownership), so `base` may be dropped while the slice lives; the whole of `base` stays in
+/// memory until its last slice goes. A slice costs two allocations (plus one for its chunk
+/// index when it spans chunks), whatever its rows hold. Its `memory_bytes()` is its share of
+/// `base` (see `row_chunk::memory_bytes`). An empty slice holds one empty chunk of its own.
+/// Throws `std::out_of_range` when `base` or `columns` is null, or the range or the columns
+/// (count or types) do not fit `base`.
+/// Thread-safety: reads `base` only; safe to call concurrently on one shared `base`.
+[[nodiscard]] frozen_result slice(const frozen_result& base, std::size_t first_row,
+                                  std::size_t row_count, std::size_t skip_columns,
+                                  column_list columns);
 
 } // namespace gatherdb::model

@@ -37,8 +37,8 @@ struct member_traits<bool> {
   static bool fits(value_type t) noexcept {
     return t == value_type::boolean || t == value_type::int64;
   }
-  static bool in_range(const column_store&, std::size_t) noexcept { return true; }
-  static void assign(bool& m, const column_store& s, std::size_t row) noexcept {
+  static bool in_range(const column_view&, std::size_t) noexcept { return true; }
+  static void assign(bool& m, const column_view& s, std::size_t row) noexcept {
     m = s.int64_at(row) != 0;
   }
   static value to_value(bool m) noexcept { return m; }
@@ -56,7 +56,7 @@ struct member_traits<
     return t == value_type::int64 || t == value_type::boolean;
   }
   /// Narrower members reject values they cannot hold instead of truncating them.
-  static bool in_range(const column_store& s, std::size_t row) noexcept {
+  static bool in_range(const column_view& s, std::size_t row) noexcept {
     if constexpr (sizeof(T) >= 8) {
       return true;
     } else {
@@ -65,7 +65,7 @@ struct member_traits<
              x <= static_cast<std::int64_t>(std::numeric_limits<T>::max());
     }
   }
-  static void assign(T& m, const column_store& s, std::size_t row) noexcept {
+  static void assign(T& m, const column_view& s, std::size_t row) noexcept {
     m = static_cast<T>(s.int64_at(row));
   }
   static value to_value(T m) noexcept { return static_cast<std::int64_t>(m); }
@@ -83,8 +83,8 @@ struct member_traits<double> {
   static bool fits(value_type t) noexcept {
     return t == value_type::float64 || t == value_type::int64;
   }
-  static bool in_range(const column_store&, std::size_t) noexcept { return true; }
-  static void assign(double& m, const column_store& s, std::size_t row) noexcept {
+  static bool in_range(const column_view&, std::size_t) noexcept { return true; }
+  static void assign(double& m, const column_view& s, std::size_t row) noexcept {
     m = s.type() == value_type::float64 ? s.float64_at(row) : static_cast<double>(s.int64_at(row));
   }
   static value to_value(double m) noexcept { return m; }
@@ -97,9 +97,9 @@ struct member_traits<std::string> {
   static constexpr bool nullable = false;
   static constexpr value_type type = value_type::text;
   static bool fits(value_type t) noexcept { return t == value_type::text; }
-  static bool in_range(const column_store&, std::size_t) noexcept { return true; }
+  static bool in_range(const column_view&, std::size_t) noexcept { return true; }
   /// `assign` reuses the member's buffer, so overwriting a loaded object does not allocate.
-  static void assign(std::string& m, const column_store& s, std::size_t row) {
+  static void assign(std::string& m, const column_view& s, std::size_t row) {
     const auto sv = s.text_at(row);
     m.assign(sv.data(), sv.size());
   }
@@ -113,8 +113,8 @@ struct member_traits<bytes> {
   static constexpr bool nullable = false;
   static constexpr value_type type = value_type::bytes;
   static bool fits(value_type t) noexcept { return t == value_type::bytes; }
-  static bool in_range(const column_store&, std::size_t) noexcept { return true; }
-  static void assign(bytes& m, const column_store& s, std::size_t row) {
+  static bool in_range(const column_view&, std::size_t) noexcept { return true; }
+  static void assign(bytes& m, const column_view& s, std::size_t row) {
     const auto sv = s.text_at(row);
     const auto* first = reinterpret_cast<const std::byte*>(sv.data());
     m.assign(first, first + sv.size());
@@ -132,10 +132,10 @@ struct member_traits<std::optional<T>, std::enable_if_t<member_traits<T>::suppor
   static constexpr bool nullable = true;
   static constexpr value_type type = base::type;
   static bool fits(value_type t) noexcept { return t == value_type::null || base::fits(t); }
-  static bool in_range(const column_store& s, std::size_t row) noexcept {
+  static bool in_range(const column_view& s, std::size_t row) noexcept {
     return s.is_null(row) || base::in_range(s, row);
   }
-  static void assign(std::optional<T>& m, const column_store& s, std::size_t row) {
+  static void assign(std::optional<T>& m, const column_view& s, std::size_t row) {
     if (s.type() == value_type::null || s.is_null(row)) {
       m.reset();
       return;

@@ -262,6 +262,22 @@ using select_heads = std::array<std::string, dialect_count>;
 void compile_select_into(const table_schema& t, const select_heads& heads, const select_spec& s,
                          dialect d, compiled_sql& out);
 
+/// Whether statements with spec `s` that differ only in the value bound to their first
+/// equality predicate can run as one coalesced lookup (`compile_coalesced_select_into`): the
+/// WHERE's leftmost conjunct is `column = ?` and there is no LIMIT or OFFSET, which one
+/// execution for several keys could not keep per statement. Thread-safe.
+[[nodiscard]] bool coalescible(const select_spec& s) noexcept;
+
+/// Renders into `sql` (replacing it) the coalesced form of a coalescible `s` for `keys`
+/// lookups: `s`'s select list after a leading statement index column, its table joined with a
+/// derived table of `(index, key)` rows on its first equality predicate, the rest of its WHERE,
+/// and its ORDER BY after the index. The server compares the keys as it would alone (no client
+/// equality is assumed), and the rows of one lookup come back together, tagged with its index.
+/// Parameters, in order: `(index, key)` for each lookup, then the parameters of `s` after the
+/// key. Thread-safe.
+void compile_coalesced_select_into(const table_schema& t, const select_spec& s, dialect d,
+                                   std::size_t keys, std::string& sql);
+
 /// `SELECT` of every mapped column of `E`, like SQLAlchemy's `select(A)`. Builder methods
 /// return a new query and leave this one unchanged.
 /// Thread-safety: immutable value type; cheap to copy (the WHERE tree is shared).
@@ -316,6 +332,11 @@ public:
     const auto& schema = mapping_of<E>().schema();
     static const select_heads heads = make_select_heads(schema);
     compile_select_into(schema, heads, spec_, d, out);
+  }
+
+  /// `compile_coalesced_select_into` for this query.
+  void compile_coalesced_into(dialect d, std::size_t keys, std::string& sql) const {
+    compile_coalesced_select_into(mapping_of<E>().schema(), spec_, d, keys, sql);
   }
 
   [[nodiscard]] const select_spec& spec() const noexcept { return spec_; }

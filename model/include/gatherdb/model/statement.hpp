@@ -1,6 +1,8 @@
 #pragma once
 
+#include <cstddef>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -61,6 +63,19 @@ public:
   /// True when its rows load entities into the session.
   [[nodiscard]] bool loads_entities() const noexcept { return impl_->loads_entities(); }
 
+  /// True when statements with the same compiled SQL, differing only in the first parameter
+  /// (the key of their first equality predicate), may run as one coalesced lookup
+  /// (`compile_coalesced_into`): typed selects without LIMIT or OFFSET.
+  [[nodiscard]] bool coalescible() const noexcept { return impl_->coalescible(); }
+
+  /// The SQL of `keys` coalesced lookups of this statement's shape, into `sql`; its parameters
+  /// are `(index, key)` per lookup, then this statement's parameters after the key, and its
+  /// rows come tagged with their lookup's index in a leading column, grouped by it.
+  /// Throws `std::logic_error` unless `coalescible()`.
+  void compile_coalesced_into(dialect d, std::size_t keys, std::string& sql) const {
+    impl_->compile_coalesced_into(d, keys, sql);
+  }
+
   /// Short text for errors and logs: the SQL for PostgreSQL, never parameter values.
   [[nodiscard]] std::string describe() const;
 
@@ -81,6 +96,10 @@ public:
     virtual void compile_into(dialect d, compiled_sql& out) const = 0;
     [[nodiscard]] virtual bool idempotent() const noexcept = 0;
     [[nodiscard]] virtual bool loads_entities() const noexcept = 0;
+    [[nodiscard]] virtual bool coalescible() const noexcept { return false; }
+    virtual void compile_coalesced_into(dialect, std::size_t, std::string&) const {
+      throw std::logic_error("gatherdb: this statement cannot be coalesced");
+    }
     [[nodiscard]] virtual merged_result merge_into(session_state& s, const frozen_result& r,
                                                    merge_policy p) const = 0;
   };
@@ -96,6 +115,10 @@ private:
     void compile_into(dialect d, compiled_sql& out) const override { query_.compile_into(d, out); }
     bool idempotent() const noexcept override { return true; }
     bool loads_entities() const noexcept override { return true; }
+    bool coalescible() const noexcept override { return coalescible_; }
+    void compile_coalesced_into(dialect d, std::size_t keys, std::string& sql) const override {
+      query_.compile_coalesced_into(d, keys, sql);
+    }
     merged_result merge_into(session_state& s, const frozen_result& r,
                              merge_policy p) const override {
       return s.merge<E>(r, p);
@@ -103,6 +126,7 @@ private:
 
   private:
     select_query<E> query_;
+    bool coalescible_ = model::coalescible(query_.spec());
   };
 
   template <class E>
