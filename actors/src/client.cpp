@@ -1,6 +1,7 @@
 #include "gatherdb/actors/client.hpp"
 
 #include <condition_variable>
+#include <future>
 #include <mutex>
 
 #include <caf/all.hpp>
@@ -115,6 +116,24 @@ gather_result client::gather(std::vector<model::statement> statements,
     throw gather_error(std::move(f), std::move(result));
   }
   return result;
+}
+
+void client::with_connection(std::function<void(model::executor&)> fn) const {
+  {
+    std::lock_guard<std::mutex> guard{impl_->mtx};
+    if (impl_->stopping)
+      throw_shutdown("the client is shutting down");
+  }
+  auto done = std::make_shared<std::promise<void>>();
+  auto finished = done->get_future();
+  caf::anon_send(impl_->coord, exec_atom::value, connection_task{std::move(fn), std::move(done)});
+  // A pool that stops before running the task drops the promise: the future then reports a
+  // broken promise, which is the shutdown it is.
+  try {
+    finished.get();
+  } catch (const std::future_error&) {
+    throw_shutdown("the client stopped before the connection task ran");
+  }
 }
 
 pool_stats client::stats() const {

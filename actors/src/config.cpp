@@ -25,6 +25,8 @@ config::config() {
   login_timeout_ms = static_cast<std::size_t>(defaults.login_timeout.count());
   max_chunk = defaults.max_chunk;
   max_read_batch = defaults.max_read_batch;
+  max_coalesce = defaults.max_coalesce;
+  min_connections = -1;
   session_window = defaults.session_window;
   caf::config_option_adder{custom_options_, "gatherdb"}
       .add(dsn, "dsn", "ODBC connection string (passwords are never printed)")
@@ -36,6 +38,9 @@ config::config() {
       .add(max_chunk, "max-chunk", "statements per message to a connection worker at most")
       .add(max_read_batch, "max-read-batch",
            "idempotent statements per round trip at most (1: no batching)")
+      .add(max_coalesce, "max-coalesce", "lookups per coalesced statement at most (1: none)")
+      .add(min_connections, "min-connections",
+           "connections opened at start (-1: the pool size, 0: on demand)")
       .add(session_window, "session-window", "session actors of one gather alive at once");
   apply_scheduler_defaults(*this, defaults.scheduler_threads);
 }
@@ -57,6 +62,9 @@ settings config::to_settings() const {
   s.max_chunk = std::max<std::size_t>(max_chunk, 1);
   s.session_window = std::max<std::size_t>(session_window, 1);
   s.max_read_batch = std::max<std::size_t>(max_read_batch, 1);
+  s.max_coalesce = std::max<std::size_t>(max_coalesce, 1);
+  s.min_connections =
+      min_connections < 0 ? settings::whole_pool : static_cast<std::size_t>(min_connections);
   return s;
 }
 

@@ -6,6 +6,7 @@
 #include <caf/all.hpp>
 
 #include "gatherdb/actors/connection_worker.hpp"
+#include "gatherdb/drivers/error.hpp"
 
 #include "canned_outcomes.hpp"
 
@@ -15,12 +16,23 @@ namespace {
 
 using clock = std::chrono::steady_clock;
 using self_ptr = pool_actor::stateful_pointer<connection_pool_state>;
+using phase = connection_pool_state::phase;
+using slot_t = connection_pool_state::worker_slot;
 
 // How often queued statements are checked against the pool's wait timeout.
 constexpr auto expire_interval = std::chrono::milliseconds{20};
+// A failed connect is tried again on demand after this long; until then, work that finds no
+// connection open or opening fails at once with its error instead of each paying a connect.
+constexpr auto reconnect_backoff = std::chrono::milliseconds{100};
 
-void fail_assigned(self_ptr self, connection_pool_state::worker_slot& slot,
-                   const std::string& why) {
+work_done connect_failed_outcome(const drivers::error_info& e) {
+  work_done d;
+  d.status = outcome_status::failed;
+  d.error = {error_source::database, e};
+  return d;
+}
+
+void fail_assigned(self_ptr self, slot_t& slot, const std::string& why) {
   for (auto& session : slot.assigned) {
     work_done d;
     d.status = outcome_status::failed;
@@ -32,65 +44,107 @@ void fail_assigned(self_ptr self, connection_pool_state::worker_slot& slot,
   slot.chunks = 0;
 }
 
-connection_pool_state::worker_slot* pick_worker(self_ptr self) {
+std::size_t count(const connection_pool_state& st, phase p) {
+  return static_cast<std::size_t>(std::count_if(st.workers.begin(), st.workers.end(),
+                                                [p](auto& w) { return w.handle && w.state == p; }));
+}
+
+// Asks the worker of `slot` to open its connection, spawning it first when it has none.
+void start_connecting(self_ptr self, slot_t& slot) {
   auto& st = self->state;
-  connection_pool_state::worker_slot* best = nullptr;
-  for (auto& w : st.workers)
-    if (w.handle && (best == nullptr || w.chunks < best->chunks))
-      best = &w;
-  if (best != nullptr && best->chunks == 0)
-    return best;
-  // Every live worker is busy: grow the pool (reusing the slot of a dead worker first).
-  auto live = static_cast<std::size_t>(
-      std::count_if(st.workers.begin(), st.workers.end(), [](auto& w) { return bool{w.handle}; }));
-  if (live < st.config->pool_size) {
-    auto slot =
-        std::find_if(st.workers.begin(), st.workers.end(), [](auto& w) { return !w.handle; });
-    if (slot == st.workers.end()) {
-      st.workers.emplace_back();
-      slot = std::prev(st.workers.end());
-    }
-    auto id = static_cast<std::uint32_t>(std::distance(st.workers.begin(), slot));
-    slot->handle = self->spawn<caf::detached + caf::linked>(connection_worker, id, st.config,
-                                                            caf::actor_cast<pool_actor>(self));
-    return &*slot;
+  if (!slot.handle) {
+    auto id = static_cast<std::uint32_t>(&slot - st.workers.data());
+    slot.handle = self->spawn<caf::detached + caf::linked>(connection_worker, id, st.config,
+                                                           caf::actor_cast<pool_actor>(self));
+    slot.assigned.clear();
+    slot.chunks = 0;
   }
-  if (best != nullptr && best->chunks < st.config->worker_queue_chunks)
-    return best;
-  return nullptr;
+  slot.state = phase::connecting;
+  self->send(slot.handle, connect_atom::value);
+}
+
+// Opens connections while work waits and no open connection is free: every slot of the pool
+// that has no connection (and whose last connect failed long enough ago) starts connecting.
+void grow(self_ptr self) {
+  auto& st = self->state;
+  if (st.queue.empty() && st.tasks.empty())
+    return;
+  const bool idle_open = std::any_of(st.workers.begin(), st.workers.end(), [](auto& w) {
+    return w.handle && w.state == phase::open && w.chunks == 0;
+  });
+  if (idle_open)
+    return;
+  const auto now = clock::now();
+  for (auto& w : st.workers)
+    if (!w.handle || (w.state == phase::failed && now - w.failed_at >= reconnect_backoff))
+      start_connecting(self, w);
+}
+
+// With no connection open or opening, waiting work fails with the last connect error.
+void fail_unreachable(self_ptr self) {
+  auto& st = self->state;
+  if (!st.connect_error || count(st, phase::open) > 0 || count(st, phase::connecting) > 0)
+    return;
+  for (auto& item : st.queue)
+    self->send(item.session, done_atom::value, connect_failed_outcome(*st.connect_error));
+  st.queue.clear();
+  for (auto& task : st.tasks)
+    task.done->set_exception(std::make_exception_ptr(drivers::database_error(*st.connect_error)));
+  st.tasks.clear();
+}
+
+// The open worker to give a chunk to: an idle one first, else one that may queue another.
+slot_t* pick_worker(connection_pool_state& st) {
+  slot_t* best = nullptr;
+  for (auto& w : st.workers)
+    if (w.handle && w.state == phase::open &&
+        (best == nullptr || w.chunks < best->chunks ||
+         (w.chunks == best->chunks && w.last_used > best->last_used)))
+      best = &w;
+  if (best == nullptr || best->chunks >= std::max<std::size_t>(st.config->worker_queue_chunks, 1))
+    return nullptr;
+  return best;
 }
 
 void dispatch(self_ptr self) {
   auto& st = self->state;
+  // Connection tasks (set-up work of the application) take an idle open connection first.
+  while (!st.tasks.empty()) {
+    auto* w = pick_worker(st);
+    if (w == nullptr || w->chunks > 0)
+      break;
+    ++w->chunks;
+    w->last_used = ++st.work_sequence;
+    self->send(w->handle, exec_atom::value, std::move(st.tasks.front()));
+    st.tasks.pop_front();
+  }
   const auto pool_size = std::max<std::size_t>(st.config->pool_size, 1);
   const auto max_chunk = std::max<std::size_t>(st.config->max_chunk, 1);
   const auto slots = pool_size * std::max<std::size_t>(st.config->worker_queue_chunks, 1);
   while (!st.queue.empty()) {
-    auto* w = pick_worker(self);
+    auto* w = pick_worker(st);
     if (w == nullptr)
       break;
     // A busy worker (one that may queue a second chunk) only takes a full chunk, about a
-    // quarter of its share of the gather (N / 4P, measured best in the design's prototype),
-    // so that statements trickling in from their session actors do not cost one thread hop
-    // each.
+    // quarter of its share of the gather, so that statements trickling in from their session
+    // actors do not cost one thread hop each.
     const auto target =
         std::clamp<std::size_t>(st.queue.front().batch / (4 * pool_size), 1, max_chunk);
     if (w->chunks > 0 && st.queue.size() < target)
       break;
-    // A chunk is the worker's equal share of the work not done yet, waiting or in flight,
-    // less what it still holds, at most max_chunk: near the queue's end the workers finish
-    // together (the last ~4 ms of 3,000-statement gathers ran on fewer connections when one
-    // worker could take the tail), and a worker that frees up while the others still hold
-    // their chunks takes more than a share of the queue alone, so that batched reads make
-    // fewer round trips (33 statements per round trip at 300 statements against 13 with
-    // shares of the queue, 8% faster on PostgreSQL's tiny statements).
+    // A chunk is the worker's equal share of the work not done yet, waiting or in flight, less
+    // what it still holds: near the queue's end the workers finish together, and a worker that
+    // frees up early takes more than a share of the queue alone (bench/results explains).
     std::size_t in_flight = 0;
     for (const auto& x : st.workers)
       in_flight += x.assigned.size();
     const auto share = (st.queue.size() + in_flight + slots - 1) / slots;
-    const auto n =
-        std::clamp<std::size_t>(share > w->assigned.size() ? share - w->assigned.size() : 1, 1,
-                                std::min(max_chunk, st.queue.size()));
+    auto n = share > w->assigned.size() ? share - w->assigned.size() : 1;
+    // Lookups that coalesce are served best together: one statement for many keys costs the
+    // server little more than one for a single key.
+    if (st.queue.front().stmt.coalescible())
+      n = std::max(n, st.config->max_coalesce);
+    n = std::clamp<std::size_t>(n, 1, std::min(max_chunk, st.queue.size()));
     work_chunk chunk;
     chunk.items.reserve(n);
     for (std::size_t i = 0; i < n; ++i) {
@@ -99,8 +153,11 @@ void dispatch(self_ptr self) {
       st.queue.pop_front();
     }
     ++w->chunks;
+    w->last_used = ++st.work_sequence;
     self->send(w->handle, run_atom::value, std::move(chunk));
   }
+  grow(self);
+  fail_unreachable(self);
 }
 
 void arm_expiry(self_ptr self) {
@@ -111,10 +168,48 @@ void arm_expiry(self_ptr self) {
   self->delayed_send(self, expire_interval, expire_atom::value);
 }
 
+// Ends the queued statements that waited too long, whose deadline passed or whose gather was
+// stopped (fail_fast, shutdown): otherwise they would wait behind other gathers' statements.
+void expire(self_ptr self) {
+  auto& st = self->state;
+  const auto now = clock::now();
+  auto keep = st.queue.begin();
+  for (auto it = st.queue.begin(); it != st.queue.end(); ++it) {
+    auto& item = *it;
+    if (now - item.queued >= st.config->pool_wait_timeout) {
+      ++st.exhausted;
+      self->send(item.session, done_atom::value,
+                 detail::pool_exhausted_outcome(
+                     "pool exhausted: no connection within " +
+                     std::to_string(st.config->pool_wait_timeout.count()) + " ms"));
+    } else if (item.control->stopped()) {
+      self->send(item.session, done_atom::value, detail::stopped_outcome(*item.control));
+    } else if (now >= item.deadline) {
+      work_done d;
+      d.status = outcome_status::cancelled;
+      d.error = {error_source::database,
+                 {"HYT00", 0, "deadline expired while waiting for a connection",
+                  drivers::error_category::timeout, false}};
+      self->send(item.session, done_atom::value, std::move(d));
+    } else {
+      if (keep != it)
+        *keep = std::move(item);
+      ++keep;
+    }
+  }
+  st.queue.erase(keep, st.queue.end());
+}
+
 } // namespace
 
 pool_actor::behavior_type connection_pool(self_ptr self, std::shared_ptr<const settings> config) {
-  self->state.config = std::move(config);
+  auto& st = self->state;
+  st.config = std::move(config);
+  const auto pool_size = std::max<std::size_t>(st.config->pool_size, 1);
+  // Slots never move: a worker knows its slot by index for the pool's lifetime.
+  st.workers.resize(pool_size);
+  for (std::size_t i = 0; i < std::min(st.config->min_connections, pool_size); ++i)
+    start_connecting(self, st.workers[i]);
   // Workers are linked: they stop with the pool. A worker that stops on its own fails the
   // statements it held instead of losing them; the next demand spawns a replacement.
   self->set_exit_handler([self](caf::exit_msg& em) {
@@ -122,6 +217,7 @@ pool_actor::behavior_type connection_pool(self_ptr self, std::shared_ptr<const s
       if (w.handle && w.handle.address() == em.source) {
         fail_assigned(self, w, "connection worker stopped: " + self->system().render(em.reason));
         w.handle = nullptr;
+        w.state = phase::connecting;
         dispatch(self);
         return;
       }
@@ -152,17 +248,52 @@ pool_actor::behavior_type connection_pool(self_ptr self, std::shared_ptr<const s
           --pos;
         }
         st.queue.insert(pos, std::move(item));
-        dispatch(self);
+        // Handed out once the statements already in the mailbox are queued too: a gather's
+        // statements arrive in bursts, and a burst handed out whole makes full chunks, which
+        // coalesce and batch, where one handed out statement by statement makes chunks of one.
+        if (!st.dispatch_pending) {
+          st.dispatch_pending = true;
+          self->send(self, dispatch_atom::value);
+        }
         arm_expiry(self);
+      },
+      [=](dispatch_atom) {
+        self->state.dispatch_pending = false;
+        dispatch(self);
+      },
+      [=](exec_atom, connection_task& task) {
+        self->state.tasks.push_back(std::move(task));
+        dispatch(self);
+      },
+      [=](ready_atom, std::uint32_t worker, connect_report& report) {
+        auto& st = self->state;
+        if (worker >= st.workers.size() || !st.workers[worker].handle)
+          return;
+        auto& w = st.workers[worker];
+        if (report.error) {
+          w.state = phase::failed;
+          w.failed_at = clock::now();
+          st.connect_error = std::move(report.error);
+        } else {
+          w.state = phase::open;
+          st.connect_error.reset();
+        }
+        dispatch(self);
       },
       [=](done_atom, std::uint32_t worker, done_chunk& done, bool chunk_finished) {
         auto& st = self->state;
         if (worker < st.workers.size()) {
           auto& w = st.workers[worker];
-          for (std::size_t i = 0; i < done.results.size() && !w.assigned.empty(); ++i)
-            w.assigned.pop_front();
+          // Mostly in order; a coalesced lookup reports its statements together.
+          for (const auto& result : done.results) {
+            auto it = std::find(w.assigned.begin(), w.assigned.end(), result.first);
+            if (it != w.assigned.end())
+              w.assigned.erase(it);
+          }
           if (chunk_finished && w.chunks > 0)
             --w.chunks;
+          if (chunk_finished && !done.connected && w.handle && w.state == phase::open)
+            start_connecting(self, w);
         }
         st.completed += done.results.size();
         for (auto& [session, result] : done.results)
@@ -170,37 +301,8 @@ pool_actor::behavior_type connection_pool(self_ptr self, std::shared_ptr<const s
         dispatch(self);
       },
       [=](expire_atom) {
-        auto& st = self->state;
-        st.expire_armed = false;
-        const auto now = clock::now();
-        // A queued statement ends here, without waiting for a connection, when it waited too
-        // long (pool_exhausted), when its deadline passed, or when its gather was stopped
-        // (fail_fast, shutdown): otherwise it would wait behind other gathers' statements.
-        auto keep = st.queue.begin();
-        for (auto it = st.queue.begin(); it != st.queue.end(); ++it) {
-          auto& item = *it;
-          if (now - item.queued >= st.config->pool_wait_timeout) {
-            ++st.exhausted;
-            self->send(item.session, done_atom::value,
-                       detail::pool_exhausted_outcome(
-                           "pool exhausted: no connection within " +
-                           std::to_string(st.config->pool_wait_timeout.count()) + " ms"));
-          } else if (item.control->stopped()) {
-            self->send(item.session, done_atom::value, detail::stopped_outcome(*item.control));
-          } else if (now >= item.deadline) {
-            work_done d;
-            d.status = outcome_status::cancelled;
-            d.error = {error_source::database,
-                       {"HYT00", 0, "deadline expired while waiting for a connection",
-                        drivers::error_category::timeout, false}};
-            self->send(item.session, done_atom::value, std::move(d));
-          } else {
-            if (keep != it)
-              *keep = std::move(item);
-            ++keep;
-          }
-        }
-        st.queue.erase(keep, st.queue.end());
+        self->state.expire_armed = false;
+        expire(self);
         arm_expiry(self);
       },
       [=](stats_atom) {
@@ -208,11 +310,11 @@ pool_actor::behavior_type connection_pool(self_ptr self, std::shared_ptr<const s
         pool_stats s;
         s.pool_size = st.config->pool_size;
         for (auto& w : st.workers) {
-          if (w.handle) {
-            ++s.connections;
-            if (w.chunks > 0)
-              ++s.busy;
-          }
+          if (!w.handle)
+            continue;
+          s.connections += w.state == phase::open ? 1 : 0;
+          s.connecting += w.state == phase::connecting ? 1 : 0;
+          s.busy += w.chunks > 0 ? 1 : 0;
         }
         s.queued = st.queue.size();
         s.completed = st.completed;

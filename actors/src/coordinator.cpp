@@ -85,8 +85,11 @@ coordinator_actor::behavior_type coordinator(self_ptr self, std::shared_ptr<cons
         context->merger = m;
         context->next_session = first;
         context->ramp_end = first;
-        context->ramp_slice = static_cast<std::uint32_t>(
-            std::clamp<std::size_t>(st.config->max_chunk / 4, 1, window));
+        // Lookups that coalesce arrive at the pool in slices as large as one coalesced
+        // statement, so that a small gather's lookups become one statement, not several.
+        const auto slice = std::max(st.config->max_chunk / 4,
+                                    std::min(st.config->max_coalesce, st.config->max_chunk));
+        context->ramp_slice = static_cast<std::uint32_t>(std::clamp<std::size_t>(slice, 1, window));
         std::shared_ptr<const gather_context> gather = std::move(context);
         for (std::uint32_t i = 0; i < std::min(first, gather->ramp_slice); ++i)
           self->spawn(session, i, gather);
@@ -100,6 +103,9 @@ coordinator_actor::behavior_type coordinator(self_ptr self, std::shared_ptr<cons
         return self->delegate(m, gather_atom::value);
       },
       [=](stats_atom) { return self->delegate(self->state.pool, stats_atom::value); },
+      [=](exec_atom, connection_task& task) {
+        self->send(self->state.pool, exec_atom::value, std::move(task));
+      },
       [=](expire_atom) { sweep(self); },
       [=](shutdown_atom) {
         self->state.registry->stop_all();

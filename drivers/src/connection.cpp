@@ -34,7 +34,13 @@ connection connection::open(std::string_view connection_string,
   c.connection_string_ = std::string{connection_string};
   const auto driver = lower(find_attribute(connection_string, "driver"));
   const bool sqlite_driver = driver.find("sqlite") != std::string::npos;
-  if (driver.find("postgres") != std::string::npos || driver.find("psql") != std::string::npos) {
+  const bool postgres_driver =
+      driver.find("postgres") != std::string::npos || driver.find("psql") != std::string::npos;
+  // sqlite3odbc crashes or spins when connections of one environment open or close at once;
+  // psqlODBC and MariaDB's Connector/ODBC do not, and their connects (a network round trip or
+  // more each) then overlap. A driver we cannot name is serialized.
+  c.serialize_connects_ = !(postgres_driver || driver.find("maria") != std::string::npos);
+  if (postgres_driver) {
     if (find_attribute(connection_string, "commlog").empty()) {
       if (!c.connection_string_.empty() && c.connection_string_.back() != ';')
         c.connection_string_ += ';';
@@ -57,7 +63,9 @@ connection connection::open(std::string_view connection_string,
   SQLSMALLINT out_len = 0;
   SQLRETURN rc;
   {
-    std::lock_guard<std::mutex> lock{detail::connect_mutex()};
+    std::unique_lock<std::mutex> lock{detail::connect_mutex(), std::defer_lock};
+    if (c.serialize_connects_)
+      lock.lock();
     rc = SQLDriverConnect(
         dbc, nullptr, reinterpret_cast<SQLCHAR*>(const_cast<char*>(c.connection_string_.c_str())),
         static_cast<SQLSMALLINT>(std::min<std::size_t>(c.connection_string_.size(), 32767)), out,
@@ -68,7 +76,9 @@ connection connection::open(std::string_view connection_string,
     info.message = "cannot connect to '" + redact(connection_string, c.connection_string_) +
                    "': " + info.message;
     {
-      std::lock_guard<std::mutex> lock{detail::connect_mutex()};
+      std::unique_lock<std::mutex> lock{detail::connect_mutex(), std::defer_lock};
+      if (c.serialize_connects_)
+        lock.lock();
       SQLFreeHandle(SQL_HANDLE_DBC, dbc);
     }
     c.handle_ = nullptr;
@@ -91,8 +101,8 @@ connection connection::open(std::string_view connection_string,
 connection::connection(connection&& other) noexcept
     : handle_(std::exchange(other.handle_, nullptr)), autocommit_(other.autocommit_),
       dialect_(other.dialect_), batches_param_arrays_(other.batches_param_arrays_),
-      dbms_name_(std::move(other.dbms_name_)), dbms_version_(std::move(other.dbms_version_)),
-      redacted_(std::move(other.redacted_)),
+      serialize_connects_(other.serialize_connects_), dbms_name_(std::move(other.dbms_name_)),
+      dbms_version_(std::move(other.dbms_version_)), redacted_(std::move(other.redacted_)),
       connection_string_(std::move(other.connection_string_)) {}
 
 connection& connection::operator=(connection&& other) noexcept {
@@ -102,6 +112,7 @@ connection& connection::operator=(connection&& other) noexcept {
     autocommit_ = other.autocommit_;
     dialect_ = other.dialect_;
     batches_param_arrays_ = other.batches_param_arrays_;
+    serialize_connects_ = other.serialize_connects_;
     dbms_name_ = std::move(other.dbms_name_);
     dbms_version_ = std::move(other.dbms_version_);
     redacted_ = std::move(other.redacted_);
@@ -120,7 +131,9 @@ void connection::close() noexcept {
   if (!autocommit_)
     rollback();
   auto dbc = static_cast<SQLHDBC>(std::exchange(handle_, nullptr));
-  std::lock_guard<std::mutex> lock{detail::connect_mutex()};
+  std::unique_lock<std::mutex> lock{detail::connect_mutex(), std::defer_lock};
+  if (serialize_connects_)
+    lock.lock();
   SQLDisconnect(dbc);
   SQLFreeHandle(SQL_HANDLE_DBC, dbc);
 }

@@ -108,23 +108,47 @@ std::optional<options> parse(int argc, char** argv) try {
   fail(e.message);
 }
 
-int run(const options& opt) {
+// Schema and the rows, in one transaction, through the one original session.
+void set_up(gatherdb::model::executor& exec, gatherdb::model::session_state& session,
+            std::uint32_t row_count) {
   using namespace gatherdb;
-  auto conn = drivers::connection::open(opt.dsn);
-  drivers::connection_executor exec{conn};
-
-  // Schema and the 100 rows, in one transaction, through the one original session.
   model::metadata meta;
   meta.add<A>();
   meta.drop_all(exec);
   meta.create_all(exec);
-  auto session = std::make_shared<model::session_state>();
   std::vector<A> rows;
-  rows.reserve(opt.rows);
-  for (std::uint32_t i = 0; i < opt.rows; ++i)
+  rows.reserve(row_count);
+  for (std::uint32_t i = 0; i < row_count; ++i)
     rows.push_back(A{0, "a_" + std::to_string(i)});
-  session->add_all(std::move(rows));
-  session->commit(exec);
+  session.add_all(std::move(rows));
+  session.commit(exec);
+}
+
+int run(const options& opt) {
+  using namespace gatherdb;
+  auto session = std::make_shared<model::session_state>();
+  // Single mode is one session on one connection; gather mode constructs its client first, so
+  // that the pool opens its connections while the set-up runs on one of them (as SQLAlchemy's
+  // engine does).
+  std::optional<drivers::connection> conn;
+  std::optional<drivers::connection_executor> exec;
+  std::optional<actors::client> client;
+  model::dialect backend = model::dialect::other;
+  if (opt.single) {
+    conn.emplace(drivers::connection::open(opt.dsn));
+    exec.emplace(*conn);
+    set_up(*exec, *session, opt.rows);
+    backend = conn->sql_dialect();
+  } else {
+    actors::settings cfg;
+    cfg.dsn = opt.dsn;
+    cfg.pool_size = opt.pool_size;
+    client.emplace(cfg);
+    client->with_connection([&](model::executor& e) {
+      set_up(e, *session, opt.rows);
+      backend = e.sql_dialect();
+    });
+  }
 
   examples::python_random rng{opt.seed ? *opt.seed : std::random_device{}()};
   std::vector<model::statement> statements;
@@ -136,7 +160,7 @@ int run(const options& opt) {
   std::string repr;
   const auto started = std::chrono::steady_clock::now();
   if (opt.single) {
-    auto merged = drivers::run_sequentially(exec, statements, *session);
+    auto merged = drivers::run_sequentially(*exec, statements, *session);
     repr = "[";
     for (std::size_t i = 0; i < merged.size(); ++i) {
       if (i > 0)
@@ -145,13 +169,9 @@ int run(const options& opt) {
     }
     repr += ']';
   } else {
-    actors::settings cfg;
-    cfg.dsn = opt.dsn;
-    cfg.pool_size = opt.pool_size;
-    actors::client client{cfg};
     actors::gather_options go;
     go.session = session; // merge into the one original session, as the seed does
-    auto result = client.gather(std::move(statements), go);
+    auto result = client->gather(std::move(statements), go);
     repr = result.repr();
   }
   const double seconds =
@@ -160,7 +180,7 @@ int run(const options& opt) {
   if (opt.json) {
     nlohmann::json j = {{"impl", "gatherdb"},
                         {"mode", opt.single ? "single" : "gather"},
-                        {"backend", model::to_string(conn.sql_dialect())},
+                        {"backend", model::to_string(backend)},
                         {"rows", opt.rows},
                         {"statements", opt.statements},
                         {"seconds", seconds},

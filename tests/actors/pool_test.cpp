@@ -100,6 +100,7 @@ BOOST_DATA_TEST_CASE(expired_wait_for_a_connection_reports_pool_exhausted, all_b
   seeded_database db{backend};
   auto s = db.settings(1);
   s.pool_wait_timeout = 100ms;
+  s.max_chunk = 1; // the statements behind the first wait in the pool, not in a worker's chunk
   client c{s};
   std::vector<model::statement> statements;
   for (int i = 0; i < 8; ++i)

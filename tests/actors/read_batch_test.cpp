@@ -19,6 +19,13 @@ using test::all_backends;
 
 namespace {
 
+/// Settings that batch reads but never coalesce them: lookups of one shape would otherwise
+/// share one coalesced statement instead of a batch (coalesce_test covers that).
+actors::settings batching_only(actors::settings s) {
+  s.max_coalesce = 1;
+  return s;
+}
+
 /// Outcomes that shared their round trip with another statement.
 std::size_t batched(const actors::gather_result& r) {
   std::size_t n = 0;
@@ -49,7 +56,7 @@ BOOST_AUTO_TEST_SUITE(actors_read_batch)
 BOOST_DATA_TEST_CASE(reads_of_one_sql_share_round_trips_where_the_driver_batches, all_backends,
                      backend) {
   seeded_database db{backend};
-  auto s = db.settings(1); // one connection: its chunks are long
+  auto s = batching_only(db.settings(1)); // one connection: its chunks are long
   client c{s};
   const auto statements = random_selects(200, 11);
   const auto result = c.gather(statements);
@@ -64,7 +71,7 @@ BOOST_DATA_TEST_CASE(reads_of_one_sql_share_round_trips_where_the_driver_batches
 
 BOOST_AUTO_TEST_CASE(max_read_batch_of_one_runs_every_statement_alone) {
   seeded_database db{backend::postgresql};
-  auto s = db.settings(1);
+  auto s = batching_only(db.settings(1));
   s.max_read_batch = 1;
   client c{s};
   const auto statements = random_selects(100, 12);
@@ -75,7 +82,7 @@ BOOST_AUTO_TEST_CASE(max_read_batch_of_one_runs_every_statement_alone) {
 
 BOOST_AUTO_TEST_CASE(a_failing_statement_in_a_batch_fails_alone_and_the_others_return_rows) {
   seeded_database db{backend::postgresql};
-  client c{db.settings(1)};
+  client c{batching_only(db.settings(1))};
   std::vector<std::string> texts;
   for (int k = 0; k < 40; ++k)
     texts.push_back(k == 25 ? "not a number" : std::to_string(k));
@@ -105,7 +112,7 @@ BOOST_AUTO_TEST_CASE(a_failing_statement_in_a_batch_fails_alone_and_the_others_r
 
 BOOST_AUTO_TEST_CASE(writes_never_share_a_round_trip) {
   seeded_database db{backend::postgresql};
-  client c{db.settings(1)};
+  client c{batching_only(db.settings(1))};
   std::vector<model::statement> writes;
   for (int k = 1; k <= 30; ++k)
     writes.push_back(
@@ -118,7 +125,7 @@ BOOST_AUTO_TEST_CASE(writes_never_share_a_round_trip) {
 
 BOOST_AUTO_TEST_CASE(sql_whose_results_are_large_runs_alone) {
   seeded_database db{backend::postgresql};
-  auto s = db.settings(1);
+  auto s = batching_only(db.settings(1));
   const std::string sql = "SELECT id, data FROM " + suite::item_table() + " WHERE id > ?";
   auto selects = [&](std::int64_t after) {
     std::vector<model::statement> out;
@@ -144,7 +151,7 @@ BOOST_AUTO_TEST_CASE(sql_whose_results_are_large_runs_alone) {
 
 BOOST_AUTO_TEST_CASE(a_batch_running_past_the_deadline_ends_at_the_deadline) {
   seeded_database db{backend::postgresql};
-  client c{db.settings(1)};
+  client c{batching_only(db.settings(1))};
   auto sleeps = [](double seconds, int n) {
     std::vector<model::statement> out;
     for (int k = 0; k < n; ++k)
@@ -169,7 +176,7 @@ BOOST_AUTO_TEST_CASE(a_batch_running_past_the_deadline_ends_at_the_deadline) {
 
 BOOST_AUTO_TEST_CASE(a_batch_whose_connection_dies_is_retried_statement_by_statement) {
   seeded_database db{backend::postgresql, "batchkill"};
-  auto s = db.settings(1);
+  auto s = batching_only(db.settings(1));
   client c{s};
   auto sleeps = [](double seconds, int n) {
     std::vector<model::statement> out;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <stdexcept>
 #include <vector>
@@ -8,6 +9,7 @@
 #include "gatherdb/actors/messages.hpp"
 #include "gatherdb/actors/outcome.hpp"
 #include "gatherdb/actors/settings.hpp"
+#include "gatherdb/model/executor.hpp"
 #include "gatherdb/model/statement.hpp"
 
 namespace caf {
@@ -58,6 +60,13 @@ public:
   /// (in `collect` mode errors are outcomes) or when the client is shutting down.
   [[nodiscard]] gather_result gather(std::vector<model::statement> statements,
                                      gather_options options = {}) const;
+
+  /// Runs `fn` on a pooled connection (in autocommit; `fn` may begin and commit transactions
+  /// through the executor) on that connection's worker thread, and returns when it has
+  /// returned, rethrowing what it threw (`drivers::database_error` when no connection could be
+  /// opened). For set-up work outside any gather: creating tables, loading rows. `fn` must not
+  /// call back into this client.
+  void with_connection(std::function<void(model::executor&)> fn) const;
 
   /// The pool's occupancy now.
   [[nodiscard]] pool_stats stats() const;

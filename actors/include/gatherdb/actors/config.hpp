@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 
 #include <caf/actor_system_config.hpp>
@@ -33,7 +34,10 @@ public:
   std::size_t login_timeout_ms;
   std::size_t max_chunk;
   std::size_t max_read_batch;
+  std::size_t max_coalesce;
   std::size_t session_window;
+  /// -1 (the default): the whole pool.
+  std::int64_t min_connections;
 };
 
 /// Applies gatherdb's scheduler defaults to any CAF configuration (before it is parsed, so

@@ -26,10 +26,14 @@ struct prepared_sql {
   std::optional<drivers::statement> batch;
   /// Rows of its latest result; batches are for SQL whose results are small.
   std::size_t last_rows = SIZE_MAX;
+  /// For a coalesced lookup: its result's columns (`described`) without the leading statement
+  /// index (`sliced`), shared by the results of every statement it serves.
+  model::column_list described;
+  model::column_list sliced;
 };
 
-/// State of a connection worker: its one connection, opened lazily and replaced after a
-/// connection-class error, and the statements prepared on it.
+/// State of a connection worker: its one connection, opened when the pool asks and replaced
+/// after a connection-class error, and the statements prepared on it.
 /// Thread-safety: owned by the worker's own (detached) thread.
 struct connection_worker_state {
   std::uint32_t id = 0;
@@ -44,25 +48,26 @@ struct connection_worker_state {
   /// The entry of `prepared` used last: a gather's statements mostly share their SQL, which
   /// is then compared, not hashed. Null whenever `prepared` is cleared.
   prepared_sql* last_prepared = nullptr;
-  /// The SQL of the statement being run, and the item of the running chunk it was compiled
-  /// from; its buffers are reused from statement to statement.
-  model::compiled_sql sql;
-  const work_item* sql_of = nullptr;
-  /// The SQL of the statements that join `sql` in a batch.
-  std::vector<model::compiled_sql> batch_sql;
-  /// The SQL of the item that ended the last batch's look-ahead, compiled already.
-  model::compiled_sql ahead;
-  const work_item* ahead_of = nullptr;
-  /// The parameter sets of the batch being run, pointing into `sql` and `batch_sql`.
+  /// The SQL of each item of the running chunk, compiled when first needed (`is_compiled`);
+  /// the buffers are reused from chunk to chunk.
+  std::vector<model::compiled_sql> compiled;
+  std::vector<bool> is_compiled;
+  /// Items of the running chunk that already have an outcome (taken by a coalesced lookup).
+  std::vector<bool> taken;
+  /// The items of the coalesced lookup being run, and its SQL and parameters.
+  std::vector<std::size_t> group;
+  model::compiled_sql coalesced;
+  /// The parameter sets of the batch being run, pointing into `compiled`.
   std::vector<const std::vector<model::value>*> batch_sets;
 
   static inline const char* name = "gatherdb.connection_worker";
 };
 
 /// A connection worker: spawn it `detached` (it blocks in ODBC calls, never on the cooperative
-/// scheduler). It runs each chunk's statements in order on its connection, in autocommit, and
-/// sends their results back to `pool` in one message per chunk (or every few milliseconds for
-/// a slow chunk), so that the thread hop is paid per chunk.
+/// scheduler). It opens its connection when asked (`connect_atom`, answered with `ready_atom`),
+/// runs each chunk's statements on it in autocommit, coalescing lookups and batching reads
+/// where it can, and sends their results back to `pool` in one message per chunk (or every
+/// few milliseconds for a slow chunk), so that the thread hop is paid per chunk.
 worker_actor::behavior_type
 connection_worker(worker_actor::stateful_pointer<connection_worker_state> self, std::uint32_t id,
                   std::shared_ptr<const settings> config, pool_actor pool);

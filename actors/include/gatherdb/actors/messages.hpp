@@ -4,7 +4,10 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
+#include <future>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include <caf/allowed_unsafe_message_type.hpp>
@@ -15,7 +18,9 @@
 #include "gatherdb/actors/gather_control.hpp"
 #include "gatherdb/actors/gather_options.hpp"
 #include "gatherdb/actors/outcome.hpp"
+#include "gatherdb/drivers/error.hpp"
 #include "gatherdb/drivers/watchdog.hpp"
+#include "gatherdb/model/executor.hpp"
 #include "gatherdb/model/statement.hpp"
 
 namespace gatherdb::actors {
@@ -28,6 +33,10 @@ using expire_atom = caf::atom_constant<caf::atom("expire")>;
 using stats_atom = caf::atom_constant<caf::atom("stats")>;
 using merge_atom = caf::atom_constant<caf::atom("merge")>;
 using shutdown_atom = caf::atom_constant<caf::atom("shutdown")>;
+using connect_atom = caf::atom_constant<caf::atom("connect")>;
+using ready_atom = caf::atom_constant<caf::atom("ready")>;
+using exec_atom = caf::atom_constant<caf::atom("exec")>;
+using dispatch_atom = caf::atom_constant<caf::atom("dispatch")>;
 
 using steady_time = std::chrono::steady_clock::time_point;
 
@@ -68,29 +77,51 @@ struct work_chunk {
   std::vector<work_item> items;
 };
 
-/// Finished statements from one worker: `(item's session, result)` in the chunk's order.
+/// Finished statements from one worker: `(item's session, result)`, mostly in the chunk's
+/// order (a coalesced lookup reports its statements together).
 struct done_chunk {
   std::vector<std::pair<session_actor, work_done>> results;
+  /// Whether the worker still holds an open connection.
+  bool connected = true;
+};
+
+/// A worker's answer to `connect_atom`: its connection is open, or why it is not.
+struct connect_report {
+  std::optional<drivers::error_info> error;
+};
+
+/// Work for one pooled connection outside any gather (`client::with_connection`): the worker
+/// runs `fn` on its own thread and settles `done` with its end.
+struct connection_task {
+  std::function<void(model::executor&)> fn;
+  std::shared_ptr<std::promise<void>> done;
 };
 
 /// Occupancy of the connection pool (for /metrics and tests).
 struct pool_stats {
   std::size_t pool_size = 0;   ///< configured maximum
-  std::size_t connections = 0; ///< workers alive (each holds at most one connection)
+  std::size_t connections = 0; ///< open connections (each held by one worker)
+  std::size_t connecting = 0;  ///< workers opening their connection
   std::size_t busy = 0;        ///< workers with statements assigned
   std::size_t queued = 0;      ///< statements waiting in the pool
   std::uint64_t completed = 0; ///< statements finished since start
   std::uint64_t exhausted = 0; ///< statements failed with pool_exhausted since start
 };
 
-/// A connection worker: a detached actor owning one connection.
-using worker_actor = caf::typed_actor<caf::reacts_to<run_atom, work_chunk>>;
+/// A connection worker: a detached actor owning one connection. `connect_atom` opens it (the
+/// worker answers the pool with `ready_atom`); `exec_atom` runs a connection task.
+using worker_actor =
+    caf::typed_actor<caf::reacts_to<run_atom, work_chunk>, caf::reacts_to<connect_atom>,
+                     caf::reacts_to<exec_atom, connection_task>>;
 
 /// The connection pool: places statements on workers, bounded queue, wait timeout.
 using pool_actor =
     caf::typed_actor<caf::reacts_to<enqueue_atom, work_item>,
                      caf::reacts_to<done_atom, std::uint32_t, done_chunk, bool>, // worker, results,
                                                                                  // chunk done
+                     caf::reacts_to<ready_atom, std::uint32_t, connect_report>,  // worker
+                     caf::reacts_to<exec_atom, connection_task>,
+                     caf::reacts_to<dispatch_atom>, // internal: hand out what arrived
                      caf::reacts_to<expire_atom>, caf::replies_to<stats_atom>::with<pool_stats>>;
 
 /// The merge actor of one gather: owns the session state while the gather runs.
@@ -104,6 +135,7 @@ using merge_actor = caf::typed_actor<caf::reacts_to<merge_atom, std::uint32_t, w
 using coordinator_actor =
     caf::typed_actor<caf::replies_to<gather_atom, gather_request>::with<gather_result>,
                      caf::replies_to<stats_atom>::with<pool_stats>,
+                     caf::reacts_to<exec_atom, connection_task>,
                      caf::reacts_to<expire_atom>, // internal: the deadline sweep
                      caf::reacts_to<shutdown_atom>>;
 
@@ -116,3 +148,5 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gatherdb::actors::work_done)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gatherdb::actors::work_chunk)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gatherdb::actors::done_chunk)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gatherdb::actors::pool_stats)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gatherdb::actors::connect_report)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gatherdb::actors::connection_task)

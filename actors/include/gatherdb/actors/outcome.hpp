@@ -57,6 +57,9 @@ struct statement_metrics {
   /// Statements that shared its round trip to the server (1: it ran alone; see
   /// `settings::max_read_batch`).
   std::uint16_t batched = 0;
+  /// Statements that shared its coalesced lookup, one execution of one SQL statement for all
+  /// their keys (1: it ran alone; see `settings::max_coalesce`).
+  std::uint16_t coalesced = 0;
 };
 
 /// The end of one statement of a gather. Thread-safety: a value type; `result` refers to the

@@ -15,6 +15,12 @@ struct settings {
   std::string dsn = "Driver=SQLite3;Database=gatherdb.sqlite;";
   /// Connections (and connection workers) at most.
   std::size_t pool_size = 4;
+  /// `min_connections` of this value means "all of `pool_size`".
+  static constexpr std::size_t whole_pool = SIZE_MAX;
+  /// Connections the client opens in the background as soon as it is constructed (at most
+  /// `pool_size`), so that its first gather finds them open; 0 opens them on demand. A
+  /// statement only ever goes to a connection that is open.
+  std::size_t min_connections = whole_pool;
   /// Statements waiting for a connection at most; beyond it a statement fails at once with
   /// `pool_exhausted`.
   std::size_t queue_bound = 100000;
@@ -48,6 +54,13 @@ struct settings {
   std::size_t max_read_batch = 64;
   /// See `max_read_batch`.
   std::size_t read_batch_rows = 64;
+  /// Lookups of one gather at most that a worker runs as one coalesced statement: typed
+  /// selects whose SQL is the same and whose parameters differ only in the value of their
+  /// first equality predicate (`select<A>().where(col(&A::data) == v)`) run as one join of the
+  /// table with the list of `(statement, key)` pairs, so the server compares every key as it
+  /// would alone and tags each row with its statement. Should it fail, its statements run again
+  /// one by one. 1 turns coalescing off.
+  std::size_t max_coalesce = 64;
   /// Retry idempotent reads once on a fresh connection after a connection-class error.
   bool retry_idempotent_reads = true;
   /// Scheduler threads of an actor system the client creates itself (`scheduler.max-threads`
