@@ -169,6 +169,7 @@ void run_coalesced(connection_worker_state& st, std::vector<work_item>& items, d
       d.status = ours ? outcome_status::cancelled : outcome_status::failed;
       d.error = {error_source::database, failure->info()};
       d.metrics.attempts = 1;
+      d.metrics.coalesced = static_cast<std::uint16_t>(n);
     } else {
       // Lost: the coalesced execution was every lookup's first attempt. Otherwise running
       // each alone gives each its own result or error.

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <future>
 #include <random>
 #include <string>
 #include <utility>
@@ -33,7 +34,30 @@ inline const std::string& keyed_table() {
   return name;
 }
 
+/// The same columns, read through a view that sleeps for every row (PostgreSQL only).
+struct slow_row {
+  std::int64_t id = 0;
+  std::string k;
+  std::int64_t n = 0;
+};
+
+inline const std::string& slow_view_name() {
+  static const std::string name = test::unique_name("gatherdb_coalesce_slow");
+  return name;
+}
+
 } // namespace gatherdb::actors_test
+
+template <>
+struct gatherdb::model::entity_definition<gatherdb::actors_test::slow_row> {
+  static entity_mapping<gatherdb::actors_test::slow_row> define() {
+    using row = gatherdb::actors_test::slow_row;
+    return entity_mapping<row>{gatherdb::actors_test::slow_view_name(), "K"}
+        .generated_key(&row::id, "id")
+        .column(&row::k, "k")
+        .column(&row::n, "n");
+  }
+};
 
 template <>
 struct gatherdb::model::entity_definition<gatherdb::actors_test::keyed_row> {
@@ -311,6 +335,76 @@ BOOST_AUTO_TEST_CASE(a_failing_coalesced_lookup_runs_each_statement_alone) {
   }
   BOOST_TEST(result.outcomes[1].rows->row_count() == 3u);
   BOOST_TEST(result.outcomes[4].rows->row_count() == 0u);
+}
+
+// The view over the keyed table that sleeps `seconds_per_row` for every row it reads, so that
+// a lookup on it runs for as long as a test needs, whatever this machine's speed.
+class slow_view {
+public:
+  slow_view(drivers::connection& conn, double seconds_per_row) : conn_(conn) {
+    conn_.execute("CREATE VIEW " + slow_view_name() + " AS SELECT t.id, t.k, t.n FROM " +
+                      keyed_table() + " t CROSS JOIN LATERAL (SELECT pg_sleep(" +
+                      std::to_string(seconds_per_row) + ")) s",
+                  {});
+  }
+  ~slow_view() {
+    try {
+      conn_.execute("DROP VIEW IF EXISTS " + slow_view_name(), {});
+    } catch (...) {
+      // The view's name is unique to the process.
+    }
+  }
+  slow_view(const slow_view&) = delete;
+  slow_view& operator=(const slow_view&) = delete;
+
+private:
+  drivers::connection& conn_;
+};
+
+std::vector<model::statement> slow_lookups() {
+  std::vector<model::statement> out;
+  for (const auto* k : {"plain", "dup", "case", "missing"})
+    out.emplace_back(select<slow_row>().where(col(&slow_row::k) == std::string{k}));
+  return out;
+}
+
+BOOST_AUTO_TEST_CASE(a_deadline_cancels_a_coalesced_lookup_as_a_whole) {
+  keyed_database db{backend::postgresql};
+  slow_view view{db.connection(), 0.5}; // every lookup reads ~20 rows: ~10 s
+  client c{settings_for(db.dsn(), 1)};
+  const auto statements = slow_lookups();
+  const auto result = c.gather(statements, test::collect(std::chrono::milliseconds{300}));
+  for (const auto& o : result.outcomes) {
+    BOOST_TEST(o.status == actors::outcome_status::cancelled, o.error.to_string());
+    BOOST_TEST(o.error.info.category == drivers::error_category::timeout);
+    BOOST_TEST(o.metrics.coalesced == statements.size());
+  }
+}
+
+BOOST_AUTO_TEST_CASE(
+    a_coalesced_lookup_whose_connection_is_killed_is_retried_statement_by_statement) {
+  keyed_database db{backend::postgresql};
+  slow_view view{db.connection(), 0.02}; // ~0.4 s per lookup
+  client c{settings_for(db.dsn(), 1)};
+  const auto statements = slow_lookups();
+  auto running =
+      std::async(std::launch::async, [&] { return c.gather(statements, test::collect()); });
+  test::pg_monitor<suite_tag> monitor{"coalesce"};
+  std::int64_t killed = 0;
+  const auto until = test::clock_type::now() + std::chrono::seconds{60};
+  while (killed == 0 && test::clock_type::now() < until &&
+         running.wait_for(std::chrono::milliseconds{2}) == std::future_status::timeout)
+    killed = monitor.terminate_one_running("gatherdb_k");
+  const auto result = running.get();
+  BOOST_REQUIRE_MESSAGE(killed == 1, "the coalesced lookup ended before it could be killed");
+  std::vector<model::statement> on_table;
+  for (const auto* k : {"plain", "dup", "case", "missing"})
+    on_table.emplace_back(select<keyed_row>().where(col(&keyed_row::k) == std::string{k}));
+  check_equals_alone(result, alone(db.dsn(), on_table), false);
+  for (const auto& o : result.outcomes) {
+    BOOST_TEST(o.metrics.attempts == 2u);
+    BOOST_TEST(o.metrics.coalesced == 1u);
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

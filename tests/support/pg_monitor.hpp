@@ -55,6 +55,16 @@ public:
                   "query LIKE '%pg_sleep%;%pg_sleep%' LIMIT 1) t");
   }
 
+  /// Terminates one of our application's backends that runs a query containing `fragment`;
+  /// returns how many were terminated (0 or 1).
+  std::int64_t terminate_one_running(std::string_view fragment) {
+    auto r = conn_.execute("SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM "
+                           "pg_stat_activity WHERE application_name = ? AND state = 'active' "
+                           "AND strpos(query, ?) > 0 LIMIT 1) t",
+                           {model::value{app_}, model::value{std::string{fragment}}});
+    return r->row(0).int64_at(0);
+  }
+
   /// Terminates one of our application's backends (the one with the lowest pid, so a retried
   /// statement's fresh connection is rarely the next victim); returns how many (0 or 1).
   std::int64_t terminate_one() {
