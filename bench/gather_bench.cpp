@@ -6,6 +6,7 @@
 //           the threads, rows fetched into std::vector, results kept in statement order;
 //   gather  gatherdb's `client::gather(statements)` on a warm client (default settings except
 //           DSN and pool size): statements, frozen results and the merge into one session;
+//   gather, no coalescing  the same with `max_coalesce = 1`: one SQL statement per lookup;
 //   single  `drivers::run_sequentially` on one connection into one `session_state`.
 //
 // Markdown on stdout, with the CPU time of this process per statement (on a small machine the
@@ -74,12 +75,13 @@ gather and as gatherdb single (one connection), on one database, and reports sta
   --max-chunk N        statements per message to a connection worker at most (default: the client's)
   --worker-queue-chunks N  chunks queued at one connection worker at most (default: the client's)
   --max-read-batch N   statements per round trip at most, 1 for none (default: the client's)
+  --max-coalesce N     lookups per coalesced statement at most, 1 for none (default: the client's)
   --statements LIST    comma-separated batch sizes (default 300,3000,30000)
   --rows LIST          comma-separated table sizes (default 100,10000)
   --repeat N           runs per cell after one uncounted warm-up run; the median is reported
                        (default 3)
   --cell-budget S      stop repeating a cell once its runs would exceed S seconds (default 30)
-  --contenders LIST    any of raw,gather,single (default all three)
+  --contenders LIST    any of raw,gather,uncoalesced,single (default all four)
   --order balanced|fixed  balanced (default): round r runs the contenders in the r-th of their
                        orders, so each follows each other equally often; fixed: always raw,
                        gather, single (what this bench did before 2026-11-28)
@@ -103,11 +105,12 @@ struct options {
   std::size_t max_chunk = gatherdb::actors::settings{}.max_chunk;
   std::size_t worker_queue_chunks = gatherdb::actors::settings{}.worker_queue_chunks;
   std::size_t max_read_batch = gatherdb::actors::settings{}.max_read_batch;
+  std::size_t max_coalesce = gatherdb::actors::settings{}.max_coalesce;
   std::vector<std::size_t> statements{300, 3000, 30000};
   std::vector<std::uint32_t> rows{100, 10000};
   std::size_t repeat = 3;
   double cell_budget = 30;
-  bool run_raw = true, run_gather = true, run_single = true;
+  bool run_raw = true, run_gather = true, run_uncoalesced = true, run_single = true;
   bool balanced_order = true;
   std::size_t pause_ms = 0;
   std::uint64_t seed = 2024;
@@ -146,6 +149,8 @@ std::optional<options> parse(int argc, char** argv) try {
       opt.worker_queue_chunks = parse_positive(arg, args.value());
     } else if (arg == "--max-read-batch") {
       opt.max_read_batch = parse_positive(arg, args.value());
+    } else if (arg == "--max-coalesce") {
+      opt.max_coalesce = parse_positive(arg, args.value());
     } else if (arg == "--statements") {
       opt.statements.clear();
       for (const auto& s : split(args.value()))
@@ -163,12 +168,14 @@ std::optional<options> parse(int argc, char** argv) try {
     } else if (arg == "--cell-budget") {
       opt.cell_budget = static_cast<double>(parse_non_negative(arg, args.value()));
     } else if (arg == "--contenders") {
-      opt.run_raw = opt.run_gather = opt.run_single = false;
+      opt.run_raw = opt.run_gather = opt.run_uncoalesced = opt.run_single = false;
       for (const auto& c : split(args.value())) {
         if (c == "raw")
           opt.run_raw = true;
         else if (c == "gather")
           opt.run_gather = true;
+        else if (c == "uncoalesced")
+          opt.run_uncoalesced = true;
         else if (c == "single")
           opt.run_single = true;
         else
@@ -382,11 +389,12 @@ timeline timeline_of(const gatherdb::actors::gather_result& r, std::size_t conne
   return {ms(events.front().first), ms(events.back().first - last_full)};
 }
 
-/// Statements per execution: batched reads share one (`settings::max_read_batch`).
+/// Statements per execution: batched reads and coalesced lookups share one.
 double statements_per_round_trip(const gatherdb::actors::gather_result& r) {
   double executions = 0;
   for (const auto& o : r.outcomes)
-    executions += 1.0 / std::max<double>(o.metrics.batched, 1);
+    executions +=
+        1.0 / std::max<double>(o.metrics.batched, 1) / std::max<double>(o.metrics.coalesced, 1);
   return executions > 0 ? static_cast<double>(r.outcomes.size()) / executions : 0;
 }
 
@@ -502,6 +510,7 @@ int run(const options& opt) {
     if (opt.run_raw)
       raw.emplace(opt.dsn, opt.pool_size, raw_sql);
     std::optional<actors::client> client;
+    std::optional<actors::client> uncoalesced_client;
     std::optional<drivers::connection> single_conn;
     std::optional<drivers::connection_executor> single_exec;
     {
@@ -516,7 +525,7 @@ int run(const options& opt) {
         std::vector<std::vector<row>> out(warm_keys.size());
         raw->run(warm_keys, out);
       }
-      if (opt.run_gather) {
+      auto make_client = [&](std::optional<actors::client>& out, std::size_t max_coalesce) {
         actors::settings cfg;
         cfg.dsn = opt.dsn;
         cfg.pool_size = opt.pool_size;
@@ -525,11 +534,16 @@ int run(const options& opt) {
         cfg.max_chunk = opt.max_chunk;
         cfg.worker_queue_chunks = opt.worker_queue_chunks;
         cfg.max_read_batch = opt.max_read_batch;
-        client.emplace(cfg);
-        auto r = client->gather(warm);
+        cfg.max_coalesce = max_coalesce;
+        out.emplace(cfg);
+        auto r = out->gather(warm);
         if (r.failure)
           fail("warm-up gather: " + r.failure->error.to_string());
-      }
+      };
+      if (opt.run_gather)
+        make_client(client, opt.max_coalesce);
+      if (opt.run_uncoalesced)
+        make_client(uncoalesced_client, 1);
       if (opt.run_single) {
         single_conn.emplace(drivers::connection::open(opt.dsn));
         single_exec.emplace(*single_conn);
@@ -551,6 +565,9 @@ int run(const options& opt) {
 
       cell raw_cell{backend, rows, n, "raw_odbc", "threads", "raw ODBC threads", {}, 0};
       cell gather_cell{backend, rows, n, "gatherdb", "gather", "gatherdb gather", {}, 0};
+      cell uncoalesced_cell{
+          backend, rows, n, "gatherdb", "gather_uncoalesced", "gatherdb gather, no coalescing",
+          {},      0};
       cell single_cell{backend, rows, n, "gatherdb", "single", "gatherdb single", {}, 0};
       std::vector<std::vector<row>> raw_rows; // the last raw run's rows, the reference
       const auto cell_started = bench_clock::now();
@@ -565,43 +582,45 @@ int run(const options& opt) {
           raw_cell.samples.push_back(std::move(sample));
         raw_rows = std::move(out);
       };
-      auto run_gather = [&](bool counted) {
-        auto batch = statements; // copies shared pointers, outside the timing
-        actors::gather_result r;
-        auto sample = timed([&] { r = client->gather(std::move(batch)); });
-        if (r.failure)
-          fail("gather: statement " + std::to_string(r.failure->index) + ": " +
-               r.failure->error.to_string());
-        if (r.outcomes.size() != n)
-          fail("gather returned " + std::to_string(r.outcomes.size()) + " outcomes for " +
-               std::to_string(n) + " statements");
-        for (std::size_t i = 0; i < n; ++i) {
-          const auto& o = r.outcomes[i];
-          if (!o.ok())
-            fail("gather: statement " + std::to_string(i) + ": " + o.error.to_string());
-          if (o.result.size() != 1 || o.rows->row_count() != 1)
-            fail("gather: statement " + std::to_string(i) + " (" + keys[i] + ") returned " +
-                 std::to_string(o.rows->row_count()) + " rows, expected 1");
-          check_row("gather", i, keys[i], 1, frozen_row(o.rows), &raw_rows);
-        }
-        if (!counted)
-          return;
-        const auto& m = r.metrics;
-        const double per = static_cast<double>(n);
-        const auto shape = timeline_of(r, opt.pool_size);
-        auto us_per_stmt = [&](auto d) { return static_cast<double>(d.count()) / per; };
-        sample.extra = {
-            {"wall_us_per_stmt", us_per_stmt(m.wall)},
-            {"queue_wait_us_per_stmt", us_per_stmt(m.queue_wait)},
-            {"max_queue_wait_ms", static_cast<double>(m.max_queue_wait.count()) / 1000.0},
-            {"first_start_ms", shape.first_start_ms},
-            {"tail_ms", shape.tail_ms},
-            {"execute_us_per_stmt", us_per_stmt(m.execute)},
-            {"fetch_us_per_stmt", us_per_stmt(m.fetch)},
-            {"merge_us_per_stmt", us_per_stmt(m.merge)},
-            {"statements_per_round_trip", statements_per_round_trip(r)},
-            {"retried", m.retried}};
-        gather_cell.samples.push_back(std::move(sample));
+      auto gather_runner = [&](actors::client& gatherer, cell& into) {
+        return [&](bool counted) {
+          auto batch = statements; // copies shared pointers, outside the timing
+          actors::gather_result r;
+          auto sample = timed([&] { r = gatherer.gather(std::move(batch)); });
+          if (r.failure)
+            fail("gather: statement " + std::to_string(r.failure->index) + ": " +
+                 r.failure->error.to_string());
+          if (r.outcomes.size() != n)
+            fail("gather returned " + std::to_string(r.outcomes.size()) + " outcomes for " +
+                 std::to_string(n) + " statements");
+          for (std::size_t i = 0; i < n; ++i) {
+            const auto& o = r.outcomes[i];
+            if (!o.ok())
+              fail("gather: statement " + std::to_string(i) + ": " + o.error.to_string());
+            if (o.result.size() != 1 || o.rows->row_count() != 1)
+              fail("gather: statement " + std::to_string(i) + " (" + keys[i] + ") returned " +
+                   std::to_string(o.rows->row_count()) + " rows, expected 1");
+            check_row("gather", i, keys[i], 1, frozen_row(o.rows), &raw_rows);
+          }
+          if (!counted)
+            return;
+          const auto& m = r.metrics;
+          const double per = static_cast<double>(n);
+          const auto shape = timeline_of(r, opt.pool_size);
+          auto us_per_stmt = [&](auto d) { return static_cast<double>(d.count()) / per; };
+          sample.extra = {
+              {"wall_us_per_stmt", us_per_stmt(m.wall)},
+              {"queue_wait_us_per_stmt", us_per_stmt(m.queue_wait)},
+              {"max_queue_wait_ms", static_cast<double>(m.max_queue_wait.count()) / 1000.0},
+              {"first_start_ms", shape.first_start_ms},
+              {"tail_ms", shape.tail_ms},
+              {"execute_us_per_stmt", us_per_stmt(m.execute)},
+              {"fetch_us_per_stmt", us_per_stmt(m.fetch)},
+              {"merge_us_per_stmt", us_per_stmt(m.merge)},
+              {"statements_per_round_trip", statements_per_round_trip(r)},
+              {"retried", m.retried}};
+          into.samples.push_back(std::move(sample));
+        };
       };
       auto run_single = [&](bool counted) {
         model::session_state session;
@@ -628,7 +647,9 @@ int run(const options& opt) {
       if (raw)
         runners.emplace_back(run_raw);
       if (client)
-        runners.emplace_back(run_gather);
+        runners.emplace_back(gather_runner(*client, gather_cell));
+      if (uncoalesced_client)
+        runners.emplace_back(gather_runner(*uncoalesced_client, uncoalesced_cell));
       if (single_exec)
         runners.emplace_back(run_single);
       std::vector<std::size_t> order(runners.size()); // indexes into runners
@@ -660,7 +681,7 @@ int run(const options& opt) {
         }
       }
       const double load = (load_before + load_average()) / 2;
-      for (auto* c : {&raw_cell, &gather_cell, &single_cell}) {
+      for (auto* c : {&raw_cell, &gather_cell, &uncoalesced_cell, &single_cell}) {
         if (c->samples.empty())
           continue;
         c->load1 = load;
@@ -716,6 +737,7 @@ int run(const options& opt) {
           {"max_chunk", opt.max_chunk},
           {"worker_queue_chunks", opt.worker_queue_chunks},
           {"max_read_batch", opt.max_read_batch},
+          {"max_coalesce", c.mode == "gather_uncoalesced" ? 1 : opt.max_coalesce},
           {"runs", c.samples.size()},
           {"load1", c.load1}};
       std::vector<double> all;
