@@ -108,15 +108,10 @@ void run_coalesced(connection_worker_state& st, std::vector<work_item>& items, d
   const auto n = group.size();
   const auto& first = items[group.front()];
   auto& sql = st.coalesced;
-  first.stmt.compile_coalesced_into(st.conn->sql_dialect(), n, sql.sql);
-  const auto& shape = st.compiled[group.front()].params;
-  sql.params.clear();
-  sql.params.reserve(2 * n + shape.size() - 1);
-  for (std::size_t j = 0; j < n; ++j) {
-    sql.params.emplace_back(static_cast<std::int64_t>(j));
-    sql.params.push_back(st.compiled[group[j]].params.front());
-  }
-  sql.params.insert(sql.params.end(), shape.begin() + 1, shape.end());
+  st.keys.clear();
+  for (auto k : group)
+    st.keys.push_back(&st.compiled[k].params.front());
+  first.stmt.compile_coalesced_into(st.conn->sql_dialect(), st.keys, sql);
   for (auto k : group)
     st.taken[k] = true;
 

@@ -161,14 +161,21 @@ bool coalescible(const select_spec& s) noexcept {
 }
 
 void compile_coalesced_select_into(const table_schema& t, const select_spec& s, dialect d,
-                                   std::size_t keys, std::string& sql) {
-  if (!coalescible(s) || keys == 0)
+                                   const std::vector<const value*>& keys, compiled_sql& out) {
+  if (!coalescible(s) || keys.empty())
     throw std::logic_error("gatherdb: coalesced form of a select that cannot be coalesced");
   std::vector<const condition_node*> terms;
   conjuncts(*s.where, terms);
-  compiled_sql out;
-  out.sql.reserve(256 + 24 * keys);
+  const auto key_column = terms.front()->column;
+  out.params.clear();
+  out.params.reserve(3 * keys.size() + 4);
+  out.sql.clear();
+  out.sql.reserve(256 + 24 * keys.size());
   renderer r{t, d, out};
+  auto push_lookup = [&](std::size_t i) {
+    out.params.emplace_back(static_cast<std::int64_t>(i));
+    out.params.push_back(*keys[i]);
+  };
   out.sql = "SELECT ";
   append_lookup_column(out.sql, d, lookup_index);
   out.sql += ", ";
@@ -178,21 +185,28 @@ void compile_coalesced_select_into(const table_schema& t, const select_spec& s, 
   // The first index is cast: a driver may send an integer parameter untyped, and the rows must
   // come back in numeric order of their lookup. A VALUES list plans in a fraction of the time
   // of a UNION ALL on PostgreSQL; MariaDB names a VALUES list's columns after its first row.
+  // SQLite's planner scans the table once per key of a join; CROSS JOIN keeps the table the
+  // outer loop, where the IN list below filters it in one pass.
   if (d == dialect::postgresql || d == dialect::sqlite) {
-    out.sql += d == dialect::sqlite ? " JOIN (SELECT \"column1\" AS " : " JOIN (";
     if (d == dialect::sqlite) {
+      out.sql += " CROSS JOIN (SELECT \"column1\" AS ";
       append_quoted_identifier(out.sql, d, lookup_index);
       out.sql += ", \"column2\" AS ";
       append_quoted_identifier(out.sql, d, lookup_key);
       out.sql += " FROM (";
+    } else {
+      out.sql += " JOIN (";
     }
     // PostgreSQL types a VALUES column after its first row: an untyped key would be text.
     out.sql += "VALUES (CAST(? AS INTEGER), ";
-    out.sql += d == dialect::postgresql ? key_placeholder(t.columns.at(terms.front()->column).type)
+    out.sql += d == dialect::postgresql ? key_placeholder(t.columns.at(key_column).type)
                                         : std::string_view{"?"};
     out.sql += ')';
-    for (std::size_t i = 1; i < keys; ++i)
+    push_lookup(0);
+    for (std::size_t i = 1; i < keys.size(); ++i) {
       out.sql += ", (?, ?)";
+      push_lookup(i);
+    }
     out.sql += d == dialect::sqlite ? ")) " : ") ";
     append_quoted_identifier(out.sql, d, lookup_table);
     if (d == dialect::postgresql) {
@@ -207,17 +221,35 @@ void compile_coalesced_select_into(const table_schema& t, const select_spec& s, 
     append_quoted_identifier(out.sql, d, lookup_index);
     out.sql += ", ? AS ";
     append_quoted_identifier(out.sql, d, lookup_key);
-    for (std::size_t i = 1; i < keys; ++i)
+    push_lookup(0);
+    for (std::size_t i = 1; i < keys.size(); ++i) {
       out.sql += " UNION ALL SELECT ?, ?";
+      push_lookup(i);
+    }
     out.sql += ") ";
     append_quoted_identifier(out.sql, d, lookup_table);
   }
   out.sql += " ON ";
-  r.column(terms.front()->column);
+  r.column(key_column);
   out.sql += " = ";
   append_lookup_column(out.sql, d, lookup_key);
+  const char* joiner = " WHERE ";
+  if (d == dialect::sqlite) {
+    // A prefilter only: SQLite's IN compares as its = does (the column's affinity and
+    // collation), and the join's condition still decides which lookup a row belongs to.
+    out.sql += joiner;
+    r.column(key_column);
+    out.sql += " IN (";
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      out.sql += i == 0 ? "?" : ", ?";
+      out.params.push_back(*keys[i]);
+    }
+    out.sql += ')';
+    joiner = " AND ";
+  }
   for (std::size_t i = 1; i < terms.size(); ++i) {
-    out.sql += i == 1 ? " WHERE " : " AND ";
+    out.sql += joiner;
+    joiner = " AND ";
     r.child(*terms[i], condition_node::kind::logical_and);
   }
   out.sql += " ORDER BY ";
@@ -228,7 +260,6 @@ void compile_coalesced_select_into(const table_schema& t, const select_spec& s, 
     if (descending)
       out.sql += " DESC";
   }
-  sql = std::move(out.sql);
 }
 
 select_heads make_select_heads(const table_schema& t) {

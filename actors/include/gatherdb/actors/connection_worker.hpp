@@ -54,8 +54,9 @@ struct connection_worker_state {
   std::vector<bool> is_compiled;
   /// Items of the running chunk that already have an outcome (taken by a coalesced lookup).
   std::vector<bool> taken;
-  /// The items of the coalesced lookup being run, and its SQL and parameters.
+  /// The items of the coalesced lookup being run, their keys, and its SQL and parameters.
   std::vector<std::size_t> group;
+  std::vector<const model::value*> keys;
   model::compiled_sql coalesced;
   /// The parameter sets of the batch being run, pointing into `compiled`.
   std::vector<const std::vector<model::value>*> batch_sets;

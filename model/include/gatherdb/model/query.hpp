@@ -268,15 +268,16 @@ void compile_select_into(const table_schema& t, const select_heads& heads, const
 /// execution for several keys could not keep per statement. Thread-safe.
 [[nodiscard]] bool coalescible(const select_spec& s) noexcept;
 
-/// Renders into `sql` (replacing it) the coalesced form of a coalescible `s` for `keys`
-/// lookups: `s`'s select list after a leading statement index column, its table joined with a
-/// derived table of `(index, key)` rows on its first equality predicate, the rest of its WHERE,
-/// and its ORDER BY after the index. The server compares the keys as it would alone (no client
-/// equality is assumed), and the rows of one lookup come back together, tagged with its index.
-/// Parameters, in order: `(index, key)` for each lookup, then the parameters of `s` after the
+/// Renders into `out` (replacing it) the coalesced form of a coalescible `s` for one lookup per
+/// key of `keys` (the values its first equality predicate compares with; `s`'s own is ignored):
+/// `s`'s select list after a leading lookup index column, its table joined with a derived table
+/// of `(index, key)` rows on that predicate, the rest of its WHERE, and its ORDER BY after the
+/// index. The server compares the keys as it would alone (no client equality is assumed), and
+/// the rows of lookup `i` come back together, tagged with `i`. On SQLite the keys also filter
+/// the table in one pass (`IN`), so that a table without an index is scanned once, not once per
 /// key. Thread-safe.
 void compile_coalesced_select_into(const table_schema& t, const select_spec& s, dialect d,
-                                   std::size_t keys, std::string& sql);
+                                   const std::vector<const value*>& keys, compiled_sql& out);
 
 /// `SELECT` of every mapped column of `E`, like SQLAlchemy's `select(A)`. Builder methods
 /// return a new query and leave this one unchanged.
@@ -335,8 +336,9 @@ public:
   }
 
   /// `compile_coalesced_select_into` for this query.
-  void compile_coalesced_into(dialect d, std::size_t keys, std::string& sql) const {
-    compile_coalesced_select_into(mapping_of<E>().schema(), spec_, d, keys, sql);
+  void compile_coalesced_into(dialect d, const std::vector<const value*>& keys,
+                              compiled_sql& out) const {
+    compile_coalesced_select_into(mapping_of<E>().schema(), spec_, d, keys, out);
   }
 
   [[nodiscard]] const select_spec& spec() const noexcept { return spec_; }

@@ -68,12 +68,13 @@ public:
   /// (`compile_coalesced_into`): typed selects without LIMIT or OFFSET.
   [[nodiscard]] bool coalescible() const noexcept { return impl_->coalescible(); }
 
-  /// The SQL of `keys` coalesced lookups of this statement's shape, into `sql`; its parameters
-  /// are `(index, key)` per lookup, then this statement's parameters after the key, and its
-  /// rows come tagged with their lookup's index in a leading column, grouped by it.
+  /// The SQL and parameters of one coalesced lookup per key of `keys` (each the first
+  /// parameter of a statement of this one's shape) into `out`; its rows come tagged with their
+  /// lookup's index in a leading column, grouped by it (see `compile_coalesced_select_into`).
   /// Throws `std::logic_error` unless `coalescible()`.
-  void compile_coalesced_into(dialect d, std::size_t keys, std::string& sql) const {
-    impl_->compile_coalesced_into(d, keys, sql);
+  void compile_coalesced_into(dialect d, const std::vector<const value*>& keys,
+                              compiled_sql& out) const {
+    impl_->compile_coalesced_into(d, keys, out);
   }
 
   /// Short text for errors and logs: the SQL for PostgreSQL, never parameter values.
@@ -97,7 +98,8 @@ public:
     [[nodiscard]] virtual bool idempotent() const noexcept = 0;
     [[nodiscard]] virtual bool loads_entities() const noexcept = 0;
     [[nodiscard]] virtual bool coalescible() const noexcept { return false; }
-    virtual void compile_coalesced_into(dialect, std::size_t, std::string&) const {
+    virtual void compile_coalesced_into(dialect, const std::vector<const value*>&,
+                                        compiled_sql&) const {
       throw std::logic_error("gatherdb: this statement cannot be coalesced");
     }
     [[nodiscard]] virtual merged_result merge_into(session_state& s, const frozen_result& r,
@@ -116,8 +118,9 @@ private:
     bool idempotent() const noexcept override { return true; }
     bool loads_entities() const noexcept override { return true; }
     bool coalescible() const noexcept override { return coalescible_; }
-    void compile_coalesced_into(dialect d, std::size_t keys, std::string& sql) const override {
-      query_.compile_coalesced_into(d, keys, sql);
+    void compile_coalesced_into(dialect d, const std::vector<const value*>& keys,
+                                compiled_sql& out) const override {
+      query_.compile_coalesced_into(d, keys, out);
     }
     merged_result merge_into(session_state& s, const frozen_result& r,
                              merge_policy p) const override {
