@@ -10,8 +10,8 @@ namespace gatherdb::actors::detail {
 
 /// CAF 0.17's clock, minus one round trip per terminating actor. CAF tells the clock of every
 /// actor that ends (`cancel_timeouts`), which allocates an event, takes the clock's queue lock
-/// and wakes the clock thread: measured at ~4 us of CPU per actor here, more than spawning the
-/// actor, running it and sending two messages together. Session actors (one per statement)
+/// and wakes the clock thread: more than spawning the actor, running it and sending two
+/// messages together (bench/results/performance_notes.md). Session actors (one per statement)
 /// never set a timeout, so this clock forwards the cancellation only for actors that did.
 /// Thread-safety: thread-safe, like the clock it extends.
 class timeout_clock : public caf::detail::thread_safe_actor_clock {

@@ -43,8 +43,8 @@ public:
 /// Applies gatherdb's scheduler defaults to any CAF configuration (before it is parsed, so
 /// the command line still wins), and loads gatherdb's scheduler module: for
 /// `scheduler.policy=sharing`, CAF's work-sharing scheduler with a clock that is not told
-/// about every actor that ends, only about those that set a timeout (it costs ~4 us of CPU
-/// per session actor otherwise). Call it once per configuration.
+/// about every actor that ends, only about those that set a timeout (that costs more CPU per
+/// session actor than the actor itself). Call it once per configuration.
 void apply_scheduler_defaults(caf::actor_system_config& cfg, std::size_t threads);
 
 } // namespace gatherdb::actors

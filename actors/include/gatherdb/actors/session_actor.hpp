@@ -26,13 +26,13 @@ struct gather_context {
   /// places in the pool's queue, whatever the batch size. Sessions start in statement
   /// order, so their statements reach the pool in that order: the pool keeps each gather's
   /// statements sorted, and out-of-order arrivals cost it a shift of every later statement
-  /// queued (~1,300 instructions per statement at 3,000 statements, callgrind). Every ending
+  /// queued. Every ending
   /// session increments it, also past the batch's end: 64 bits never wrap around.
   mutable std::atomic<std::size_t> next_session{0};
   /// The sessions of the first window start in slices of this many: the coordinator starts
   /// the first slice and each starting session of the window starts the one a slice further
-  /// on. Started all at once, the pool saw the first statement only after every session of
-  /// the window had started (1,024 of them, 1-7 ms during which every connection idled).
+  /// on. Started all at once, the pool would see the first statement only after every session
+  /// of the window had started, while every connection idled.
   std::uint32_t ramp_slice = 1;
   /// The sessions of statements below this index are started by the ramp.
   std::uint32_t ramp_end = 0;

@@ -65,9 +65,9 @@ struct settings {
   bool retry_idempotent_reads = true;
   /// Scheduler threads of an actor system the client creates itself (`scheduler.max-threads`
   /// for `config`). One: cooperative actors never block, and a second thread sharing CAF's
-  /// central queue cost 5.6 us more CPU per session actor (1.1 vs 6.7 us) on 2 cores, CPU the
-  /// database and the connection workers need. More help when many gathers merge large
-  /// results at once.
+  /// central queue costs CPU per session actor that the database and the connection workers
+  /// need on a small machine (bench/results/performance_notes.md). More help when many
+  /// gathers merge large results at once.
   std::size_t scheduler_threads = 1;
 };
 

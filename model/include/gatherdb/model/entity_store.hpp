@@ -164,7 +164,7 @@ public:
     return s == identity_index::no_slot ? nullptr : &objects_[s];
   }
 
-  /// Merges one frozen result (design.md §4), all or nothing.
+  /// Merges one frozen result, all or nothing.
   merged_result merge(const frozen_result& r, merge_policy policy) {
     if (!r)
       throw std::invalid_argument("gatherdb: merge of a null frozen result");

@@ -5,7 +5,7 @@
 
 namespace gatherdb::model {
 
-/// What a merge does when a row's primary key is already in the identity map (design.md §4).
+/// What a merge does when a row's primary key is already in the identity map.
 enum class merge_policy : std::uint8_t {
   /// The row's values overwrite the loaded attributes (SQLAlchemy's `load=False` behaviour).
   overwrite,

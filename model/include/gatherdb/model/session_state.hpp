@@ -123,7 +123,7 @@ public:
   /// session exactly as it was, and throws `flush_error`.
   void commit(executor& ex);
 
-  /// Merges one frozen result of `st` (design.md §4, load=false): all or nothing; throws
+  /// Merges one frozen result of `st` (load=false): all or nothing; throws
   /// `merge_error` and changes nothing when any row cannot be merged. For a statement that loads
   /// no entities, returns the rows and leaves the session alone.
   merged_result merge(const statement& st, const frozen_result& r,
