@@ -7,7 +7,8 @@
 #include <caf/all.hpp>
 
 #include "gatherdb/actors/config.hpp"
-#include "gatherdb/actors/coordinator.hpp"
+
+#include "coordinator.hpp"
 
 namespace gatherdb::actors {
 

@@ -1,14 +1,15 @@
-#include "gatherdb/actors/connection_pool.hpp"
+#include "connection_pool.hpp"
 
 #include <algorithm>
 #include <chrono>
 
 #include <caf/all.hpp>
 
-#include "gatherdb/actors/connection_worker.hpp"
 #include "gatherdb/drivers/error.hpp"
 
 #include "canned_outcomes.hpp"
+#include "chunk_sizing.hpp"
+#include "connection_worker.hpp"
 
 namespace gatherdb::actors {
 
@@ -93,17 +94,9 @@ void fail_unreachable(self_ptr self) {
   st.tasks.clear();
 }
 
-// The open worker to give a chunk to: an idle one first, else one that may queue another.
 slot_t* pick_worker(connection_pool_state& st) {
-  slot_t* best = nullptr;
-  for (auto& w : st.workers)
-    if (w.handle && w.state == phase::open &&
-        (best == nullptr || w.chunks < best->chunks ||
-         (w.chunks == best->chunks && w.last_used > best->last_used)))
-      best = &w;
-  if (best == nullptr || best->chunks >= std::max<std::size_t>(st.config->worker_queue_chunks, 1))
-    return nullptr;
-  return best;
+  return detail::pick_worker(st.workers, st.config->worker_queue_chunks,
+                             [](const slot_t& w) { return w.handle && w.state == phase::open; });
 }
 
 void dispatch(self_ptr self) {
@@ -118,33 +111,21 @@ void dispatch(self_ptr self) {
     self->send(w->handle, exec_atom::value, std::move(st.tasks.front()));
     st.tasks.pop_front();
   }
-  const auto pool_size = std::max<std::size_t>(st.config->pool_size, 1);
-  const auto max_chunk = std::max<std::size_t>(st.config->max_chunk, 1);
-  const auto slots = pool_size * std::max<std::size_t>(st.config->worker_queue_chunks, 1);
   while (!st.queue.empty()) {
     auto* w = pick_worker(st);
     if (w == nullptr)
       break;
-    // A busy worker (one that may queue a second chunk) only takes a full chunk, about a
-    // quarter of its share of the gather, so that statements trickling in from their session
-    // actors do not cost one thread hop each.
-    const auto target =
-        std::clamp<std::size_t>(st.queue.front().batch / (4 * pool_size), 1, max_chunk);
-    if (w->chunks > 0 && st.queue.size() < target)
-      break;
-    // A chunk is the worker's equal share of the work not done yet, waiting or in flight, less
-    // what it still holds: near the queue's end the workers finish together, and a worker that
-    // frees up early takes more than a share of the queue alone (bench/results explains).
-    std::size_t in_flight = 0;
+    detail::chunk_demand demand;
+    demand.queued = st.queue.size();
     for (const auto& x : st.workers)
-      in_flight += x.assigned.size();
-    const auto share = (st.queue.size() + in_flight + slots - 1) / slots;
-    auto n = share > w->assigned.size() ? share - w->assigned.size() : 1;
-    // Lookups that coalesce are served best together: one statement for many keys costs the
-    // server little more than one for a single key.
-    if (st.queue.front().stmt.coalescible())
-      n = std::max(n, st.config->max_coalesce);
-    n = std::clamp<std::size_t>(n, 1, std::min(max_chunk, st.queue.size()));
+      demand.in_flight += x.assigned.size();
+    demand.held = w->assigned.size();
+    demand.busy = w->chunks > 0;
+    demand.gather_size = st.queue.front().batch;
+    demand.coalescible = st.queue.front().stmt.coalescible();
+    const auto n = detail::chunk_size(demand, *st.config);
+    if (n == 0)
+      break;
     work_chunk chunk;
     chunk.items.reserve(n);
     for (std::size_t i = 0; i < n; ++i) {

@@ -1,4 +1,4 @@
-#include "gatherdb/actors/connection_worker.hpp"
+#include "connection_worker.hpp"
 
 #include <algorithm>
 #include <chrono>

@@ -1,13 +1,13 @@
-#include "gatherdb/actors/coordinator.hpp"
+#include "coordinator.hpp"
 
 #include <algorithm>
 #include <cstdint>
 
 #include <caf/all.hpp>
 
-#include "gatherdb/actors/connection_pool.hpp"
-#include "gatherdb/actors/merge_actor.hpp"
-#include "gatherdb/actors/session_actor.hpp"
+#include "connection_pool.hpp"
+#include "merger.hpp"
+#include "session.hpp"
 
 namespace gatherdb::actors {
 

@@ -1,4 +1,4 @@
-#include "gatherdb/actors/merge_actor.hpp"
+#include "merger.hpp"
 
 #include <chrono>
 
@@ -17,11 +17,6 @@ std::chrono::microseconds us(std::uint32_t x) {
   return std::chrono::microseconds{x};
 }
 
-// The first statement not merged yet: outcomes are appended in statement order.
-std::size_t next_to_merge(const merge_actor_state& st) noexcept {
-  return st.result.outcomes.size();
-}
-
 void note_failure(merge_actor_state& st, std::size_t i, const statement_error& error) {
   if (st.result.failure)
     return;
@@ -32,7 +27,7 @@ void note_failure(merge_actor_state& st, std::size_t i, const statement_error& e
 
 void finish_if_done(self_ptr self) {
   auto& st = self->state;
-  if (!st.promise || st.received < st.statements->size())
+  if (!st.promise || !st.arrivals.complete())
     return;
   auto& m = st.result.metrics;
   m = gather_metrics{};
@@ -70,9 +65,8 @@ void finish_if_done(self_ptr self) {
   self->quit();
 }
 
-// Appends the outcome of the next statement in order, merged into the session.
-void merge_next(merge_actor_state& st, work_done& done) {
-  const auto i = next_to_merge(st);
+// Appends the outcome of statement `i`, the next in order, merged into the session.
+void merge_next(merge_actor_state& st, std::size_t i, work_done& done) {
   auto& out = st.result.outcomes.emplace_back();
   out.status = done.status;
   out.rows = std::move(done.rows);
@@ -96,10 +90,7 @@ void merge_next(merge_actor_state& st, work_done& done) {
 // Merges the complete prefix of outcomes, in statement order, then replies if all are in.
 void merge_ready(self_ptr self) {
   auto& st = self->state;
-  while (!st.waiting.empty() && st.waiting.front()) {
-    merge_next(st, *st.waiting.front());
-    st.waiting.pop_front();
-  }
+  st.arrivals.release_ready([&](std::size_t i, work_done& done) { merge_next(st, i, done); });
   finish_if_done(self);
 }
 
@@ -122,27 +113,17 @@ merge_actor::behavior_type merger(self_ptr self,
   // the vector (184 bytes each, 5.5 MB at 30,000 statements) before the first session could
   // start.
   st.result.outcomes.reserve(n);
+  st.arrivals = detail::in_order_buffer<work_done>{n};
   return {
       [=](merge_atom, std::uint32_t index, work_done& done) {
         auto& st = self->state;
-        if (index >= st.statements->size() || index < next_to_merge(st))
-          return; // late (after the deadline) or duplicate: never merge twice
-        const auto offset = index - next_to_merge(st);
-        if (offset < st.waiting.size() && st.waiting[offset])
+        const bool failed = done.status != outcome_status::ok;
+        auto error = failed ? done.error : statement_error{};
+        // A late (after the deadline) or duplicate outcome is dropped: never merged twice.
+        if (!st.arrivals.put(index, done))
           return;
-        ++st.received;
-        if (done.status != outcome_status::ok && !st.control->stopped())
-          note_failure(st, index, done.error);
-        if (offset == 0) {
-          // The usual case, the next statement in order: merged without a stay in `waiting`.
-          merge_next(st, done);
-          if (!st.waiting.empty())
-            st.waiting.pop_front(); // its empty slot
-        } else {
-          if (offset >= st.waiting.size())
-            st.waiting.resize(offset + 1);
-          st.waiting[offset] = std::move(done);
-        }
+        if (failed && !st.control->stopped())
+          note_failure(st, index, error);
         merge_ready(self);
       },
       // The deadline passed (the coordinator's sweep says so): a statement still waiting at a
@@ -153,18 +134,13 @@ merge_actor::behavior_type merger(self_ptr self,
         const auto waited = static_cast<std::uint32_t>(
             std::chrono::duration_cast<std::chrono::microseconds>(clock::now() - st.started)
                 .count());
-        const auto next = next_to_merge(st);
-        st.waiting.resize(st.statements->size() - next);
-        for (std::size_t offset = 0; offset < st.waiting.size(); ++offset) {
-          auto& slot = st.waiting[offset];
-          if (slot)
-            continue;
-          ++st.received;
-          slot = detail::deadline_expired_outcome();
-          slot->metrics.queue_wait_us = waited;
+        st.arrivals.fill_missing([&](std::size_t i) {
+          auto d = detail::deadline_expired_outcome();
+          d.metrics.queue_wait_us = waited;
           if (!st.control->stopped())
-            note_failure(st, next + offset, slot->error);
-        }
+            note_failure(st, i, d.error);
+          return d;
+        });
         merge_ready(self);
       },
       [=](gather_atom) -> caf::result<gather_result> {

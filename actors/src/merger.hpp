@@ -11,6 +11,8 @@
 #include "gatherdb/actors/gather_control.hpp"
 #include "gatherdb/actors/messages.hpp"
 
+#include "in_order_buffer.hpp"
+
 namespace gatherdb::actors {
 
 /// State of one gather's merge actor. Thread-safety: owned by the merge actor; the session
@@ -22,12 +24,10 @@ struct merge_actor_state {
   std::shared_ptr<control_registry> registry;
   steady_time started;
   gather_result result;
-  /// Outcomes of the statements from the first one not merged yet (`result.outcomes.size()`)
-  /// on that arrived before an earlier statement's, merged once the prefix is complete. Usually
-  /// about the session window long; a statement that runs much longer than the rest lets it grow
-  /// towards the batch size, which the gather's result holds in the end anyway.
-  std::deque<std::optional<work_done>> waiting;
-  std::size_t received = 0;
+  /// Outcomes that arrived before an earlier statement's, merged once the prefix is complete.
+  /// Usually about the session window long; a statement that runs much longer than the rest
+  /// lets it grow towards the batch size, which the gather's result holds in the end anyway.
+  detail::in_order_buffer<work_done> arrivals{0};
   std::optional<caf::typed_response_promise<gather_result>> promise;
 
   static inline const char* name = "gatherdb.merge_actor";

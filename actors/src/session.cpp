@@ -1,4 +1,4 @@
-#include "gatherdb/actors/session_actor.hpp"
+#include "session.hpp"
 
 #include <algorithm>
 

@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "gatherdb/actors/connection_worker.hpp"
+#include "connection_worker.hpp"
 
 namespace gatherdb::actors::detail {
 
