@@ -33,7 +33,7 @@ struct client::impl {
   void start(caf::actor_system& sys, settings s) {
     system = &sys;
     config = std::make_shared<const settings>(std::move(s));
-    coord = sys.spawn(actors::coordinator, config, registry);
+    coord = sys.spawn(actors::coordinator, config, registry, worker_factory{});
   }
 };
 

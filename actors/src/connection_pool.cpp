@@ -55,8 +55,8 @@ void start_connecting(self_ptr self, slot_t& slot) {
   auto& st = self->state;
   if (!slot.handle) {
     auto id = static_cast<std::uint32_t>(&slot - st.workers.data());
-    slot.handle = self->spawn<caf::detached + caf::linked>(connection_worker, id, st.config,
-                                                           caf::actor_cast<pool_actor>(self));
+    slot.handle = st.make_worker(caf::actor_cast<pool_actor>(self), id);
+    self->link_to(slot.handle);
     slot.assigned.clear();
     slot.chunks = 0;
   }
@@ -183,9 +183,15 @@ void expire(self_ptr self) {
 
 } // namespace
 
-pool_actor::behavior_type connection_pool(self_ptr self, std::shared_ptr<const settings> config) {
+pool_actor::behavior_type connection_pool(self_ptr self, std::shared_ptr<const settings> config,
+                                          worker_factory make_worker) {
   auto& st = self->state;
   st.config = std::move(config);
+  st.make_worker = make_worker ? std::move(make_worker)
+                               : [self](pool_actor pool, std::uint32_t id) {
+                                   return self->spawn<caf::detached>(
+                                       connection_worker, id, self->state.config, std::move(pool));
+                                 };
   const auto pool_size = std::max<std::size_t>(st.config->pool_size, 1);
   // Slots never move: a worker knows its slot by index for the pool's lifetime.
   st.workers.resize(pool_size);

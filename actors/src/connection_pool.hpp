@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -10,6 +11,9 @@
 #include "gatherdb/actors/settings.hpp"
 
 namespace gatherdb::actors {
+
+/// Spawns the connection worker of one pool slot: `(pool, slot id) -> worker`.
+using worker_factory = std::function<worker_actor(pool_actor, std::uint32_t)>;
 
 /// State of the connection pool. Thread-safety: owned by the pool actor.
 struct connection_pool_state {
@@ -31,6 +35,7 @@ struct connection_pool_state {
   };
 
   std::shared_ptr<const settings> config;
+  worker_factory make_worker;
   std::vector<worker_slot> workers;
   std::deque<work_item> queue;
   std::deque<connection_task> tasks;
@@ -56,7 +61,10 @@ struct connection_pool_state {
 /// queued per worker). When no connection is open or opening, waiting work fails with the last
 /// connect error; a failed connect is retried on demand after a short backoff. A worker that
 /// dies fails its statements instead of losing them and is replaced on demand.
+/// `make_worker` spawns the worker of slot `id` (unlinked; the pool links it); when empty, a
+/// detached `connection_worker`; tests pass a fake one.
 pool_actor::behavior_type connection_pool(pool_actor::stateful_pointer<connection_pool_state> self,
-                                          std::shared_ptr<const settings> config);
+                                          std::shared_ptr<const settings> config,
+                                          worker_factory make_worker);
 
 } // namespace gatherdb::actors

@@ -52,11 +52,12 @@ void sweep(self_ptr self) {
 } // namespace
 
 coordinator_actor::behavior_type coordinator(self_ptr self, std::shared_ptr<const settings> config,
-                                             std::shared_ptr<control_registry> registry) {
+                                             std::shared_ptr<control_registry> registry,
+                                             worker_factory make_worker) {
   auto& st = self->state;
   st.config = std::move(config);
   st.registry = registry ? std::move(registry) : std::make_shared<control_registry>();
-  st.pool = self->spawn<caf::linked>(connection_pool, st.config);
+  st.pool = self->spawn<caf::linked>(connection_pool, st.config, std::move(make_worker));
   return {
       [=](gather_atom, gather_request& req) -> caf::result<gather_result> {
         auto& st = self->state;

@@ -10,6 +10,8 @@
 #include "gatherdb/actors/messages.hpp"
 #include "gatherdb/actors/settings.hpp"
 
+#include "connection_pool.hpp"
+
 namespace gatherdb::actors {
 
 /// State of the coordinator. Thread-safety: owned by the coordinator actor.
@@ -37,6 +39,7 @@ struct coordinator_state {
 /// system.
 coordinator_actor::behavior_type
 coordinator(coordinator_actor::stateful_pointer<coordinator_state> self,
-            std::shared_ptr<const settings> config, std::shared_ptr<control_registry> registry);
+            std::shared_ptr<const settings> config, std::shared_ptr<control_registry> registry,
+            worker_factory make_worker);
 
 } // namespace gatherdb::actors
