@@ -1,4 +1,4 @@
-#include "gatherdb/model/entity_store.hpp"
+#include "gatherdb/model/detail/entity_store.hpp"
 
 #include <charconv>
 

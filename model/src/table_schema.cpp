@@ -33,8 +33,10 @@ std::string_view sql_type(const column_schema& c, dialect d) {
   case value_type::float64:
     return d == dialect::sqlite ? "REAL" : d == dialect::mariadb ? "DOUBLE" : "DOUBLE PRECISION";
   case value_type::text:
-    // MariaDB cannot index TEXT without a prefix length.
-    return d == dialect::mariadb && c.role == column_role::primary_key ? "VARCHAR(255)" : "TEXT";
+    // MariaDB cannot index TEXT without a prefix length, and its TEXT holds 64 KiB only.
+    if (d == dialect::mariadb)
+      return c.role == column_role::primary_key ? "VARCHAR(255)" : "LONGTEXT";
+    return "TEXT";
   case value_type::bytes:
     return d == dialect::postgresql ? "BYTEA" : d == dialect::mariadb ? "LONGBLOB" : "BLOB";
   case value_type::null:

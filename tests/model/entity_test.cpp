@@ -25,7 +25,7 @@ BOOST_AUTO_TEST_CASE(create_table_uses_each_dialects_generated_key_syntax) {
              R"(PRIMARY KEY, "data" TEXT NOT NULL))");
   BOOST_TEST(create_table_sql(a, dialect::mariadb) ==
              "CREATE TABLE IF NOT EXISTS `a` (`id` BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY, "
-             "`data` TEXT NOT NULL)");
+             "`data` LONGTEXT NOT NULL)");
 }
 
 BOOST_AUTO_TEST_CASE(create_table_maps_every_member_type_and_nullability) {

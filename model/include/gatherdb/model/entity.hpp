@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "gatherdb/model/errors.hpp"
-#include "gatherdb/model/member_traits.hpp"
+#include "gatherdb/model/detail/member_traits.hpp"
 #include "gatherdb/model/row_chunk.hpp"
 #include "gatherdb/model/table_schema.hpp"
 #include "gatherdb/model/value.hpp"

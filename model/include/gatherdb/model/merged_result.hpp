@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "gatherdb/model/frozen_result.hpp"
-#include "gatherdb/model/object_refs.hpp"
+#include "gatherdb/model/detail/object_refs.hpp"
 
 namespace gatherdb::model {
 

@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-#include "gatherdb/model/entity_store.hpp"
+#include "gatherdb/model/detail/entity_store.hpp"
 #include "gatherdb/model/executor.hpp"
 #include "gatherdb/model/frozen_result.hpp"
 #include "gatherdb/model/merge_policy.hpp"
