@@ -70,7 +70,7 @@ void run_chunk(self_ptr self, const pool_actor& pool, work_chunk& chunk) {
 
 worker_actor::behavior_type
 connection_worker(worker_actor::stateful_pointer<connection_worker_state> self, std::uint32_t id,
-                  std::shared_ptr<const settings> config, pool_actor pool) {
+                  std::shared_ptr<const settings> config, const pool_actor& pool) {
   self->state.id = id;
   self->state.config = std::move(config);
   return {

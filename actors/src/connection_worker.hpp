@@ -71,6 +71,6 @@ struct connection_worker_state {
 /// few milliseconds for a slow chunk), so that the thread hop is paid per chunk.
 worker_actor::behavior_type
 connection_worker(worker_actor::stateful_pointer<connection_worker_state> self, std::uint32_t id,
-                  std::shared_ptr<const settings> config, pool_actor pool);
+                  std::shared_ptr<const settings> config, const pool_actor& pool);
 
 } // namespace gatherdb::actors

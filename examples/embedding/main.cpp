@@ -22,7 +22,7 @@ int main() {
   client db{cfg};                              // pool, workers and coordinator
   std::vector<model::statement> batch;
   for (auto key : {"a_5", "a_17", "a_5"})
-    batch.push_back(model::select<A>().where(model::col(&A::data) == key));
+    batch.emplace_back(model::select<A>().where(model::col(&A::data) == key));
   auto result = db.gather(batch); // concurrent, merged in statement order
   const A& first = result.outcomes[0].result.get<A>(0);
   const A& third = result.outcomes[2].result.get<A>(0);

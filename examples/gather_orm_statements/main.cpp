@@ -178,13 +178,14 @@ int run(const options& opt) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
   if (opt.json) {
-    nlohmann::json j = {{"impl", "gatherdb"},
-                        {"mode", opt.single ? "single" : "gather"},
-                        {"backend", model::to_string(backend)},
-                        {"rows", opt.rows},
-                        {"statements", opt.statements},
-                        {"seconds", seconds},
-                        {"stmts_per_s", seconds > 0 ? opt.statements / seconds : 0.0}};
+    nlohmann::json j = {
+        {"impl", "gatherdb"},
+        {"mode", opt.single ? "single" : "gather"},
+        {"backend", model::to_string(backend)},
+        {"rows", opt.rows},
+        {"statements", opt.statements},
+        {"seconds", seconds},
+        {"stmts_per_s", seconds > 0 ? static_cast<double>(opt.statements) / seconds : 0.0}};
     std::cout << j.dump() << '\n';
   } else {
     std::cout << "results: " << repr << '\n';

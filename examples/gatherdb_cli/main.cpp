@@ -118,7 +118,7 @@ std::optional<options> parse(int argc, char** argv) {
         throw usage_error{"--pool-size must be between 1 and 1024"};
     } else if (arg == "--timeout") {
       const auto ms = parse_non_negative(arg, args.value());
-      if (ms > 24u * 3600u * 1000u)
+      if (ms > std::uint64_t{24} * 3600 * 1000)
         throw usage_error{"--timeout must be at most a day (86400000 ms)"};
       opt.timeout = std::chrono::milliseconds{ms};
     } else if (arg == "--mode") {

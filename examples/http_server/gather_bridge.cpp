@@ -93,8 +93,8 @@ struct shared_session_state {
 
 using shared_session_pointer = caf::stateful_actor<shared_session_state>*;
 
-void run_next(shared_session_pointer self, actors::coordinator_actor coordinator,
-              std::shared_ptr<server_metrics> metrics) {
+void run_next(shared_session_pointer self, const actors::coordinator_actor& coordinator,
+              const std::shared_ptr<server_metrics>& metrics) {
   auto& st = self->state;
   if (st.running || st.queue.empty())
     return;
@@ -118,8 +118,9 @@ void run_next(shared_session_pointer self, actors::coordinator_actor coordinator
           });
 }
 
-caf::behavior shared_session(shared_session_pointer self, actors::coordinator_actor coordinator,
-                             std::shared_ptr<server_metrics> metrics, std::size_t bound) {
+caf::behavior shared_session(shared_session_pointer self,
+                             const actors::coordinator_actor& coordinator,
+                             const std::shared_ptr<server_metrics>& metrics, std::size_t bound) {
   return {
       [=](actors::gather_atom, actors::gather_request& req) -> caf::result<http_answer> {
         if (self->state.queue.size() >= bound)
@@ -146,7 +147,9 @@ void spawn_once(caf::actor_system& sys, F body) {
 void spawn_gather(caf::actor_system& sys, actors::coordinator_actor coordinator,
                   actors::gather_request req, std::shared_ptr<server_metrics> metrics,
                   answer_callback done) {
-  spawn_once(sys, [coordinator, req, metrics, done](caf::event_based_actor* self) mutable {
+  spawn_once(sys, [coordinator = std::move(coordinator), req = std::move(req),
+                   metrics = std::move(metrics),
+                   done = std::move(done)](caf::event_based_actor* self) mutable {
     self->request(coordinator, caf::infinite, actors::gather_atom::value, std::move(req))
         .then(
             [=](actors::gather_result& r) {
@@ -163,7 +166,8 @@ void spawn_gather(caf::actor_system& sys, actors::coordinator_actor coordinator,
 // Asks the shared-session actor, which answers rendered JSON.
 void spawn_shared_gather(caf::actor_system& sys, caf::actor shared, actors::gather_request req,
                          answer_callback done) {
-  spawn_once(sys, [shared, req, done](caf::event_based_actor* self) mutable {
+  spawn_once(sys, [shared = std::move(shared), req = std::move(req),
+                   done = std::move(done)](caf::event_based_actor* self) mutable {
     self->request(shared, caf::infinite, actors::gather_atom::value, std::move(req))
         .then(
             [=](http_answer& a) {
@@ -201,7 +205,7 @@ struct gather_bridge::impl {
     return model::statement::raw_entities<A>(raw_select, {model::value{value}});
   }
 
-  void gather(std::vector<std::string> values, answer_callback done) {
+  void gather(const std::vector<std::string>& values, answer_callback done) {
     auto [coord, shr] = handles();
     if (!coord) {
       done(error_answer(503, "shutting down", {}, true));
@@ -228,7 +232,8 @@ struct gather_bridge::impl {
     req.statements.push_back(model::statement::raw("SELECT 1", {}, true));
     req.options.mode = actors::gather_mode::fail_fast;
     req.options.timeout = std::chrono::milliseconds{2000};
-    spawn_once(*system, [coord, req, done](caf::event_based_actor* self) mutable {
+    spawn_once(*system, [coord = std::move(coord), req = std::move(req),
+                         done = std::move(done)](caf::event_based_actor* self) mutable {
       self->request(coord, std::chrono::seconds{5}, actors::gather_atom::value, std::move(req))
           .then(
               [=](actors::gather_result& r) {
@@ -283,7 +288,8 @@ struct gather_bridge::impl {
       done(error_answer(503, "shutting down", {}, true));
       return;
     }
-    spawn_once(*system, [coord, done, self_impl](caf::event_based_actor* self) {
+    spawn_once(*system, [coord = std::move(coord), done = std::move(done),
+                         self_impl = std::move(self_impl)](caf::event_based_actor* self) {
       self->request(coord, std::chrono::seconds{5}, actors::stats_atom::value)
           .then(
               [=](actors::pool_stats& s) {
@@ -327,8 +333,8 @@ gather_bridge::~gather_bridge() {
 request_api gather_bridge::api() const {
   auto i = impl_;
   request_api api;
-  api.gather = [i](std::vector<std::string> values, answer_callback done) {
-    i->gather(std::move(values), std::move(done));
+  api.gather = [i](const std::vector<std::string>& values, answer_callback done) {
+    i->gather(values, std::move(done));
   };
   api.health = [i](answer_callback done) { i->health(std::move(done)); };
   api.metrics = [i](answer_callback done) { i->metrics_request(std::move(done), i); };

@@ -106,7 +106,7 @@ std::pair<std::vector<std::string>, std::string> data_values(std::string_view qu
   }
   if (values.empty())
     return {{}, "missing data parameter: GET /a?data=a_5&data=a_17"};
-  return {std::move(values), {}};
+  return {std::move(values), std::string{}};
 }
 
 class session;
@@ -210,7 +210,7 @@ private:
     handle(parser_->release());
   }
 
-  void handle(bhttp::request<bhttp::string_body> req) {
+  void handle(const bhttp::request<bhttp::string_body>& req) {
     busy_ = true;
     keep_alive_ = req.keep_alive();
     version_ = req.version();

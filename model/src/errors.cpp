@@ -55,7 +55,7 @@ std::string flush_message(std::size_t index, const std::string& repr, const std:
 } // namespace
 
 merge_error::merge_error(merge_error_kind kind, std::string column, std::size_t row,
-                         std::string detail)
+                         const std::string& detail)
     : std::runtime_error(merge_message(kind, column, row, detail)), kind_(kind),
       column_(std::move(column)), row_(row) {}
 

@@ -31,7 +31,8 @@ class merge_error : public std::runtime_error {
 public:
   /// `row` is the row index within the frozen result, `npos` when the error concerns a whole
   /// column (e.g. a missing column).
-  merge_error(merge_error_kind kind, std::string column, std::size_t row, std::string detail = {});
+  merge_error(merge_error_kind kind, std::string column, std::size_t row,
+              const std::string& detail = {});
 
   [[nodiscard]] merge_error_kind kind() const noexcept { return kind_; }
   /// The mapped column name the error is about.
