@@ -74,3 +74,46 @@ SQL
   fi
   export GATHERDB_PG_DSN="Driver={PostgreSQL Unicode};Server=127.0.0.1;Port=5432;Database=$db;Uid=$user;Pwd=$pw;CommLog=0;"
 }
+
+# ensure_mariadb: starts MariaDB (mysqld_safe in the background where there is no systemd) and
+# creates the test user and database; exports GATHERDB_MARIADB_DSN unless the caller already
+# set one. A second run only pings the server.
+ensure_mariadb() {
+  if [ -n "${GATHERDB_MARIADB_DSN:-}" ]; then
+    return 0
+  fi
+  ensure_packages mariadb-server odbc-mariadb
+  # `mysqladmin ping` succeeds whenever the server answers, even if it refuses the login.
+  if ! as_root mysqladmin ping >/dev/null 2>&1; then
+    if [ -d /run/systemd/system ]; then
+      as_root systemctl start mariadb
+    else
+      as_root install -d -o mysql -g mysql /run/mysqld
+      # Detached from this shell's stdout and stderr, so that callers piping the script's
+      # output (CI) are not held open by the server.
+      as_root sh -c 'nohup mysqld_safe >/dev/null 2>&1 </dev/null &'
+    fi
+  fi
+  local i
+  for i in $(seq 1 60); do
+    as_root mysqladmin ping >/dev/null 2>&1 && break
+    sleep 1
+  done
+  if ! as_root mysqladmin ping >/dev/null 2>&1; then
+    echo "gatherdb: MariaDB did not start within 60 s" >&2
+    return 1
+  fi
+  local user=gatherdb db=gatherdb_test pw="${GATHERDB_MARIADB_PASSWORD:-gatherdb-test-pw}"
+  # Root logs in through the unix socket (unix_socket authentication). Tests kill only their
+  # own user's connections, which needs no privilege beyond these.
+  as_root mysql -uroot <<SQL
+CREATE DATABASE IF NOT EXISTS $db;
+CREATE USER IF NOT EXISTS '$user'@'localhost' IDENTIFIED BY '$pw';
+CREATE USER IF NOT EXISTS '$user'@'127.0.0.1' IDENTIFIED BY '$pw';
+ALTER USER '$user'@'localhost' IDENTIFIED BY '$pw';
+ALTER USER '$user'@'127.0.0.1' IDENTIFIED BY '$pw';
+GRANT ALL PRIVILEGES ON $db.* TO '$user'@'localhost';
+GRANT ALL PRIVILEGES ON $db.* TO '$user'@'127.0.0.1';
+SQL
+  export GATHERDB_MARIADB_DSN="Driver={MariaDB Unicode};Server=127.0.0.1;Port=3306;Database=$db;Uid=$user;Pwd=$pw;"
+}

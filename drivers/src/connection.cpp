@@ -33,7 +33,8 @@ connection connection::open(std::string_view connection_string,
   connection c;
   c.connection_string_ = std::string{connection_string};
   const auto driver = lower(find_attribute(connection_string, "driver"));
-  const bool sqlite_driver = driver.find("sqlite") != std::string::npos;
+  // The dialect of a failed connect's diagnostics, before the server can be asked its name.
+  const auto driver_dialect = model::dialect_from_dbms_name(driver);
   const bool postgres_driver =
       driver.find("postgres") != std::string::npos || driver.find("psql") != std::string::npos;
   // sqlite3odbc crashes or spins when connections of one environment open or close at once;
@@ -52,7 +53,8 @@ connection connection::open(std::string_view connection_string,
   auto env = detail::environment();
   SQLHDBC dbc = SQL_NULL_HDBC;
   if (!detail::succeeded(SQLAllocHandle(SQL_HANDLE_DBC, env, &dbc)))
-    detail::throw_diagnostics(SQL_HANDLE_ENV, env, false, {}, "allocating a connection");
+    detail::throw_diagnostics(SQL_HANDLE_ENV, env, model::dialect::other, {},
+                              "allocating a connection");
   c.handle_ = dbc;
 
   const auto seconds = std::max<std::int64_t>(1, (login_timeout.count() + 999) / 1000);
@@ -72,7 +74,7 @@ connection connection::open(std::string_view connection_string,
         static_cast<SQLSMALLINT>(sizeof(out)), &out_len, SQL_DRIVER_NOPROMPT);
   }
   if (!detail::succeeded(rc)) {
-    auto info = detail::diagnose(SQL_HANDLE_DBC, dbc, sqlite_driver, c.connection_string_);
+    auto info = detail::diagnose(SQL_HANDLE_DBC, dbc, driver_dialect, c.connection_string_);
     info.message = "cannot connect to '" + redact(connection_string, c.connection_string_) +
                    "': " + info.message;
     {
@@ -144,7 +146,7 @@ void connection::set_autocommit(bool on) {
                                   on ? SQL_AUTOCOMMIT_ON : SQL_AUTOCOMMIT_OFF)),
                               SQL_IS_UINTEGER);
   if (!detail::succeeded(rc))
-    detail::throw_diagnostics(SQL_HANDLE_DBC, handle_, is_sqlite(), connection_string_,
+    detail::throw_diagnostics(SQL_HANDLE_DBC, handle_, dialect_, connection_string_,
                               on ? "enabling autocommit" : "disabling autocommit");
   autocommit_ = on;
 }
@@ -156,7 +158,7 @@ void connection::begin() {
 void connection::commit() {
   auto rc = SQLEndTran(SQL_HANDLE_DBC, static_cast<SQLHDBC>(handle_), SQL_COMMIT);
   if (!detail::succeeded(rc)) {
-    auto info = detail::diagnose(SQL_HANDLE_DBC, handle_, is_sqlite(), connection_string_);
+    auto info = detail::diagnose(SQL_HANDLE_DBC, handle_, dialect_, connection_string_);
     rollback();
     info.message = "commit: " + info.message;
     throw database_error(std::move(info));

@@ -19,7 +19,8 @@ struct environment_holder {
         SQLSetEnvAttr(handle, SQL_ATTR_ODBC_VERSION,
                       reinterpret_cast<SQLPOINTER>(static_cast<std::intptr_t>(SQL_OV_ODBC3)), 0);
     if (!succeeded(rc))
-      throw_diagnostics(SQL_HANDLE_ENV, handle, false, {}, "setting ODBC version 3");
+      throw_diagnostics(SQL_HANDLE_ENV, handle, model::dialect::other, {},
+                        "setting ODBC version 3");
   }
   // The environment lives until process exit on purpose: connections held by static objects
   // (or by threads still unwinding) must never see it freed first.
@@ -37,7 +38,7 @@ std::mutex& connect_mutex() noexcept {
   return mtx;
 }
 
-error_info diagnose(SQLSMALLINT handle_type, SQLHANDLE handle, bool sqlite,
+error_info diagnose(SQLSMALLINT handle_type, SQLHANDLE handle, model::dialect d,
                     std::string_view secret_source) {
   std::string first_state;
   SQLINTEGER first_native = 0;
@@ -74,12 +75,12 @@ error_info diagnose(SQLSMALLINT handle_type, SQLHANDLE handle, bool sqlite,
     message = "unknown ODBC error (no diagnostic record)";
   }
   return classify(std::move(first_state), static_cast<std::int32_t>(first_native),
-                  redact(message, secret_source), sqlite);
+                  redact(message, secret_source), d);
 }
 
-void throw_diagnostics(SQLSMALLINT handle_type, SQLHANDLE handle, bool sqlite,
+void throw_diagnostics(SQLSMALLINT handle_type, SQLHANDLE handle, model::dialect d,
                        std::string_view secret_source, std::string_view what) {
-  auto info = diagnose(handle_type, handle, sqlite, secret_source);
+  auto info = diagnose(handle_type, handle, d, secret_source);
   if (!what.empty())
     info.message = std::string{what} + ": " + info.message;
   throw database_error(std::move(info));

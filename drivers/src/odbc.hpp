@@ -25,12 +25,13 @@ namespace gatherdb::drivers::detail {
   return rc == SQL_SUCCESS || rc == SQL_SUCCESS_WITH_INFO;
 }
 
-/// Reads every diagnostic record of `handle` into one classified, redacted error.
-[[nodiscard]] error_info diagnose(SQLSMALLINT handle_type, SQLHANDLE handle, bool sqlite,
+/// Reads every diagnostic record of `handle` into one classified, redacted error; `d` selects
+/// the rules for the driver's native codes.
+[[nodiscard]] error_info diagnose(SQLSMALLINT handle_type, SQLHANDLE handle, model::dialect d,
                                   std::string_view secret_source);
 
 /// Throws `diagnose(...)` as a `database_error`, prefixed with `what`.
-[[noreturn]] void throw_diagnostics(SQLSMALLINT handle_type, SQLHANDLE handle, bool sqlite,
+[[noreturn]] void throw_diagnostics(SQLSMALLINT handle_type, SQLHANDLE handle, model::dialect d,
                                     std::string_view secret_source, std::string_view what);
 
 } // namespace gatherdb::drivers::detail

@@ -5,6 +5,7 @@
 //
 // Thread-safety: every function here is thread-safe.
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <filesystem>
@@ -19,14 +20,73 @@
 namespace gatherdb::test {
 
 /// A database the suites run against.
-enum class backend { sqlite, postgresql };
-
-/// Every backend, for `BOOST_DATA_TEST_CASE(name, gatherdb::test::all_backends, backend)`:
-/// the failing sample is printed by name (`backend = postgresql`).
-inline const std::vector<backend> all_backends{backend::sqlite, backend::postgresql};
+enum class backend { sqlite, postgresql, mariadb };
 
 [[nodiscard]] inline std::string_view to_string(backend b) noexcept {
-  return b == backend::sqlite ? "sqlite" : "postgresql";
+  switch (b) {
+  case backend::sqlite:
+    return "sqlite";
+  case backend::postgresql:
+    return "postgresql";
+  case backend::mariadb:
+    break;
+  }
+  return "mariadb";
+}
+
+/// The backends named in `GATHERDB_BACKENDS` (comma-separated, e.g. `sqlite,postgresql,mariadb`;
+/// `sqlite,postgresql` when unset, so that a run without a MariaDB server keeps working). An
+/// unknown name ends the process with a message naming it: a typo must not silently test less.
+[[nodiscard]] inline std::vector<backend> backends_from_environment() {
+  const char* env = std::getenv("GATHERDB_BACKENDS");
+  const std::string_view list = env != nullptr && *env != '\0' ? env : "sqlite,postgresql";
+  std::vector<backend> out;
+  std::size_t start = 0;
+  while (start <= list.size()) {
+    auto end = list.find(',', start);
+    if (end == std::string_view::npos)
+      end = list.size();
+    auto name = list.substr(start, end - start);
+    while (!name.empty() && name.front() == ' ')
+      name.remove_prefix(1);
+    while (!name.empty() && name.back() == ' ')
+      name.remove_suffix(1);
+    start = end + 1;
+    if (name.empty())
+      continue;
+    bool known = false;
+    for (auto b : {backend::sqlite, backend::postgresql, backend::mariadb}) {
+      if (name == to_string(b)) {
+        known = true;
+        if (std::find(out.begin(), out.end(), b) == out.end())
+          out.push_back(b);
+      }
+    }
+    if (!known)
+      throw std::runtime_error("GATHERDB_BACKENDS names an unknown backend '" + std::string{name} +
+                               "' (known: sqlite, postgresql, mariadb)");
+  }
+  return out;
+}
+
+/// Every backend of this run, read once from `GATHERDB_BACKENDS`, for
+/// `BOOST_DATA_TEST_CASE(name, gatherdb::test::all_backends, backend)`: the failing sample is
+/// printed by name (`backend = postgresql`).
+inline const std::vector<backend> all_backends = backends_from_environment();
+
+/// The backends of this run that are servers (all but SQLite): for the scenarios that lose or
+/// kill a connection.
+inline const std::vector<backend> server_backends = [] {
+  std::vector<backend> out;
+  for (auto b : all_backends)
+    if (b != backend::sqlite)
+      out.push_back(b);
+  return out;
+}();
+
+/// Whether this run tests `b` (for the preconditions of tests specific to one backend).
+[[nodiscard]] inline bool enabled(backend b) noexcept {
+  return std::find(all_backends.begin(), all_backends.end(), b) != all_backends.end();
 }
 
 inline std::ostream& operator<<(std::ostream& os, backend b) {
@@ -59,13 +119,23 @@ private:
   std::filesystem::path path_;
 };
 
-/// The PostgreSQL connection string from `GATHERDB_PG_DSN`; throws (failing the test, never
-/// skipping it) when the variable is unset.
+/// The value of the environment variable `name`; throws (failing the test, never skipping it)
+/// when it is unset or empty.
+[[nodiscard]] inline std::string required_environment(const char* name) {
+  const char* value = std::getenv(name);
+  if (value == nullptr || *value == '\0')
+    throw std::runtime_error(std::string{name} + " is not set; run scripts/test");
+  return value;
+}
+
+/// The PostgreSQL connection string from `GATHERDB_PG_DSN` (fails the test when unset).
 [[nodiscard]] inline std::string postgres_connection_string() {
-  const char* dsn = std::getenv("GATHERDB_PG_DSN");
-  if (dsn == nullptr || *dsn == '\0')
-    throw std::runtime_error("GATHERDB_PG_DSN is not set; run scripts/test");
-  return dsn;
+  return required_environment("GATHERDB_PG_DSN");
+}
+
+/// The MariaDB connection string from `GATHERDB_MARIADB_DSN` (fails the test when unset).
+[[nodiscard]] inline std::string mariadb_connection_string() {
+  return required_environment("GATHERDB_MARIADB_DSN");
 }
 
 /// A SQLite connection string for the database file `name` in this process' scratch directory
@@ -77,11 +147,19 @@ private:
 
 /// The connection string of a backend (SQLite: the process' shared scratch database).
 [[nodiscard]] inline std::string connection_string(backend b) {
-  return b == backend::sqlite ? sqlite_connection_string() : postgres_connection_string();
+  switch (b) {
+  case backend::sqlite:
+    return sqlite_connection_string();
+  case backend::postgresql:
+    return postgres_connection_string();
+  case backend::mariadb:
+    break;
+  }
+  return mariadb_connection_string();
 }
 
 /// A table (or other object) name that no other test and no other test process uses at the
-/// same time: `<prefix>_<pid>_<n>`. Lower case, so it needs no quoting on PostgreSQL.
+/// same time: `<prefix>_<pid>_<n>`. Lower case, so it needs no quoting on PostgreSQL or MariaDB.
 [[nodiscard]] inline std::string unique_name(std::string_view prefix) {
   static std::atomic<unsigned> counter{0};
   return std::string{prefix} + "_" + std::to_string(::getpid()) + "_" +

@@ -13,9 +13,22 @@
 
 namespace gatherdb::test {
 
-/// The column type for binary data (`BLOB` / `BYTEA`).
+/// The column type for binary data (`BLOB` / `BYTEA` / `LONGBLOB`).
 [[nodiscard]] inline std::string_view bytes_type(backend b) noexcept {
-  return b == backend::sqlite ? "BLOB" : "BYTEA";
+  switch (b) {
+  case backend::sqlite:
+    return "BLOB";
+  case backend::postgresql:
+    return "BYTEA";
+  case backend::mariadb:
+    break;
+  }
+  return "LONGBLOB";
+}
+
+/// The column type for long text (`TEXT`; MariaDB's TEXT holds 64 KiB: `LONGTEXT`).
+[[nodiscard]] inline std::string_view long_text_type(backend b) noexcept {
+  return b == backend::mariadb ? "LONGTEXT" : "TEXT";
 }
 
 /// `CREATE TABLE <prefix>_<pid>_<n> (<columns>)` now, `DROP TABLE` when it goes out of scope

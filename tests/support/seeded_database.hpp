@@ -67,11 +67,18 @@ struct seeded_suite {
   }
 
   /// The connection string for `b`: SQLite gets a fresh database file per call; PostgreSQL
-  /// gets `postgres_dsn(app)`.
+  /// gets `postgres_dsn(app)`; MariaDB its DSN (Connector/ODBC sets no application name: its
+  /// scenarios find their connections by what they run, see `mariadb_monitor`).
   [[nodiscard]] static std::string connection_string(backend b, std::string_view app = "default") {
-    if (b == backend::sqlite)
+    switch (b) {
+    case backend::sqlite:
       return sqlite_connection_string(unique_name(Suite::name));
-    return postgres_dsn(app);
+    case backend::postgresql:
+      return postgres_dsn(app);
+    case backend::mariadb:
+      break;
+    }
+    return mariadb_connection_string();
   }
 
   /// `select(A).where(A.data == "a_<k>")`.
@@ -163,9 +170,9 @@ public:
   }
 
 private:
-  // The SQLite file itself; PostgreSQL without our application name.
+  // The SQLite file itself; the servers without our application name.
   [[nodiscard]] std::string admin_dsn() const {
-    return backend_ == backend::sqlite ? dsn_ : postgres_connection_string();
+    return backend_ == backend::sqlite ? dsn_ : test::connection_string(backend_);
   }
 
   backend backend_;

@@ -5,6 +5,8 @@
 #include <string>
 #include <string_view>
 
+#include "gatherdb/model/dialect.hpp"
+
 namespace gatherdb::drivers {
 
 /// What kind of failure a database error is, independent of the driver's own codes.
@@ -26,7 +28,8 @@ enum class error_category : std::uint8_t {
 struct error_info {
   /// Five-character SQLSTATE ("42P01", "HY000", ...); empty when not from ODBC.
   std::string sqlstate;
-  /// The driver's native code (SQLite's result code; psqlODBC's internal code).
+  /// The driver's native code (SQLite's result code; psqlODBC's internal code; MariaDB's
+  /// server or client error number).
   std::int32_t native_code = 0;
   /// The driver's message(s), joined with "; ", passwords redacted.
   std::string message;
@@ -39,8 +42,14 @@ struct error_info {
   [[nodiscard]] std::string to_string() const;
 };
 
-/// Classifies an ODBC diagnostic. `sqlite` selects SQLite's rules, which report every error as
-/// HY000 and put the meaning in the native code. Thread-safe.
+/// Classifies an ODBC diagnostic of a database of dialect `d`. SQLite reports every error as
+/// HY000 and puts the meaning in the native code; MariaDB's Connector/ODBC reports some as
+/// HY000 or HY018 with the server's error number as the native code (1205 lock wait timeout,
+/// 1317 query interrupted); elsewhere the SQLSTATE decides. Thread-safe.
+[[nodiscard]] error_info classify(std::string sqlstate, std::int32_t native_code,
+                                  std::string message, model::dialect d);
+
+/// `classify` with SQLite's rules when `sqlite`, the SQLSTATE's alone otherwise.
 [[nodiscard]] error_info classify(std::string sqlstate, std::int32_t native_code,
                                   std::string message, bool sqlite);
 

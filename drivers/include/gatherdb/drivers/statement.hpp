@@ -113,6 +113,8 @@ private:
   void push_bound_cell(model::column_store& store, std::size_t column, model::value_type type);
   void close() noexcept;
   [[noreturn]] void fail(short rc);
+  // Replaces the statement handle with a freshly prepared one (see `stale_`).
+  void reprepare();
 
   // One parameter marker: the value's buffer and the binding in place. Short text is copied
   // into `text`, so the next execution rebinds only when a type or a buffer changes:
@@ -149,6 +151,10 @@ private:
   run_kind ran_ = run_kind::none;
   std::shared_ptr<cancel_handle> cancel_;
   std::chrono::seconds query_timeout_{0};
+  // MariaDB: Connector/ODBC hangs when it executes again a prepared statement whose last
+  // execution a KILL QUERY interrupted (a cancel, a deadline): such a statement is prepared
+  // anew before its next run.
+  bool stale_ = false;
   model::column_list described_; // the result's columns, described on the first run
   // Buffers bound (SQLBindCol) to result columns, `bound_[c]` to column c + 1: every column
   // where the driver allows SQLGetData on bound columns in any order (a longer value than

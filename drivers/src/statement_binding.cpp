@@ -1,0 +1,180 @@
+// Binding: parameters of single runs and parameter arrays, and which sets may share an array.
+#include <algorithm>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <type_traits>
+
+#include "gatherdb/drivers/connection.hpp"
+#include "gatherdb/drivers/statement.hpp"
+
+#include "driver_cancel.hpp"
+#include "odbc.hpp"
+#include "statement_values.hpp"
+
+namespace gatherdb::drivers {
+
+static_assert(std::is_same_v<SQLLEN, long>, "fixed_param::indicator must be an SQLLEN");
+using detail::copied_text_limit;
+using detail::declaration_of;
+
+bool batchable(const std::vector<model::value>& params) noexcept {
+  return std::all_of(params.begin(), params.end(), [](const model::value& v) {
+    switch (v.type()) {
+    case model::value_type::null:
+    case model::value_type::boolean:
+    case model::value_type::int64:
+    case model::value_type::float64:
+      return true;
+    case model::value_type::text:
+      return std::get<std::string>(v.data()).size() <= copied_text_limit;
+    case model::value_type::bytes:
+      return false;
+    }
+    return false;
+  });
+}
+
+bool batchable_together(const std::vector<model::value>& a,
+                        const std::vector<model::value>& b) noexcept {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
+                                            [](const model::value& x, const model::value& y) {
+                                              return x.type() == y.type();
+                                            });
+}
+
+void statement::bind(const std::vector<model::value>& params) {
+  auto h = static_cast<SQLHSTMT>(handle_);
+  if (params.size() != params_.size()) {
+    SQLFreeStmt(h, SQL_RESET_PARAMS);
+    params_.clear(); // bindings point into the slots, which a resize could move
+    params_.resize(params.size());
+  }
+  for (std::size_t i = 0; i < params.size(); ++i) {
+    auto& slot = params_[i];
+    const auto [c_type, sql_type, column_size] = declaration_of(params[i]);
+    const void* buffer = nullptr;
+    SQLLEN buffer_length = 0;
+    bool reuse = true; // the binding in place serves when nothing above differs
+    const auto& data = params[i].data();
+    if (auto b = std::get_if<bool>(&data)) {
+      slot.bit = *b ? 1 : 0;
+      slot.indicator = 0;
+      buffer = &slot.bit;
+    } else if (auto n = std::get_if<std::int64_t>(&data)) {
+      slot.integer = *n;
+      slot.indicator = 0;
+      buffer = &slot.integer;
+    } else if (auto d = std::get_if<double>(&data)) {
+      slot.real = *d;
+      slot.indicator = 0;
+      buffer = &slot.real;
+    } else if (auto s = std::get_if<std::string>(&data)) {
+      slot.indicator = static_cast<SQLLEN>(s->size());
+      if (s->size() <= copied_text_limit) {
+        slot.text.reserve(copied_text_limit);
+        slot.text.assign(*s);
+        buffer = slot.text.data();
+        buffer_length = static_cast<SQLLEN>(copied_text_limit);
+      } else {
+        buffer = s->data();
+        buffer_length = static_cast<SQLLEN>(s->size());
+      }
+    } else if (auto bin = std::get_if<model::bytes>(&data)) {
+      // Rebound every time: SQLite's driver takes a binary value's length when it is bound.
+      slot.indicator = static_cast<SQLLEN>(bin->size());
+      // An empty vector may have no storage; a null buffer would read as NULL (SQLite) or
+      // fail as "unexpected NULL parameter value" (psqlODBC).
+      buffer = bin->empty() ? static_cast<const void*>(&slot.bit) : bin->data();
+      buffer_length = static_cast<SQLLEN>(bin->size());
+      reuse = false;
+    } else {
+      slot.indicator = SQL_NULL_DATA;
+    }
+    if (reuse && slot.c_type == c_type && slot.sql_type == sql_type &&
+        slot.column_size == column_size && slot.buffer == buffer &&
+        slot.buffer_length == buffer_length)
+      continue;
+    slot.c_type = 0; // nothing bound unless this call succeeds
+    const auto rc =
+        SQLBindParameter(h, static_cast<SQLUSMALLINT>(i + 1), SQL_PARAM_INPUT, c_type, sql_type,
+                         column_size, 0, const_cast<void*>(buffer), buffer_length, &slot.indicator);
+    if (!detail::succeeded(rc))
+      fail(rc);
+    slot.c_type = c_type;
+    slot.sql_type = sql_type;
+    slot.column_size = column_size;
+    slot.buffer = buffer;
+    slot.buffer_length = buffer_length;
+  }
+}
+
+void statement::bind_arrays(const std::vector<const std::vector<model::value>*>& sets) {
+  auto h = static_cast<SQLHSTMT>(handle_);
+  const auto n = sets.size();
+  const auto& first = *sets.front();
+  // Every batch binds afresh: its size and buffers change, and the binding is paid once per
+  // batch, not per statement.
+  SQLFreeStmt(h, SQL_RESET_PARAMS);
+  arrays_.resize(first.size());
+  auto rc = SQLSetStmtAttr(h, SQL_ATTR_PARAMSET_SIZE,
+                           reinterpret_cast<SQLPOINTER>(static_cast<std::uintptr_t>(n)), 0);
+  if (!detail::succeeded(rc))
+    fail(rc);
+  for (std::size_t p = 0; p < first.size(); ++p) {
+    auto& a = arrays_[p];
+    a.indicators.assign(n, 0);
+    SQLPOINTER buffer = nullptr;
+    SQLLEN element = 0;
+    switch (first[p].type()) {
+    case model::value_type::boolean:
+      a.bits.resize(n);
+      for (std::size_t k = 0; k < n; ++k)
+        a.bits[k] = std::get<bool>((*sets[k])[p].data()) ? 1 : 0;
+      buffer = a.bits.data();
+      element = sizeof(unsigned char);
+      break;
+    case model::value_type::int64:
+      a.integers.resize(n);
+      for (std::size_t k = 0; k < n; ++k)
+        a.integers[k] = std::get<std::int64_t>((*sets[k])[p].data());
+      buffer = a.integers.data();
+      element = sizeof(std::int64_t);
+      break;
+    case model::value_type::float64:
+      a.reals.resize(n);
+      for (std::size_t k = 0; k < n; ++k)
+        a.reals[k] = std::get<double>((*sets[k])[p].data());
+      buffer = a.reals.data();
+      element = sizeof(double);
+      break;
+    case model::value_type::text:
+      a.text.resize(n * copied_text_limit);
+      for (std::size_t k = 0; k < n; ++k) {
+        const auto& text = std::get<std::string>((*sets[k])[p].data());
+        std::copy(text.begin(), text.end(),
+                  a.text.begin() + static_cast<std::ptrdiff_t>(k * copied_text_limit));
+        a.indicators[k] = static_cast<SQLLEN>(text.size());
+      }
+      buffer = a.text.data();
+      element = static_cast<SQLLEN>(copied_text_limit);
+      break;
+    case model::value_type::null:
+      a.text.resize(n);
+      a.indicators.assign(n, SQL_NULL_DATA);
+      buffer = a.text.data();
+      element = 1;
+      break;
+    case model::value_type::bytes:
+      throw std::logic_error("statement::run_batch: binary parameters are not batchable");
+    }
+    // Batchable text is short: declared as a single run's copied text is.
+    const auto [c_type, sql_type, column_size] = declaration_of(first[p]);
+    rc = SQLBindParameter(h, static_cast<SQLUSMALLINT>(p + 1), SQL_PARAM_INPUT, c_type, sql_type,
+                          column_size, 0, buffer, element, a.indicators.data());
+    if (!detail::succeeded(rc))
+      fail(rc);
+  }
+}
+
+} // namespace gatherdb::drivers
