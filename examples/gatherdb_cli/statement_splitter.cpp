@@ -69,23 +69,149 @@ std::vector<std::string> split_statements(std::string_view script) {
   return scan(script, [](char c) { return c == '\n'; });
 }
 
-bool looks_like_read(std::string_view sql) noexcept {
-  std::size_t i = 0;
-  while (i < sql.size() && (is_space(sql[i]) || sql[i] == '('))
-    ++i;
-  std::size_t e = i;
-  while (e < sql.size() && std::isalpha(static_cast<unsigned char>(sql[e])) != 0)
-    ++e;
-  auto word = sql.substr(i, e - i);
-  auto equals = [](std::string_view w, std::string_view upper) {
-    if (w.size() != upper.size())
+namespace {
+
+bool is_word_start(char c) noexcept {
+  // Bytes of multi-byte UTF-8 characters count as letters, as they do in identifiers.
+  const auto u = static_cast<unsigned char>(c);
+  return std::isalpha(u) != 0 || c == '_' || u >= 0x80;
+}
+
+bool is_word_char(char c) noexcept {
+  return is_word_start(c) || std::isdigit(static_cast<unsigned char>(c)) != 0 || c == '$';
+}
+
+bool equals_upper(std::string_view w, std::string_view upper) noexcept {
+  if (w.size() != upper.size())
+    return false;
+  for (std::size_t k = 0; k < w.size(); ++k)
+    if (std::toupper(static_cast<unsigned char>(w[k])) != upper[k])
       return false;
-    for (std::size_t k = 0; k < w.size(); ++k)
-      if (std::toupper(static_cast<unsigned char>(w[k])) != upper[k])
+  return true;
+}
+
+bool starts_with_upper(std::string_view w, std::string_view upper) noexcept {
+  return w.size() >= upper.size() && equals_upper(w.substr(0, upper.size()), upper);
+}
+
+// Words that make a statement that starts with SELECT or WITH more than a read: a CTE or a
+// main statement that writes (`WITH x AS (...) DELETE ...`, SQLite's `WITH ... REPLACE INTO`),
+// `SELECT ... INTO` (creates a table, or writes a file), row locks (`FOR UPDATE`, `FOR NO KEY
+// UPDATE`, `LOCK IN SHARE MODE`; `FOR [KEY] SHARE` is checked apart), and the built-in
+// functions with side effects of the supported servers.
+bool is_write_word(std::string_view w) noexcept {
+  for (std::string_view k :
+       {"INSERT", "UPDATE", "DELETE", "MERGE", "UPSERT", "INTO", "LOCK", "NEXTVAL", "SETVAL",
+        "SET_CONFIG", "PG_NOTIFY", "PG_TERMINATE_BACKEND", "PG_CANCEL_BACKEND", "PG_RELOAD_CONF",
+        "DBLINK_EXEC", "GET_LOCK", "RELEASE_LOCK"})
+    if (equals_upper(w, k))
+      return true;
+  for (std::string_view prefix : {"PG_ADVISORY_", "PG_TRY_ADVISORY_", "LO_"})
+    if (starts_with_upper(w, prefix))
+      return true;
+  return false;
+}
+
+// The end of the literal or quoted identifier that opens at `i` (one past its closing quote),
+// or npos when it is unterminated or when dialects disagree on where it ends: a backslash
+// before a quote escapes it in MySQL, MariaDB and PostgreSQL's E'' strings, not elsewhere.
+std::size_t end_of_quoted(std::string_view sql, std::size_t i) noexcept {
+  const char q = sql[i];
+  for (std::size_t k = i + 1; k < sql.size(); ++k) {
+    if (sql[k] == '\\' && k + 1 < sql.size() && sql[k + 1] == q)
+      return std::string_view::npos;
+    if (sql[k] != q)
+      continue;
+    if (k + 1 < sql.size() && sql[k + 1] == q) {
+      ++k; // a doubled quote: an escaped one
+      continue;
+    }
+    return k + 1;
+  }
+  return std::string_view::npos;
+}
+
+// The end of the PostgreSQL dollar-quoted string (`$$...$$`, `$tag$...$tag$`) that opens at
+// `i`; 0 when `$` does not open one there (a `$1` parameter), npos when it is unterminated.
+std::size_t end_of_dollar_quoted(std::string_view sql, std::size_t i) noexcept {
+  std::size_t j = i + 1;
+  if (j < sql.size() && is_word_start(sql[j]))
+    while (j < sql.size() && is_word_char(sql[j]) && sql[j] != '$')
+      ++j;
+  if (j >= sql.size() || sql[j] != '$')
+    return 0;
+  const auto tag = sql.substr(i, j + 1 - i);
+  const auto close = sql.find(tag, j + 1);
+  return close == std::string_view::npos ? close : close + tag.size();
+}
+
+} // namespace
+
+bool looks_like_read(std::string_view sql) noexcept {
+  constexpr auto npos = std::string_view::npos;
+  bool started = false;          // the first word (SELECT or WITH) was seen
+  bool ended = false;            // a `;` was seen: only white space and comments may follow
+  bool after_for_or_key = false; // the previous word was FOR or KEY (`FOR [KEY] SHARE`)
+  std::size_t i = 0;
+  while (i < sql.size()) {
+    const char c = sql[i];
+    const char next = i + 1 < sql.size() ? sql[i + 1] : '\0';
+    if (is_space(c)) {
+      ++i;
+    } else if (c == '-' && next == '-') {
+      i = sql.find('\n', i);
+    } else if (c == '/' && next == '*') {
+      // Comments nest in PostgreSQL, not in SQLite or MySQL: a nested one is ambiguous.
+      const auto close = sql.find("*/", i + 2);
+      if (close == npos || sql.substr(i + 2, close - i - 2).find("/*") != npos)
         return false;
-    return true;
-  };
-  return equals(word, "SELECT") || equals(word, "WITH");
+      i = close + 2;
+    } else if (ended) {
+      return false; // a second statement
+    } else if (c == ';') {
+      ended = true;
+      ++i;
+    } else if (!started) {
+      // Only opening parentheses may come before the first word, SELECT or WITH.
+      if (c == '(') {
+        ++i;
+        continue;
+      }
+      std::size_t e = i;
+      while (e < sql.size() && is_word_char(sql[e]))
+        ++e;
+      const auto word = sql.substr(i, e - i);
+      if (!equals_upper(word, "SELECT") && !equals_upper(word, "WITH"))
+        return false;
+      started = true;
+      i = e;
+    } else if (c == '\'' || c == '"' || c == '`') {
+      i = end_of_quoted(sql, i);
+      if (i == npos)
+        return false;
+    } else if (c == '$' && !is_word_char(sql[i - 1])) {
+      const auto end = end_of_dollar_quoted(sql, i);
+      if (end == npos)
+        return false;
+      i = end == 0 ? i + 1 : end;
+    } else if (is_word_char(c)) {
+      std::size_t e = i;
+      while (e < sql.size() && is_word_char(sql[e]))
+        ++e;
+      auto word = sql.substr(i, e - i);
+      // A number glued to a word (`1delete`) may be lexed as the number and the word.
+      while (!word.empty() && !is_word_start(word.front()))
+        word.remove_prefix(1);
+      if (is_write_word(word) || (after_for_or_key && equals_upper(word, "SHARE")))
+        return false;
+      after_for_or_key = equals_upper(word, "FOR") || equals_upper(word, "KEY");
+      i = e;
+    } else {
+      after_for_or_key = false; // an operator or a parenthesis
+      ++i;
+    }
+  }
+  return started;
 }
 
 } // namespace gatherdb::cli

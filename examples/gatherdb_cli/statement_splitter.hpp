@@ -18,9 +18,18 @@ namespace gatherdb::cli {
 /// (blank lines, comment lines, `;;`) are dropped. Thread-safe.
 [[nodiscard]] std::vector<std::string> split_statements(std::string_view script);
 
-/// Whether `sql` looks like a read (its first word is SELECT or WITH, case-insensitive, after
-/// white space and opening parentheses): such statements are marked idempotent, so gatherdb
-/// may retry them once after a lost connection. Thread-safe.
+/// Whether `sql` is clearly a read: such statements are marked idempotent, so gatherdb may
+/// retry them once after a lost connection, which a write must never be. When unsure, it says
+/// no. A read is one statement whose first word is SELECT or WITH (case-insensitive, after
+/// white space, comments and opening parentheses) and that holds, outside string literals,
+/// quoted identifiers and comments, no word that writes or locks: INSERT, UPDATE, DELETE,
+/// MERGE, UPSERT, INTO (`SELECT ... INTO`, `REPLACE INTO`), LOCK, `FOR [KEY] SHARE`, nor a
+/// built-in function with side effects (nextval, setval, set_config, pg_advisory_*, lo_*, ...).
+/// So `WITH d AS (DELETE ... RETURNING *) SELECT ...` is not a read, `SELECT 'delete'` is.
+/// Text whose extent differs between dialects (a backslash before a quote, nested block
+/// comments), unterminated literals and comments, and a second statement after a `;` make it
+/// not a read. Functions of the database's own (user-defined) are not known: a SELECT calling
+/// one that writes still counts as a read. Thread-safe.
 [[nodiscard]] bool looks_like_read(std::string_view sql) noexcept;
 
 } // namespace gatherdb::cli

@@ -117,8 +117,7 @@ class keyed_database {
 public:
   explicit keyed_database(backend b)
       : dsn_(test::seeded_suite<suite_tag>::connection_string(b, "coalesce")),
-        conn_(drivers::connection::open(
-            b == backend::sqlite ? dsn_ : test::postgres_connection_string())) {
+        conn_(drivers::connection::open(b == backend::sqlite ? dsn_ : test::connection_string(b))) {
     drivers::connection_executor ex{conn_};
     md_.add<keyed_row>();
     md_.drop_all(ex);
@@ -135,7 +134,7 @@ public:
       drivers::connection_executor ex{conn_};
       md_.drop_all(ex);
     } catch (...) {
-      // The table dies with the SQLite file; on PostgreSQL its name is unique to the process.
+      // The table dies with the SQLite file; on a server its name is unique to the process.
     }
   }
   keyed_database(const keyed_database&) = delete;
@@ -384,12 +383,14 @@ BOOST_AUTO_TEST_CASE(a_deadline_cancels_a_coalesced_lookup_as_a_whole) {
 BOOST_AUTO_TEST_CASE(
     a_coalesced_lookup_whose_connection_is_killed_is_retried_statement_by_statement) {
   keyed_database db{backend::postgresql};
-  slow_view view{db.connection(), 0.02}; // ~0.4 s per lookup
+  slow_view view{db.connection(), 0.05}; // ~1 s per lookup: time to see it, even under load
+  // Connected before the gather starts: a connect on a loaded machine can take longer than
+  // the lookup.
+  test::pg_monitor<suite_tag> monitor{"coalesce"};
   client c{settings_for(db.dsn(), 1)};
   const auto statements = slow_lookups();
   auto running =
       std::async(std::launch::async, [&] { return c.gather(statements, test::collect()); });
-  test::pg_monitor<suite_tag> monitor{"coalesce"};
   std::int64_t killed = 0;
   const auto until = test::clock_type::now() + std::chrono::seconds{60};
   while (killed == 0 && test::clock_type::now() < until &&

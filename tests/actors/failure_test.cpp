@@ -8,6 +8,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "actors_fixture.hpp"
+#include "support/server_monitor.hpp"
 
 using namespace gatherdb;
 using namespace gatherdb::actors_test;
@@ -20,7 +21,23 @@ model::statement missing_table() {
 }
 
 std::string missing_table_sqlstate(backend b) {
-  return b == backend::postgresql ? "42P01" : "HY000";
+  switch (b) {
+  case backend::sqlite:
+    return "HY000";
+  case backend::postgresql:
+    return "42P01";
+  case backend::mariadb:
+    break;
+  }
+  return "42S02";
+}
+
+/// No sleep of the scenario `app` still runs on the server (SQLite: nothing to check).
+void check_no_sleep_running(backend b, std::string_view app) {
+  if (b == backend::sqlite)
+    return;
+  test::server_monitor<suite_tag> monitor{b, app};
+  BOOST_TEST(monitor.active_sleeps() == 0, "a sleep still runs after the throw");
 }
 
 /// Every outcome from `first` on ended cancelled, for `why`.
@@ -113,10 +130,7 @@ BOOST_DATA_TEST_CASE(fail_fast_throws_the_error_quickly_and_leaves_nothing_runni
     }
     // Every long statement ended cancelled (none can have finished within 2 s).
     BOOST_TEST(cancelled >= 10u);
-    if (backend == backend::postgresql) {
-      pg_monitor monitor{"failfast"};
-      BOOST_TEST(monitor.active_sleeps() == 0, "pg_sleep still running after the throw");
-    }
+    check_no_sleep_running(backend, "failfast");
     const auto s = c.stats();
     BOOST_TEST(s.busy == 0u);
     BOOST_TEST(s.queued == 0u);
@@ -151,10 +165,7 @@ BOOST_DATA_TEST_CASE(fail_fast_ends_the_statements_its_window_has_not_started_wi
     BOOST_REQUIRE_EQUAL(e.partial().outcomes.size(), statements.size());
     check_cancelled_from(e.partial(), 1, drivers::error_category::cancelled);
   }
-  if (backend == backend::postgresql) {
-    pg_monitor monitor{"failwindow"};
-    BOOST_TEST(monitor.active_sleeps() == 0, "pg_sleep still running after the throw");
-  }
+  check_no_sleep_running(backend, "failwindow");
   BOOST_TEST(c.stats().queued == 0u);
   BOOST_TEST(c.gather({select_data(1)}).outcomes.at(0).ok());
 }
@@ -183,10 +194,7 @@ BOOST_DATA_TEST_CASE(fail_fast_reports_a_failure_before_the_long_statements_of_i
     for (std::size_t i = 2; i < statements.size(); ++i)
       BOOST_TEST(e.partial().outcomes.at(i).status == actors::outcome_status::cancelled);
   }
-  if (backend == backend::postgresql) {
-    pg_monitor monitor{"failchunk"};
-    BOOST_TEST(monitor.active_sleeps() == 0, "pg_sleep still running after the throw");
-  }
+  check_no_sleep_running(backend, "failchunk");
 }
 
 BOOST_DATA_TEST_CASE(deadline_ends_the_statements_a_window_of_one_has_not_started, all_backends,
@@ -286,24 +294,25 @@ BOOST_DATA_TEST_CASE(fail_fast_deadline_throws_with_category_timeout, all_backen
   }
 }
 
-BOOST_AUTO_TEST_CASE(idempotent_read_is_retried_once_after_its_backend_is_terminated) {
-  // PostgreSQL only: SQLite has no server whose connection could be lost.
-  seeded_database db{backend::postgresql, "retry"};
+// Servers only: SQLite has no server whose connection could be lost.
+BOOST_DATA_TEST_CASE(idempotent_read_is_retried_once_after_its_backend_is_terminated,
+                     test::server_backends, backend) {
+  seeded_database db{backend, "retry"};
   client c{db.settings(2)};
   std::vector<model::statement> statements;
   for (int i = 0; i < 8; ++i)
-    statements.push_back(
-        model::statement::raw("SELECT pg_sleep(0.4), " + std::to_string(i), {}, true));
+    statements.push_back(model::statement::raw(
+        "SELECT " + test::sleep_column(backend, 0.4) + ", " + std::to_string(i), {}, true));
   actors::gather_options options;
   options.mode = actors::gather_mode::collect;
   auto running = std::async(std::launch::async, [&] { return c.gather(statements, options); });
-  pg_monitor monitor{"retry"};
+  test::server_monitor<suite_tag> monitor{backend, "retry"};
   std::int64_t terminated = 0;
   for (int i = 0; i < 200 && terminated == 0; ++i) {
     std::this_thread::sleep_for(10ms);
-    terminated = monitor.terminate_one_sleeping();
+    terminated = monitor.kill_one_sleeping();
   }
-  BOOST_REQUIRE_MESSAGE(terminated == 1, "no running pg_sleep of ours to terminate");
+  BOOST_REQUIRE_MESSAGE(terminated == 1, "no running sleep of ours to terminate");
   const auto result = running.get();
   std::size_t retried = 0;
   for (std::size_t i = 0; i < result.outcomes.size(); ++i) {
@@ -321,23 +330,24 @@ BOOST_AUTO_TEST_CASE(idempotent_read_is_retried_once_after_its_backend_is_termin
   BOOST_TEST(result.metrics.retried == 1u);
 }
 
-BOOST_AUTO_TEST_CASE(non_idempotent_statement_is_not_retried_after_its_backend_is_terminated) {
-  seeded_database db{backend::postgresql, "noretry"};
+BOOST_DATA_TEST_CASE(non_idempotent_statement_is_not_retried_after_its_backend_is_terminated,
+                     test::server_backends, backend) {
+  seeded_database db{backend, "noretry"};
   client c{db.settings(2)};
   std::vector<model::statement> statements;
   for (int i = 0; i < 4; ++i)
-    statements.push_back(
-        model::statement::raw("SELECT pg_sleep(0.6), " + std::to_string(i), {}, false));
+    statements.push_back(model::statement::raw(
+        "SELECT " + test::sleep_column(backend, 0.6) + ", " + std::to_string(i), {}, false));
   actors::gather_options options;
   options.mode = actors::gather_mode::collect;
   auto running = std::async(std::launch::async, [&] { return c.gather(statements, options); });
-  pg_monitor monitor{"noretry"};
+  test::server_monitor<suite_tag> monitor{backend, "noretry"};
   std::int64_t terminated = 0;
   for (int i = 0; i < 200 && terminated == 0; ++i) {
     std::this_thread::sleep_for(10ms);
-    terminated = monitor.terminate_one_sleeping();
+    terminated = monitor.kill_one_sleeping();
   }
-  BOOST_REQUIRE_MESSAGE(terminated == 1, "no running pg_sleep of ours to terminate");
+  BOOST_REQUIRE_MESSAGE(terminated == 1, "no running sleep of ours to terminate");
   const auto result = running.get();
   std::size_t lost = 0;
   for (std::size_t i = 0; i < result.outcomes.size(); ++i) {

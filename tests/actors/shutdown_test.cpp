@@ -9,6 +9,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "actors_fixture.hpp"
+#include "support/server_monitor.hpp"
 
 using namespace gatherdb;
 using namespace gatherdb::actors_test;
@@ -45,8 +46,8 @@ BOOST_DATA_TEST_CASE(destroying_the_client_with_100_long_statements_in_flight_re
   } catch (const actors::gather_error& e) {
     BOOST_TEST_MESSAGE("gather threw: " << e.what());
   }
-  if (backend == backend::postgresql) {
-    pg_monitor monitor{"shutdown"};
+  if (backend != backend::sqlite) {
+    test::server_monitor<suite_tag> monitor{backend, "shutdown"};
     BOOST_TEST(monitor.active_sleeps() == 0);
   }
 }

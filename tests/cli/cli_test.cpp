@@ -77,7 +77,7 @@ run_result run(const std::string& args, const std::string& input = "") {
 std::string dsn_of(backend b) {
   // SQLite: a busy timeout, as the tool's statements write concurrently.
   return b == backend::sqlite ? gatherdb::test::sqlite_connection_string("cli") + "Timeout=5000;"
-                              : gatherdb::test::postgres_connection_string();
+                              : gatherdb::test::connection_string(b);
 }
 
 std::string dsn_arg(backend b) {
@@ -86,6 +86,8 @@ std::string dsn_arg(backend b) {
 
 // A statement that runs for seconds unless cancelled.
 std::string slow_statement(backend b) {
+  if (b == backend::mariadb)
+    return "SELECT SLEEP(20)";
   return b == backend::postgresql
              ? "SELECT pg_sleep(20)"
              : "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c "
@@ -93,7 +95,15 @@ std::string slow_statement(backend b) {
 }
 
 std::string expected_sqlstate(backend b) {
-  return b == backend::sqlite ? "HY000" : "42P01";
+  switch (b) {
+  case backend::sqlite:
+    return "HY000";
+  case backend::postgresql:
+    return "42P01";
+  case backend::mariadb:
+    break;
+  }
+  return "42S02";
 }
 
 // --- parsers of the three formats

@@ -44,8 +44,19 @@ namespace {
 std::string long_running_sql(backend b) {
   if (b == backend::postgresql)
     return "SELECT pg_sleep(10)";
+  if (b == backend::mariadb)
+    return "SELECT SLEEP(10)";
   return "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 500000000) "
          "SELECT count(*) FROM c";
+}
+
+/// `n` rows of (x, 'value ' || x) for x = 1..n. MariaDB stops recursion at
+/// max_recursive_iterations (1000) and reads `||` as OR: its sequence engine instead.
+std::string numbered_rows_sql(backend b, int n) {
+  if (b == backend::mariadb)
+    return "SELECT seq AS x, CONCAT('value ', seq) FROM seq_1_to_" + std::to_string(n);
+  return "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < " +
+         std::to_string(n) + ") SELECT x, 'value ' || x FROM c";
 }
 
 /// Runs `stmt` expecting it to be stopped; returns the error and how long the run took.
@@ -249,8 +260,7 @@ BOOST_DATA_TEST_CASE(cancel_at_any_moment_completes_or_reports_cancelled, all_ba
   // Cancels land before, during and after execution and during the fetch of a large result;
   // every run either returns the whole result or fails as cancelled, and nothing crashes.
   auto conn = open_connection(backend);
-  drivers::statement stmt{conn, "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c "
-                                "WHERE x < 50000) SELECT x, 'value ' || x FROM c"};
+  drivers::statement stmt{conn, numbered_rows_sql(backend, 50000)};
   const auto start = clock_type::now();
   stmt.run({});
   const auto full = clock_type::now() - start;
@@ -294,13 +304,19 @@ BOOST_DATA_TEST_CASE(cancels_racing_each_run_and_its_error_report_leave_the_stat
   // report (and the race is with that report), and a PostgreSQL cancel takes its own time to
   // arrive (a connection to the postmaster, which forks to deliver it): the short runs race
   // it, the long ones outlast it however fast or slow this machine forks.
-  const bool pg = backend == backend::postgresql;
-  const std::string sql = pg ? "SELECT pg_sleep(?)"
-                             : "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c "
-                               "WHERE x < ?) SELECT count(*) FROM c";
+  // MariaDB: Connector/ODBC's SQLCancel connects anew and sends KILL QUERY, as slow to arrive
+  // as PostgreSQL's cancel.
+  const bool server = backend != backend::sqlite;
+  const std::string sql = backend == backend::postgresql ? "SELECT pg_sleep(?)"
+                          : backend == backend::mariadb
+                              ? "SELECT SLEEP(?)"
+                              : "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c "
+                                "WHERE x < ?) SELECT count(*) FROM c";
   const std::vector<model::value> lengths =
-      pg ? std::vector<model::value>{model::value{0.0005}, model::value{0.002}, model::value{0.01}}
-         : std::vector<model::value>{model::value{2000}, model::value{20000}, model::value{200000}};
+      server
+          ? std::vector<model::value>{model::value{0.0005}, model::value{0.002}, model::value{0.01}}
+          : std::vector<model::value>{model::value{2000}, model::value{20000},
+                                      model::value{200000}};
   drivers::statement stmt{conn, sql};
   std::atomic<bool> done{false};
   auto canceller = stmt.canceller();
@@ -345,8 +361,7 @@ BOOST_DATA_TEST_CASE(a_cancel_while_rows_are_fetched_ends_the_run_as_cancelled, 
   // that, so the fetch itself has to notice a cancel (a deadline past which a large result
   // would otherwise still be copied row by row).
   auto conn = open_connection(backend);
-  drivers::statement stmt{conn, "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c "
-                                "WHERE x < 400000) SELECT x, 'value ' || x FROM c"};
+  drivers::statement stmt{conn, numbered_rows_sql(backend, 400000)};
   drivers::run_timings reference; // of the last run that completed
   drivers::run_options timed;
   timed.timings = &reference;

@@ -4,8 +4,10 @@
 #include <cctype>
 #include <chrono>
 #include <functional>
+#include <future>
 #include <optional>
 #include <string>
+#include <thread>
 
 #include <boost/test/data/test_case.hpp>
 #include <boost/test/unit_test.hpp>
@@ -99,6 +101,9 @@ BOOST_DATA_TEST_CASE(syntax_error_is_a_syntax_error, all_backends, backend) {
   BOOST_TEST(!e.retryable);
   if (backend == backend::postgresql) {
     BOOST_TEST(e.sqlstate == "42601");
+  } else if (backend == backend::mariadb) {
+    BOOST_TEST(e.sqlstate == "42000");
+    BOOST_TEST(e.native_code == 1064);
   } else {
     BOOST_TEST(e.sqlstate == "HY000");
     BOOST_TEST(e.native_code == 1);
@@ -115,6 +120,8 @@ BOOST_DATA_TEST_CASE(missing_table_is_a_syntax_error, all_backends, backend) {
   BOOST_TEST(!e.retryable);
   if (backend == backend::postgresql)
     BOOST_TEST(e.sqlstate == "42P01");
+  else if (backend == backend::mariadb)
+    BOOST_TEST((e.sqlstate == "42S02" && e.native_code == 1146));
   else
     BOOST_TEST(e.native_code == 1);
   BOOST_TEST(e.message.find("drivers_error_no_such_table") != std::string::npos, e.message);
@@ -128,11 +135,15 @@ BOOST_DATA_TEST_CASE(unique_violation_is_a_constraint_error, all_backends, backe
   auto e = expect_error([&] { insert.run({1}); });
   BOOST_TEST(e.category == error_category::constraint);
   BOOST_TEST(!e.retryable);
-  BOOST_TEST(e.sqlstate.substr(0, 2) == (backend == backend::postgresql ? "23" : "HY"));
-  if (backend == backend::postgresql)
+  if (backend == backend::postgresql) {
     BOOST_TEST(e.sqlstate == "23505");
-  else
+  } else if (backend == backend::mariadb) {
+    BOOST_TEST(e.sqlstate == "23000");
+    BOOST_TEST(e.native_code == 1062);
+  } else {
+    BOOST_TEST(e.sqlstate.substr(0, 2) == "HY");
     BOOST_TEST(e.native_code == 19);
+  }
   // The same prepared statement works again after the failure.
   insert.run({2});
   BOOST_TEST(conn.execute("SELECT id FROM " + table.name())->row_count() == 2u);
@@ -152,8 +163,9 @@ BOOST_DATA_TEST_CASE(failed_commit_of_a_transaction_keeps_the_connection_usable,
   BOOST_TEST(conn.execute("SELECT id FROM " + table.name())->row_count() == 0u);
 }
 
-BOOST_AUTO_TEST_CASE(wrong_password_is_a_login_error_without_the_password) {
-  const auto cs = without_password(gatherdb::test::postgres_connection_string()) +
+BOOST_DATA_TEST_CASE(wrong_password_is_a_login_error_without_the_password,
+                     gatherdb::test::server_backends, backend) {
+  const auto cs = without_password(gatherdb::test::connection_string(backend)) +
                   "Pwd=" + sentinel_password + ";";
   auto e = expect_error([&] { (void)drivers::connection::open(cs); });
   BOOST_TEST((e.sqlstate.substr(0, 2) == "08" || e.sqlstate.substr(0, 2) == "28"), e.sqlstate);
@@ -162,16 +174,17 @@ BOOST_AUTO_TEST_CASE(wrong_password_is_a_login_error_without_the_password) {
   BOOST_TEST(!e.retryable);
   check_no_sentinel(e);
   // Braced, with characters that need the braces.
-  const auto braced = without_password(gatherdb::test::postgres_connection_string()) +
-                      "Password={" + sentinel_password + ";}}x};";
+  const auto braced = without_password(gatherdb::test::connection_string(backend)) + "Password={" +
+                      sentinel_password + ";}}x};";
   auto e2 = expect_error([&] { (void)drivers::connection::open(braced); });
   BOOST_TEST(!e2.retryable);
   check_no_sentinel(e2);
   BOOST_TEST(e2.message.find(";}x") == std::string::npos, e2.message);
 }
 
-BOOST_AUTO_TEST_CASE(nothing_listening_fails_within_the_login_timeout) {
-  auto cs = without_password(gatherdb::test::postgres_connection_string());
+BOOST_DATA_TEST_CASE(nothing_listening_fails_within_the_login_timeout,
+                     gatherdb::test::server_backends, backend) {
+  auto cs = without_password(gatherdb::test::connection_string(backend));
   std::string rebuilt;
   for (const auto& a : drivers::parse_connection_string(cs)) {
     if (lower(a.key) == "server" || lower(a.key) == "servername" || lower(a.key) == "port")
@@ -184,7 +197,8 @@ BOOST_AUTO_TEST_CASE(nothing_listening_fails_within_the_login_timeout) {
       [&] { (void)drivers::connection::open(rebuilt, std::chrono::milliseconds{2000}); });
   const auto elapsed = std::chrono::steady_clock::now() - start;
   BOOST_TEST(std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count() < 3000);
-  BOOST_TEST(e.sqlstate.substr(0, 2) == "08");
+  // Connector/ODBC: HY000 with client error 2002 (cannot connect).
+  BOOST_TEST((e.sqlstate.substr(0, 2) == "08" || e.native_code == 2002), e.sqlstate);
   BOOST_TEST(e.category == error_category::connection);
   check_no_sentinel(e);
 }
@@ -289,6 +303,95 @@ BOOST_AUTO_TEST_CASE(error_renders_sqlstate_native_and_category) {
   BOOST_TEST(e.to_string() == "[SQLSTATE 42P01, native 1, syntax] relation \"x\" does not exist");
   BOOST_TEST(drivers::to_string(error_category::cancelled) == "cancelled");
   BOOST_TEST(drivers::to_string(error_category::other) == "other");
+}
+
+BOOST_AUTO_TEST_CASE(classify_decodes_mariadb_native_codes) {
+  struct row {
+    const char* sqlstate;
+    int native;
+    error_category category;
+    bool retryable;
+  };
+  // SQLSTATEs as Connector/ODBC 3.1 reports them (HY018 for an interrupted query).
+  const row table[] = {
+      {"23000", 1062, error_category::constraint, false}, // duplicate key
+      {"HY000", 1205, error_category::timeout, true},     // lock wait timeout
+      {"40001", 1213, error_category::other, true},       // deadlock
+      {"HY000", 2002, error_category::connection, true},  // cannot connect (refused)
+      {"HY000", 2006, error_category::connection, true},  // server has gone away
+      {"08S01", 2013, error_category::connection, true},  // lost connection during query
+      {"70100", 1927, error_category::connection, true},  // connection was killed
+      {"28000", 1045, error_category::permission, false}, // access denied (login)
+      {"42000", 1142, error_category::permission, false}, // command denied on a table
+      {"HY018", 1317, error_category::cancelled, false},  // query interrupted (KILL QUERY)
+      {"HY018", 1969, error_category::timeout, false},    // max_statement_time exceeded
+      {"HY000", 3024, error_category::timeout, false},    // MySQL's max_execution_time
+      {"42000", 1064, error_category::syntax, false},     // syntax error
+      {"42S02", 1146, error_category::syntax, false},     // no such table
+      {"22001", 1406, error_category::other, false},      // data too long
+  };
+  for (const auto& r : table) {
+    BOOST_TEST_CONTEXT(r.sqlstate << " " << r.native) {
+      auto e = drivers::classify(r.sqlstate, r.native, "m", gatherdb::model::dialect::mariadb);
+      BOOST_TEST(e.category == r.category);
+      BOOST_TEST(e.retryable == r.retryable);
+    }
+  }
+  // The same numbers mean nothing from another driver.
+  BOOST_TEST(drivers::classify("HY000", 1205, "m", false).category == error_category::other);
+}
+
+namespace {
+
+/// Whether this run tests MariaDB (the server scenarios below need one).
+boost::test_tools::assertion_result mariadb_enabled(boost::unit_test::test_unit_id) {
+  return gatherdb::test::enabled(backend::mariadb);
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(mariadb_lock_wait_timeout_is_a_retryable_timeout,
+                     *boost::unit_test::precondition(mariadb_enabled)) {
+  auto holder = open_connection(backend::mariadb);
+  auto waiter = open_connection(backend::mariadb);
+  gatherdb::test::scoped_table table{holder, "drivers_error_lock", "id BIGINT PRIMARY KEY"};
+  holder.execute("INSERT INTO " + table.name() + " (id) VALUES (1)");
+  waiter.execute("SET SESSION innodb_lock_wait_timeout = 1");
+  holder.begin();
+  holder.execute("UPDATE " + table.name() + " SET id = 2 WHERE id = 1");
+  auto e =
+      expect_error([&] { waiter.execute("UPDATE " + table.name() + " SET id = 3 WHERE id = 1"); });
+  holder.rollback();
+  BOOST_TEST(e.native_code == 1205);
+  BOOST_TEST(e.category == error_category::timeout);
+  BOOST_TEST(e.retryable);
+  BOOST_TEST(waiter.execute("SELECT id FROM " + table.name())->row_count() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(mariadb_killed_connection_is_a_retryable_connection_error,
+                     *boost::unit_test::precondition(mariadb_enabled)) {
+  auto victim = open_connection(backend::mariadb);
+  auto killer = open_connection(backend::mariadb);
+  const auto id = victim.execute("SELECT CONNECTION_ID()")->row(0).int64_at(0);
+  drivers::statement sleep{victim, "SELECT SLEEP(30)"};
+  auto kill = std::async(std::launch::async, [&] {
+    // Poll until the sleep runs: a kill before it would end an idle connection instead.
+    for (int i = 0; i < 1000; ++i) {
+      auto r = killer.execute("SELECT count(*) FROM information_schema.processlist WHERE ID = ? "
+                              "AND INFO LIKE 'SELECT SLEEP%'",
+                              {gatherdb::model::value{id}});
+      if (r->row(0).int64_at(0) > 0)
+        break;
+      std::this_thread::sleep_for(std::chrono::milliseconds{10});
+    }
+    killer.execute("KILL CONNECTION ?", {gatherdb::model::value{id}});
+  });
+  auto e = expect_error([&] { sleep.run({}); });
+  kill.get();
+  BOOST_TEST((e.native_code == 2013 || e.native_code == 2006), e.native_code);
+  BOOST_TEST(e.category == error_category::connection);
+  BOOST_TEST(e.retryable);
+  BOOST_TEST(victim.is_dead());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,15 +1,18 @@
-// Backends killed mid-gather: while a 3,000-statement gather runs on PostgreSQL, a separate
-// connection of the same role terminates some of its backends (pg_terminate_backend, found by
-// application_name). Idempotent reads are retried on a fresh connection, the results equal an
-// undisturbed run, and the pool heals.
+// Backends killed mid-gather: while a 3,000-statement gather runs on a server, a separate
+// connection of the same role terminates some of its backends (PostgreSQL:
+// pg_terminate_backend, found by application_name; MariaDB: KILL CONNECTION, found by the
+// process' table name in what they run). Idempotent reads are retried on a fresh connection,
+// the results equal an undisturbed run, and the pool heals.
 
 #include <atomic>
 #include <future>
 #include <thread>
 
+#include <boost/test/data/test_case.hpp>
 #include <boost/test/unit_test.hpp>
 
 #include "faults_fixture.hpp"
+#include "support/mariadb_monitor.hpp"
 
 using namespace gatherdb;
 using namespace gatherdb::faults_test;
@@ -17,25 +20,43 @@ using namespace gatherdb::faults_test;
 namespace {
 
 /// 3,000 reads; every 20th sleeps 20 ms in the server so that the gather lasts about a second.
-std::vector<model::statement> kill_workload() {
+std::vector<model::statement> kill_workload(backend b = backend::postgresql) {
   std::vector<model::statement> out = random_selects(3000, 42);
+  // MariaDB evaluates a SLEEP in WHERE once per row read; in a derived table, once.
+  const std::string sleep = b == backend::postgresql
+                                ? ", pg_sleep(0.02) WHERE data = ?"
+                                : " CROSS JOIN (SELECT SLEEP(0.02) AS s) z WHERE data = ?";
   for (std::size_t i = 0; i < out.size(); i += 20) {
     const int k = static_cast<int>(i % seeded_rows);
-    out[i] = model::statement::raw_entities<item>("SELECT id, data FROM " + item_table() +
-                                                      ", pg_sleep(0.02) WHERE data = ?",
+    out[i] = model::statement::raw_entities<item>("SELECT id, data FROM " + item_table() + sleep,
                                                   {model::value{"a_" + std::to_string(k)}});
   }
   return out;
 }
 
 /// Terminates `kills` of the application's backends, `gap` apart, once it has connections;
-/// returns how many were terminated.
-std::int64_t kill_backends(std::string_view app, int kills, std::chrono::milliseconds gap,
-                           const std::atomic<bool>& done) {
+/// returns how many were terminated. MariaDB: kills a connection running a statement on this
+/// process' table, the nearest it has to an application name.
+std::int64_t kill_backends(backend b, std::string_view app, int kills,
+                           std::chrono::milliseconds gap, const std::atomic<bool>& done) {
+  std::int64_t terminated = 0;
+  if (b == backend::mariadb) {
+    test::mariadb_monitor monitor;
+    for (int k = 0; k < kills && !done; ++k) {
+      std::this_thread::sleep_for(gap);
+      std::int64_t killed = 0;
+      for (int i = 0; i < 500 && killed == 0 && !done; ++i) {
+        killed = monitor.kill_one_running(item_table());
+        if (killed == 0)
+          std::this_thread::sleep_for(2ms);
+      }
+      terminated += killed;
+    }
+    return terminated;
+  }
   pg_monitor monitor{app};
   for (int i = 0; i < 500 && monitor.connections() == 0 && !done; ++i)
     std::this_thread::sleep_for(5ms);
-  std::int64_t terminated = 0;
   for (int k = 0; k < kills && !done; ++k) {
     std::this_thread::sleep_for(gap);
     if (!done)
@@ -48,16 +69,17 @@ std::int64_t kill_backends(std::string_view app, int kills, std::chrono::millise
 
 BOOST_AUTO_TEST_SUITE(faults_backend_kill)
 
-BOOST_AUTO_TEST_CASE(killed_backends_are_retried_and_the_results_equal_an_undisturbed_run) {
-  seeded_database db{backend::postgresql, "kill"};
+BOOST_DATA_TEST_CASE(killed_backends_are_retried_and_the_results_equal_an_undisturbed_run,
+                     test::server_backends, backend) {
+  seeded_database db{backend, "kill"};
   client c{db.settings(4)};
-  const auto statements = kill_workload();
+  const auto statements = kill_workload(backend);
   const auto reference = c.gather(statements, collect());
   BOOST_REQUIRE_MESSAGE(all_ok(reference), first_error(reference));
 
   std::atomic<bool> done{false};
-  auto killer =
-      std::async(std::launch::async, [&] { return kill_backends("kill", 3, 150ms, done); });
+  auto killer = std::async(std::launch::async,
+                           [&] { return kill_backends(backend, "kill", 3, 150ms, done); });
   const auto t0 = clock_type::now();
   const auto result = c.gather(statements, collect());
   const auto elapsed = clock_type::now() - t0;
@@ -99,8 +121,10 @@ BOOST_AUTO_TEST_CASE(killed_backends_are_retried_and_the_results_equal_an_undist
   BOOST_TEST(all_ok(after), first_error(after));
   BOOST_TEST(after.repr() == reference.repr());
   BOOST_TEST(after.metrics.retried == 0u);
-  pg_monitor monitor{"kill"};
-  BOOST_TEST(monitor.connections() <= 4);
+  if (backend == backend::postgresql) {
+    pg_monitor monitor{"kill"};
+    BOOST_TEST(monitor.connections() <= 4);
+  }
 }
 
 BOOST_AUTO_TEST_CASE(destroying_the_client_while_backends_are_killed_returns_within_3_s) {
@@ -118,7 +142,7 @@ BOOST_AUTO_TEST_CASE(destroying_the_client_while_backends_are_killed_returns_wit
       return statements.size();
     }
   });
-  const auto terminated = kill_backends("killstop", 2, 100ms, done);
+  const auto terminated = kill_backends(backend::postgresql, "killstop", 2, 100ms, done);
   BOOST_TEST(terminated >= 1);
   BOOST_REQUIRE_MESSAGE(running.wait_for(0s) == std::future_status::timeout,
                         "the gather ended before the client could be destroyed");

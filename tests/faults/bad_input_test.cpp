@@ -107,6 +107,11 @@ BOOST_DATA_TEST_CASE(invalid_sql_and_unknown_table_fail_with_sqlstate_and_leave_
   if (backend == backend::postgresql) {
     BOOST_TEST(syntax.error.info.sqlstate == "42601");
     BOOST_TEST(missing.error.info.sqlstate == "42P01");
+  } else if (backend == backend::mariadb) {
+    BOOST_TEST(syntax.error.info.sqlstate == "42000");
+    BOOST_TEST(syntax.error.info.native_code == 1064);
+    BOOST_TEST(missing.error.info.sqlstate == "42S02");
+    BOOST_TEST(missing.error.info.native_code == 1146);
   } else {
     BOOST_TEST(syntax.error.info.sqlstate == "HY000");
     BOOST_TEST(syntax.error.info.native_code == 1);

@@ -9,6 +9,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "faults_fixture.hpp"
+#include "support/mariadb_monitor.hpp"
 
 using namespace gatherdb;
 using namespace gatherdb::faults_test;
@@ -37,6 +38,8 @@ BOOST_DATA_TEST_CASE(hung_query_is_cancelled_by_its_deadline_and_the_pool_stays_
     pg_monitor monitor{"hung"};
     BOOST_TEST(monitor.active_sleeps() == 0);
     BOOST_TEST(monitor.connections() <= 1);
+  } else if (backend == backend::mariadb) {
+    BOOST_TEST(test::mariadb_monitor{}.active_sleeps() == 0);
   }
 }
 
@@ -104,6 +107,10 @@ BOOST_DATA_TEST_CASE(destroying_the_client_during_a_hung_query_returns_within_3_
     pg_monitor monitor{"hungstop"};
     BOOST_TEST(monitor.active_sleeps() == 0);
     BOOST_TEST(monitor.wait_connections_at_most(0) == 0);
+  } else if (backend == backend::mariadb) {
+    // The kill of a cancel may still be on its way when the client is gone.
+    test::mariadb_monitor monitor;
+    BOOST_TEST(monitor.wait_running_at_most(test::mariadb_sleep_marker(), 0) == 0);
   }
 }
 

@@ -231,7 +231,7 @@ response get(std::uint16_t port, const std::string& target) {
 std::string dsn_for(backend b) {
   return b == backend::sqlite
              ? gatherdb::test::sqlite_connection_string(gatherdb::test::unique_name("http"))
-             : gatherdb::test::postgres_connection_string();
+             : gatherdb::test::connection_string(b);
 }
 
 /// A server on a table of its own (`rows` rows a_0..), dropped afterwards.

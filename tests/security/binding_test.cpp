@@ -33,6 +33,10 @@ const std::vector<std::string> hostile{
     "%_*",
     "Robert'); DROP TABLE students;--",
     "ü€😀 ' \" ` ;",
+    // MariaDB reads a backslash in a string literal as an escape: bound, it is data.
+    "C:\\temp\\new\\",
+    "\\",
+    "\\\\'",
 };
 
 } // namespace
