@@ -187,11 +187,11 @@ pool_actor::behavior_type connection_pool(self_ptr self, std::shared_ptr<const s
                                           worker_factory make_worker) {
   auto& st = self->state;
   st.config = std::move(config);
-  st.make_worker = make_worker ? std::move(make_worker)
-                               : [self](pool_actor pool, std::uint32_t id) {
-                                   return self->spawn<caf::detached>(
-                                       connection_worker, id, self->state.config, std::move(pool));
-                                 };
+  st.make_worker =
+      make_worker ? std::move(make_worker) : [self](pool_actor pool, std::uint32_t id) {
+        return self->spawn<caf::detached>(connection_worker, id, self->state.config,
+                                          std::move(pool));
+      };
   const auto pool_size = std::max<std::size_t>(st.config->pool_size, 1);
   // Slots never move: a worker knows its slot by index for the pool's lifetime.
   st.workers.resize(pool_size);

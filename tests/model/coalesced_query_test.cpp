@@ -1,10 +1,10 @@
 // The coalesced form of a typed select: which selects may coalesce, and the SQL and parameters
 // of one lookup per key on each dialect.
 
-#include <boost/test/unit_test.hpp>
-
 #include <stdexcept>
 #include <vector>
+
+#include <boost/test/unit_test.hpp>
 
 #include "gatherdb/model/query.hpp"
 #include "gatherdb/model/statement.hpp"
@@ -50,11 +50,10 @@ BOOST_AUTO_TEST_CASE(only_selects_led_by_an_equality_without_limit_or_offset_coa
 BOOST_AUTO_TEST_CASE(postgresql_joins_a_typed_values_list_and_orders_by_the_lookup) {
   const auto q = select<A>().where(col(&A::id) == 7).where(col(&A::data) != "z");
   const auto c = coalesced(q, dialect::postgresql, {value{1}, value{2}});
-  BOOST_TEST(c.sql ==
-             R"(SELECT "gatherdb_k"."gatherdb_i", "a"."id", "a"."data" FROM "a" JOIN )"
-             R"((VALUES (CAST(? AS INTEGER), CAST(? AS BIGINT)), (?, ?)) "gatherdb_k" )"
-             R"(("gatherdb_i", "gatherdb_v") ON "a"."id" = "gatherdb_k"."gatherdb_v" )"
-             R"(WHERE "a"."data" <> ? ORDER BY "gatherdb_k"."gatherdb_i")");
+  BOOST_TEST(c.sql == R"(SELECT "gatherdb_k"."gatherdb_i", "a"."id", "a"."data" FROM "a" JOIN )"
+                      R"((VALUES (CAST(? AS INTEGER), CAST(? AS BIGINT)), (?, ?)) "gatherdb_k" )"
+                      R"(("gatherdb_i", "gatherdb_v") ON "a"."id" = "gatherdb_k"."gatherdb_v" )"
+                      R"(WHERE "a"."data" <> ? ORDER BY "gatherdb_k"."gatherdb_i")");
   const std::vector<value> want{value{0}, value{1}, value{1}, value{2}, value{"z"}};
   BOOST_TEST(c.params == want);
 }
@@ -68,8 +67,7 @@ BOOST_AUTO_TEST_CASE(sqlite_keeps_the_table_outside_and_filters_it_with_the_keys
              R"((CAST(? AS INTEGER), ?), (?, ?))) "gatherdb_k" ON "a"."data" = )"
              R"("gatherdb_k"."gatherdb_v" WHERE "a"."data" IN (?, ?) ORDER BY )"
              R"("gatherdb_k"."gatherdb_i", "a"."id" DESC)");
-  const std::vector<value> want{value{0}, value{"a"}, value{1}, value{"b"}, value{"a"},
-                                value{"b"}};
+  const std::vector<value> want{value{0}, value{"a"}, value{1}, value{"b"}, value{"a"}, value{"b"}};
   BOOST_TEST(c.params == want);
 }
 

@@ -5,8 +5,8 @@
 #include <boost/test/unit_test.hpp>
 
 #include "gatherdb/model/detail/identity_index.hpp"
-#include "gatherdb/model/session_state.hpp"
 #include "gatherdb/model/detail/slot_flags.hpp"
+#include "gatherdb/model/session_state.hpp"
 
 #include "test_entities.hpp"
 

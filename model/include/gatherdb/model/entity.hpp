@@ -10,8 +10,8 @@
 #include <utility>
 #include <vector>
 
-#include "gatherdb/model/errors.hpp"
 #include "gatherdb/model/detail/member_traits.hpp"
+#include "gatherdb/model/errors.hpp"
 #include "gatherdb/model/row_chunk.hpp"
 #include "gatherdb/model/table_schema.hpp"
 #include "gatherdb/model/value.hpp"

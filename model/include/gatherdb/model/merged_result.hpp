@@ -8,8 +8,8 @@
 #include <utility>
 #include <vector>
 
-#include "gatherdb/model/frozen_result.hpp"
 #include "gatherdb/model/detail/object_refs.hpp"
+#include "gatherdb/model/frozen_result.hpp"
 
 namespace gatherdb::model {
 

@@ -12,15 +12,15 @@
 #include <utility>
 #include <vector>
 
+#include "gatherdb/model/detail/identity_index.hpp"
+#include "gatherdb/model/detail/object_arena.hpp"
+#include "gatherdb/model/detail/slot_flags.hpp"
 #include "gatherdb/model/entity.hpp"
 #include "gatherdb/model/errors.hpp"
 #include "gatherdb/model/executor.hpp"
 #include "gatherdb/model/frozen_result.hpp"
-#include "gatherdb/model/detail/identity_index.hpp"
 #include "gatherdb/model/merge_policy.hpp"
 #include "gatherdb/model/merged_result.hpp"
-#include "gatherdb/model/detail/object_arena.hpp"
-#include "gatherdb/model/detail/slot_flags.hpp"
 
 namespace gatherdb::model {
 
