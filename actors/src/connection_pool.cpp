@@ -121,7 +121,7 @@ void dispatch(self_ptr self) {
       demand.in_flight += x.assigned.size();
     demand.held = w->assigned.size();
     demand.busy = w->chunks > 0;
-    demand.gather_size = st.queue.front().batch;
+    demand.gather_size = st.queue.front().gather_size;
     demand.coalescible = st.queue.front().stmt.coalescible();
     const auto n = detail::chunk_size(demand, *st.config);
     if (n == 0)

@@ -27,7 +27,7 @@ void place(session_actor::pointer self, std::uint32_t index,
   item.gathered = gather->gathered;
   item.control = gather->control;
   item.session = owner;
-  item.batch = static_cast<std::uint32_t>(gather->statements->size());
+  item.gather_size = static_cast<std::uint32_t>(gather->statements->size());
   item.index = index;
   self->send(gather->pool, enqueue_atom::value, std::move(item));
 }

@@ -66,7 +66,7 @@ struct work_item {
   /// When the pool queued it (its wait timeout counts from here).
   steady_time queued;
   /// Statements in its gather: sizes the chunks it travels in.
-  std::uint32_t batch = 1;
+  std::uint32_t gather_size = 1;
   /// Its position in its gather: the pool keeps a gather's statements in this order.
   std::uint32_t index = 0;
   session_actor session;

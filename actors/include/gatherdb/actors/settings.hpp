@@ -39,9 +39,9 @@ struct settings {
   /// cancelled; a second chunk behind a long statement would wait for that statement. 2 saves
   /// the idle hop between chunks (a few percent on tiny statements).
   std::size_t worker_queue_chunks = 1;
-  /// Session actors of one gather alive at once (at most `queue_bound`); the rest of a batch
+  /// Session actors of one gather alive at once (at most `queue_bound`); the rest of a gather
   /// waits as plain statements, so a gather's actors and its share of the pool's queue do not
-  /// grow with the batch. Keep it above pool_size x max_chunk x 2 so that workers never wait.
+  /// grow with the gather. Keep it above pool_size x max_chunk x 2 so that workers never wait.
   std::size_t session_window = 1024;
   /// Idempotent statements of one gather at most that a worker runs in one execution, and so
   /// one round trip to the server, when they follow each other in its chunk with the same SQL
