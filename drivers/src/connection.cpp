@@ -37,10 +37,6 @@ connection connection::open(std::string_view connection_string,
   const auto driver_dialect = model::dialect_from_dbms_name(driver);
   const bool postgres_driver =
       driver.find("postgres") != std::string::npos || driver.find("psql") != std::string::npos;
-  // sqlite3odbc crashes or spins when connections of one environment open or close at once;
-  // psqlODBC and MariaDB's Connector/ODBC do not, and their connects (a network round trip or
-  // more each) then overlap. A driver we cannot name is serialized.
-  c.serialize_connects_ = !(postgres_driver || driver.find("maria") != std::string::npos);
   if (postgres_driver) {
     if (find_attribute(connection_string, "commlog").empty()) {
       if (!c.connection_string_.empty() && c.connection_string_.back() != ';')
@@ -65,9 +61,10 @@ connection connection::open(std::string_view connection_string,
   SQLSMALLINT out_len = 0;
   SQLRETURN rc;
   {
-    std::unique_lock<std::mutex> lock{detail::connect_mutex(), std::defer_lock};
-    if (c.serialize_connects_)
-      lock.lock();
+    // One connect or disconnect at a time in the process: sqlite3odbc crashes or spins on
+    // concurrent ones, and psqlODBC calls setlocale() while connecting, which frees a string
+    // that another thread's connect still reads (AddressSanitizer found it).
+    std::lock_guard<std::mutex> lock{detail::connect_mutex()};
     rc = SQLDriverConnect(
         dbc, nullptr, reinterpret_cast<SQLCHAR*>(const_cast<char*>(c.connection_string_.c_str())),
         static_cast<SQLSMALLINT>(std::min<std::size_t>(c.connection_string_.size(), 32767)), out,
@@ -78,9 +75,7 @@ connection connection::open(std::string_view connection_string,
     info.message = "cannot connect to '" + redact(connection_string, c.connection_string_) +
                    "': " + info.message;
     {
-      std::unique_lock<std::mutex> lock{detail::connect_mutex(), std::defer_lock};
-      if (c.serialize_connects_)
-        lock.lock();
+      std::lock_guard<std::mutex> lock{detail::connect_mutex()};
       SQLFreeHandle(SQL_HANDLE_DBC, dbc);
     }
     c.handle_ = nullptr;
@@ -103,8 +98,8 @@ connection connection::open(std::string_view connection_string,
 connection::connection(connection&& other) noexcept
     : handle_(std::exchange(other.handle_, nullptr)), autocommit_(other.autocommit_),
       dialect_(other.dialect_), batches_param_arrays_(other.batches_param_arrays_),
-      serialize_connects_(other.serialize_connects_), dbms_name_(std::move(other.dbms_name_)),
-      dbms_version_(std::move(other.dbms_version_)), redacted_(std::move(other.redacted_)),
+      dbms_name_(std::move(other.dbms_name_)), dbms_version_(std::move(other.dbms_version_)),
+      redacted_(std::move(other.redacted_)),
       connection_string_(std::move(other.connection_string_)) {}
 
 connection& connection::operator=(connection&& other) noexcept {
@@ -114,7 +109,6 @@ connection& connection::operator=(connection&& other) noexcept {
     autocommit_ = other.autocommit_;
     dialect_ = other.dialect_;
     batches_param_arrays_ = other.batches_param_arrays_;
-    serialize_connects_ = other.serialize_connects_;
     dbms_name_ = std::move(other.dbms_name_);
     dbms_version_ = std::move(other.dbms_version_);
     redacted_ = std::move(other.redacted_);
@@ -133,9 +127,7 @@ void connection::close() noexcept {
   if (!autocommit_)
     rollback();
   auto dbc = static_cast<SQLHDBC>(std::exchange(handle_, nullptr));
-  std::unique_lock<std::mutex> lock{detail::connect_mutex(), std::defer_lock};
-  if (serialize_connects_)
-    lock.lock();
+  std::lock_guard<std::mutex> lock{detail::connect_mutex()};
   SQLDisconnect(dbc);
   SQLFreeHandle(SQL_HANDLE_DBC, dbc);
 }

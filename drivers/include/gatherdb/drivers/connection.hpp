@@ -82,8 +82,6 @@ private:
   bool autocommit_ = true;
   model::dialect dialect_ = model::dialect::other;
   bool batches_param_arrays_ = false;
-  /// Connects and disconnects hold the process-wide connect lock (drivers not known to be safe).
-  bool serialize_connects_ = true;
   std::string dbms_name_;
   std::string dbms_version_;
   std::string redacted_;
