@@ -20,18 +20,6 @@ model::statement missing_table() {
   return model::statement::raw("SELECT * FROM actors_missing_table_x", {}, false);
 }
 
-std::string missing_table_sqlstate(backend b) {
-  switch (b) {
-  case backend::sqlite:
-    return "HY000";
-  case backend::postgresql:
-    return "42P01";
-  case backend::mariadb:
-    break;
-  }
-  return "42S02";
-}
-
 /// No sleep of the scenario `app` still runs on the server (SQLite: nothing to check).
 void check_no_sleep_running(backend b, std::string_view app) {
   if (b == backend::sqlite)
@@ -74,7 +62,7 @@ BOOST_DATA_TEST_CASE(collect_mode_returns_29_results_and_the_one_database_error,
       if (i == bad) {
         BOOST_TEST(o.status == actors::outcome_status::failed);
         BOOST_TEST(o.error.source == actors::error_source::database);
-        BOOST_TEST(o.error.info.sqlstate == missing_table_sqlstate(backend));
+        BOOST_TEST(o.error.info.sqlstate == test::missing_table_sqlstate(backend));
         BOOST_TEST(o.error.info.category == drivers::error_category::syntax);
         BOOST_TEST(o.error.info.message.find("actors_missing_table_x") != std::string::npos,
                    o.error.info.message);
@@ -87,7 +75,7 @@ BOOST_DATA_TEST_CASE(collect_mode_returns_29_results_and_the_one_database_error,
   }
   BOOST_REQUIRE(result.failure);
   BOOST_TEST(result.failure->index == bad);
-  BOOST_TEST(result.failure->error.info.sqlstate == missing_table_sqlstate(backend));
+  BOOST_TEST(result.failure->error.info.sqlstate == test::missing_table_sqlstate(backend));
   BOOST_TEST(result.metrics.succeeded == 29u);
   BOOST_TEST(result.metrics.failed == 1u);
   // repr prints None for the failed statement.
@@ -114,7 +102,7 @@ BOOST_DATA_TEST_CASE(fail_fast_throws_the_error_quickly_and_leaves_nothing_runni
     BOOST_TEST(millis(elapsed) < 2000, "the throw waited for the long statements");
     BOOST_TEST(e.failure().index == 0u);
     BOOST_TEST(e.error().source == actors::error_source::database);
-    BOOST_TEST(e.error().info.sqlstate == missing_table_sqlstate(backend));
+    BOOST_TEST(e.error().info.sqlstate == test::missing_table_sqlstate(backend));
     BOOST_REQUIRE_EQUAL(e.partial().outcomes.size(), statements.size());
     BOOST_TEST(e.partial().outcomes[0].status == actors::outcome_status::failed);
     std::size_t cancelled = 0;

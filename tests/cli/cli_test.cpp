@@ -94,18 +94,6 @@ std::string slow_statement(backend b) {
                "WHERE x < 2000000000) SELECT count(*) FROM c";
 }
 
-std::string expected_sqlstate(backend b) {
-  switch (b) {
-  case backend::sqlite:
-    return "HY000";
-  case backend::postgresql:
-    return "42P01";
-  case backend::mariadb:
-    break;
-  }
-  return "42S02";
-}
-
 // --- parsers of the three formats
 
 using cell = std::optional<std::string>; // nullopt: an unquoted empty CSV field
@@ -400,24 +388,28 @@ BOOST_DATA_TEST_CASE(a_failing_statement_gives_exit_1_and_its_sqlstate_in_collec
   BOOST_REQUIRE_EQUAL(j.size(), 3U);
   BOOST_TEST(j[0]["status"] == "ok");
   BOOST_TEST(j[1]["status"] == "failed");
-  BOOST_TEST(j[1]["error"]["sqlstate"] == expected_sqlstate(b));
+  BOOST_TEST(j[1]["error"]["sqlstate"] == gatherdb::test::missing_table_sqlstate(b));
   BOOST_TEST(j[1]["error"]["category"] == "syntax");
   BOOST_TEST(j[1]["error"]["message"].template get<std::string>().find("no_such_table_cli") !=
              std::string::npos);
   BOOST_TEST(j[2]["status"] == "ok");
   BOOST_TEST(j[2]["rows"] == (json{{1}}));
   BOOST_TEST(r.err.find("statement 2 failed") != std::string::npos, r.err);
-  BOOST_TEST(r.err.find("SQLSTATE " + expected_sqlstate(b)) != std::string::npos, r.err);
+  BOOST_TEST(r.err.find("SQLSTATE " + gatherdb::test::missing_table_sqlstate(b)) !=
+                 std::string::npos,
+             r.err);
   // The other formats report it the same way.
   auto csv = run(dsn_arg(b) + " --format csv", "SELECT 1 AS x\nSELECT * FROM no_such_table_cli\n");
   BOOST_TEST(csv.status == 1);
   auto blocks = parse_csv(csv.out);
   BOOST_REQUIRE_EQUAL(blocks.size(), 2U);
   BOOST_REQUIRE_EQUAL(blocks[1].size(), 2U);
-  BOOST_TEST(*blocks[1][1][1] == expected_sqlstate(b));
+  BOOST_TEST(*blocks[1][1][1] == gatherdb::test::missing_table_sqlstate(b));
   auto table = run(dsn_arg(b), "SELECT * FROM no_such_table_cli\n");
   BOOST_TEST(table.status == 1);
-  BOOST_TEST(table.out.find("SQLSTATE " + expected_sqlstate(b)) != std::string::npos, table.out);
+  BOOST_TEST(table.out.find("SQLSTATE " + gatherdb::test::missing_table_sqlstate(b)) !=
+                 std::string::npos,
+             table.out);
 }
 
 BOOST_DATA_TEST_CASE(fail_fast_cancels_the_statements_still_running, gatherdb::test::all_backends,
@@ -432,7 +424,9 @@ BOOST_DATA_TEST_CASE(fail_fast_cancels_the_statements_still_running, gatherdb::t
   BOOST_TEST(j[0]["status"] == "cancelled");
   BOOST_TEST(j[1]["status"] == "failed");
   BOOST_TEST(j[2]["status"] == "cancelled");
-  BOOST_TEST(r.err.find("SQLSTATE " + expected_sqlstate(b)) != std::string::npos, r.err);
+  BOOST_TEST(r.err.find("SQLSTATE " + gatherdb::test::missing_table_sqlstate(b)) !=
+                 std::string::npos,
+             r.err);
   BOOST_TEST(r.err.find("cancelled after the first failure") != std::string::npos, r.err);
 }
 

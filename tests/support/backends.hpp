@@ -93,6 +93,19 @@ inline std::ostream& operator<<(std::ostream& os, backend b) {
   return os << to_string(b);
 }
 
+/// The SQLSTATE a query of a missing table reports on `b` (SQLite reports everything as HY000).
+[[nodiscard]] inline std::string missing_table_sqlstate(backend b) {
+  switch (b) {
+  case backend::sqlite:
+    return "HY000";
+  case backend::postgresql:
+    return "42P01";
+  case backend::mariadb:
+    break;
+  }
+  return "42S02";
+}
+
 /// A directory unique to this process under the system temp directory, created on first use
 /// and removed (with its contents) at process exit.
 class scratch_dir {
