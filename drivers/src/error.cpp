@@ -19,6 +19,8 @@ std::string_view to_string(error_category c) noexcept {
     return "syntax";
   case error_category::permission:
     return "permission";
+  case error_category::data:
+    return "data";
   case error_category::other:
     break;
   }
@@ -60,6 +62,7 @@ constexpr std::int32_t sqlite_locked = 6;
 constexpr std::int32_t sqlite_readonly = 8;
 constexpr std::int32_t sqlite_interrupt = 9;
 constexpr std::int32_t sqlite_cantopen = 14;
+constexpr std::int32_t sqlite_toobig = 18;
 constexpr std::int32_t sqlite_constraint = 19;
 constexpr std::int32_t sqlite_mismatch = 20;
 constexpr std::int32_t sqlite_auth = 23;
@@ -160,8 +163,11 @@ error_info classify(std::string sqlstate, std::int32_t native_code, std::string 
     case sqlite_auth:
       set(error_category::permission, false);
       return e;
-    case sqlite_error:
     case sqlite_mismatch:
+    case sqlite_toobig:
+      set(error_category::data, false);
+      return e;
+    case sqlite_error:
       set(error_category::syntax, false);
       return e;
     default:
@@ -186,6 +192,8 @@ error_info classify(std::string sqlstate, std::int32_t native_code, std::string 
     set(error_category::timeout, true);
   } else if (st == "HY008") {
     set(error_category::cancelled, false);
+  } else if (starts_with(st, "22")) {
+    set(error_category::data, false);
   } else if (starts_with(st, "23")) {
     set(error_category::constraint, false);
   } else if (st == "42501" || starts_with(st, "28")) {

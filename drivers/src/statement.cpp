@@ -19,6 +19,9 @@ using detail::cancelled_error;
 
 statement::statement(connection& conn, std::string_view sql)
     : conn_(&conn), sql_(sql), cancel_(std::make_shared<cancel_handle>()) {
+  // Drivers read SQL as a C string: what follows a NUL would silently not run.
+  if (auto why = detail::refused_text(sql_); why != detail::text_refusal::none)
+    throw detail::refused_text_error(why, sql_, "the SQL text");
   SQLHSTMT h = SQL_NULL_HSTMT;
   if (!detail::succeeded(
           SQLAllocHandle(SQL_HANDLE_STMT, static_cast<SQLHDBC>(conn.native_handle()), &h)))

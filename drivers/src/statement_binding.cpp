@@ -18,6 +18,11 @@ static_assert(std::is_same_v<SQLLEN, long>, "fixed_param::indicator must be an S
 using detail::copied_text_limit;
 using detail::declaration_of;
 
+bool sendable(const model::value& v) noexcept {
+  const auto* text = v.get_if<std::string>();
+  return text == nullptr || detail::refused_text(*text) == detail::text_refusal::none;
+}
+
 bool batchable(const std::vector<model::value>& params) noexcept {
   return std::all_of(params.begin(), params.end(), [](const model::value& v) {
     switch (v.type()) {
@@ -27,7 +32,7 @@ bool batchable(const std::vector<model::value>& params) noexcept {
     case model::value_type::float64:
       return true;
     case model::value_type::text:
-      return std::get<std::string>(v.data()).size() <= copied_text_limit;
+      return std::get<std::string>(v.data()).size() <= copied_text_limit && sendable(v);
     case model::value_type::bytes:
       return false;
     }
@@ -70,6 +75,8 @@ void statement::bind(const std::vector<model::value>& params) {
       slot.indicator = 0;
       buffer = &slot.real;
     } else if (auto s = std::get_if<std::string>(&data)) {
+      if (auto why = detail::refused_text(*s); why != detail::text_refusal::none)
+        throw detail::refused_text_error(why, *s, "text parameter " + std::to_string(i + 1));
       slot.indicator = static_cast<SQLLEN>(s->size());
       if (s->size() <= copied_text_limit) {
         slot.text.reserve(copied_text_limit);

@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "gatherdb/model/utf8.hpp"
+
 namespace gatherdb::drivers::detail {
 
 model::value_type storage_type(SQLSMALLINT sql_type) noexcept {
@@ -72,6 +74,26 @@ database_error cancelled_error(error_category reason, std::string_view when) {
   std::string message = reason == error_category::timeout ? "deadline expired " : "cancelled ";
   message += when;
   return database_error(error_info{"HY008", 0, std::move(message), reason, false});
+}
+
+text_refusal refused_text(std::string_view text) noexcept {
+  if (text.find('\0') != std::string_view::npos)
+    return text_refusal::nul_byte;
+  if (model::invalid_utf8_offset(text) != std::string_view::npos)
+    return text_refusal::invalid_utf8;
+  return text_refusal::none;
+}
+
+database_error refused_text_error(text_refusal why, std::string_view text, std::string what) {
+  std::string message = std::move(what);
+  if (why == text_refusal::nul_byte) {
+    message += " holds a NUL byte at offset " + std::to_string(text.find('\0')) +
+               ", which SQL text cannot hold exactly; bind binary data as model::bytes";
+  } else {
+    message += " is not well-formed UTF-8 at byte offset " +
+               std::to_string(model::invalid_utf8_offset(text));
+  }
+  return database_error{error_info{"22021", 0, std::move(message), error_category::data, false}};
 }
 
 } // namespace gatherdb::drivers::detail

@@ -42,6 +42,16 @@ struct param_declaration {
 void push_fixed(model::column_store& store, model::value_type type, SQLLEN ind,
                 std::int64_t integer, double real);
 
+// Why a text parameter cannot be sent exactly, if it cannot.
+enum class text_refusal : std::uint8_t { none, nul_byte, invalid_utf8 };
+
+[[nodiscard]] text_refusal refused_text(std::string_view text) noexcept;
+
+// The `data` error (SQLSTATE 22021) of refused `text`, which `what` names ("text parameter 2",
+// "the SQL text"). It gives the offset, never the value, which may be a secret.
+[[nodiscard]] database_error refused_text_error(text_refusal why, std::string_view text,
+                                                std::string what);
+
 // The error of a run that a cancel (`reason`: `cancelled` or `timeout`) ended where no driver
 // call reports it (`when`: "before execution", "while fetching rows").
 [[nodiscard]] database_error cancelled_error(error_category reason, std::string_view when);

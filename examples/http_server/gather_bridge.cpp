@@ -41,6 +41,10 @@ http_answer statement_error_answer(const actors::statement_error& e) {
   case actors::error_source::shutdown:
     return error_answer(503, "shutting down", {}, true);
   default:
+    // A value the database cannot hold came from the request: the client's fault.
+    if (e.source == actors::error_source::database &&
+        e.info.category == drivers::error_category::data)
+      return error_answer(400, e.to_string(), e.info.sqlstate);
     return error_answer(503, e.to_string(), e.info.sqlstate);
   }
 }

@@ -313,51 +313,40 @@ BOOST_DATA_TEST_CASE(max_coalesce_of_one_turns_coalescing_off, all_backends, bac
   BOOST_TEST(coalesced(result) == 0u);
 }
 
-// Invalid UTF-8 fails a text comparison on PostgreSQL (SQLSTATE 22021) and so fails the whole
-// coalesced statement: each lookup then runs alone and gets its own result or error.
-BOOST_AUTO_TEST_CASE(a_failing_coalesced_lookup_runs_each_statement_alone) {
-  keyed_database db{backend::postgresql};
-  client c{settings_for(db.dsn(), 1)};
-  std::vector<model::statement> statements;
-  for (const auto* k : {"plain", "dup", "bad\xff", "case", "missing"})
-    statements.emplace_back(select<keyed_row>().where(col(&keyed_row::k) == std::string{k}));
-  const auto result = c.gather(statements, test::collect());
-  for (std::size_t i = 0; i < statements.size(); ++i) {
-    const auto& o = result.outcomes[i];
-    BOOST_TEST(o.metrics.coalesced == 1u, "statement " << i << " was not run again alone");
-    if (i == 2) {
-      BOOST_TEST(o.status == actors::outcome_status::failed);
-      BOOST_TEST(o.error.info.sqlstate == "22021");
-    } else {
-      BOOST_TEST(o.ok(), "statement " << i << ": " << o.error.to_string());
-    }
-  }
-  BOOST_TEST(result.outcomes[1].rows->row_count() == 3u);
-  BOOST_TEST(result.outcomes[4].rows->row_count() == 0u);
-}
-
-// The view over the keyed table that sleeps `seconds_per_row` for every row it reads, so that
-// a lookup on it runs for as long as a test needs, whatever this machine's speed.
+// A view over the keyed table, mapped by `slow_row` (PostgreSQL only). `sleeping` sleeps
+// `seconds_per_row` for every row it reads, so that a lookup on it runs for as long as a test
+// needs, whatever this machine's speed; `failing_at` divides by zero in the rows of one key.
 class slow_view {
 public:
-  slow_view(drivers::connection& conn, double seconds_per_row) : conn_(conn) {
-    conn_.execute("CREATE VIEW " + slow_view_name() + " AS SELECT t.id, t.k, t.n FROM " +
-                      keyed_table() + " t CROSS JOIN LATERAL (SELECT pg_sleep(" +
-                      std::to_string(seconds_per_row) + ")) s",
-                  {});
+  static slow_view sleeping(drivers::connection& conn, double seconds_per_row) {
+    return slow_view{conn, "SELECT t.id, t.k, t.n FROM " + keyed_table() +
+                               " t CROSS JOIN LATERAL (SELECT pg_sleep(" +
+                               std::to_string(seconds_per_row) + ")) s"};
   }
+  static slow_view failing_at(drivers::connection& conn, const std::string& key) {
+    return slow_view{conn, "SELECT id, k, n / (CASE WHEN k = '" + key +
+                               "' THEN 0 ELSE 1 END) AS n FROM " + keyed_table()};
+  }
+  slow_view(slow_view&& other) noexcept : conn_(other.conn_) { other.conn_ = nullptr; }
   ~slow_view() {
+    if (conn_ == nullptr)
+      return;
     try {
-      conn_.execute("DROP VIEW IF EXISTS " + slow_view_name(), {});
+      conn_->execute("DROP VIEW IF EXISTS " + slow_view_name(), {});
     } catch (...) {
       // The view's name is unique to the process.
     }
   }
   slow_view(const slow_view&) = delete;
   slow_view& operator=(const slow_view&) = delete;
+  slow_view& operator=(slow_view&&) = delete;
 
 private:
-  drivers::connection& conn_;
+  slow_view(drivers::connection& conn, const std::string& select) : conn_(&conn) {
+    conn_->execute("CREATE VIEW " + slow_view_name() + " AS " + select, {});
+  }
+
+  drivers::connection* conn_;
 };
 
 std::vector<model::statement> slow_lookups() {
@@ -367,9 +356,39 @@ std::vector<model::statement> slow_lookups() {
   return out;
 }
 
+// A coalesced lookup that fails in the server (here: a division by zero in the rows of "dup",
+// SQLSTATE 22012) runs each lookup alone: each gets its own result or error. A key the driver
+// refuses (invalid UTF-8) never joins a coalesced lookup and fails alone.
+BOOST_AUTO_TEST_CASE(a_failing_coalesced_lookup_runs_each_statement_alone) {
+  keyed_database db{backend::postgresql};
+  auto view = slow_view::failing_at(db.connection(), "dup");
+  client c{settings_for(db.dsn(), 1)};
+  std::vector<model::statement> statements;
+  for (const auto* k : {"plain", "dup", "bad\xff", "case", "missing"})
+    statements.emplace_back(select<slow_row>().where(col(&slow_row::k) == std::string{k}));
+  const auto result = c.gather(statements, test::collect());
+  for (std::size_t i = 0; i < statements.size(); ++i) {
+    const auto& o = result.outcomes[i];
+    BOOST_TEST(o.metrics.coalesced == 1u, "statement " << i << " was not run again alone");
+    if (i == 1) {
+      BOOST_TEST(o.status == actors::outcome_status::failed);
+      BOOST_TEST(o.error.info.sqlstate == "22012", o.error.to_string());
+    } else if (i == 2) {
+      BOOST_TEST(o.status == actors::outcome_status::failed);
+      BOOST_TEST(o.error.info.sqlstate == "22021", o.error.to_string());
+      BOOST_TEST(o.error.info.category == drivers::error_category::data);
+    } else {
+      BOOST_TEST(o.ok(), "statement " << i << ": " << o.error.to_string());
+    }
+  }
+  BOOST_TEST(result.outcomes[0].rows->row_count() == 1u);
+  BOOST_TEST(result.outcomes[3].rows->row_count() == 1u);
+  BOOST_TEST(result.outcomes[4].rows->row_count() == 0u);
+}
+
 BOOST_AUTO_TEST_CASE(a_deadline_cancels_a_coalesced_lookup_as_a_whole) {
   keyed_database db{backend::postgresql};
-  slow_view view{db.connection(), 0.5}; // every lookup reads ~20 rows: ~10 s
+  auto view = slow_view::sleeping(db.connection(), 0.5); // every lookup reads ~20 rows: ~10 s
   client c{settings_for(db.dsn(), 1)};
   const auto statements = slow_lookups();
   const auto result = c.gather(statements, test::collect(std::chrono::milliseconds{300}));
@@ -383,7 +402,7 @@ BOOST_AUTO_TEST_CASE(a_deadline_cancels_a_coalesced_lookup_as_a_whole) {
 BOOST_AUTO_TEST_CASE(
     a_coalesced_lookup_whose_connection_is_killed_is_retried_statement_by_statement) {
   keyed_database db{backend::postgresql};
-  slow_view view{db.connection(), 0.05}; // ~1 s per lookup: time to see it, even under load
+  auto view = slow_view::sleeping(db.connection(), 0.05); // ~1 s per lookup: time to see it, even under load
   // Connected before the gather starts: a connect on a loaded machine can take longer than
   // the lookup.
   test::pg_monitor<suite_tag> monitor{"coalesce"};

@@ -412,6 +412,26 @@ BOOST_DATA_TEST_CASE(a_failing_statement_gives_exit_1_and_its_sqlstate_in_collec
              table.out);
 }
 
+BOOST_DATA_TEST_CASE(sql_with_a_nul_byte_or_invalid_utf8_is_refused_not_cut_short,
+                     gatherdb::test::all_backends, b) {
+  filled_table t{b};
+  // Sent, the first would run as `SELECT 1` and the second would reach the server as bytes
+  // no encoding names.
+  const std::string input = "SELECT 1\nSELECT 1" + std::string(1, '\0') + "2\nSELECT '\xC3\x28'\n";
+  auto r = run(dsn_arg(b) + " --format json --mode collect", input);
+  BOOST_TEST(r.status == 1);
+  auto j = json::parse(r.out);
+  BOOST_REQUIRE_EQUAL(j.size(), 3U);
+  BOOST_TEST(j[0]["status"] == "ok");
+  for (std::size_t i : {1U, 2U}) {
+    BOOST_TEST(j[i]["status"] == "failed");
+    BOOST_TEST(j[i]["error"]["sqlstate"] == "22021");
+    BOOST_TEST(j[i]["error"]["category"] == "data");
+  }
+  BOOST_TEST(j[1]["error"]["message"].template get<std::string>().find("NUL byte at offset 8") !=
+             std::string::npos);
+}
+
 BOOST_DATA_TEST_CASE(fail_fast_cancels_the_statements_still_running, gatherdb::test::all_backends,
                      b) {
   auto r =

@@ -239,6 +239,8 @@ BOOST_AUTO_TEST_CASE(classify_decodes_sqlite_native_codes) {
       {14, error_category::connection, false},   // SQLITE_CANTOPEN
       {19, error_category::constraint, false},   // SQLITE_CONSTRAINT
       {1, error_category::syntax, false},        // SQLITE_ERROR
+      {18, error_category::data, false},         // SQLITE_TOOBIG
+      {20, error_category::data, false},         // SQLITE_MISMATCH
       {2067, error_category::constraint, false}, // SQLITE_CONSTRAINT_UNIQUE (extended)
   };
   for (const auto& r : table) {
@@ -287,7 +289,11 @@ BOOST_AUTO_TEST_CASE(classify_decodes_postgresql_sqlstates) {
       {"IM002", "Data source name not found", error_category::connection, false},
       {"01000", "[unixODBC][Driver Manager]Can't open lib 'x' : file not found",
        error_category::connection, false},
-      {"22012", "division by zero", error_category::other, false},
+      {"22012", "division by zero", error_category::data, false},
+      {"22021", "invalid byte sequence for encoding \"UTF8\": 0xc3 0x28", error_category::data,
+       false},
+      {"22P02", "invalid input syntax for type integer", error_category::data, false},
+      {"XX000", "internal error", error_category::other, false},
   };
   for (const auto& r : table) {
     BOOST_TEST_CONTEXT(r.sqlstate << " " << r.message) {
@@ -328,7 +334,8 @@ BOOST_AUTO_TEST_CASE(classify_decodes_mariadb_native_codes) {
       {"HY000", 3024, error_category::timeout, false},    // MySQL's max_execution_time
       {"42000", 1064, error_category::syntax, false},     // syntax error
       {"42S02", 1146, error_category::syntax, false},     // no such table
-      {"22001", 1406, error_category::other, false},      // data too long
+      {"22001", 1406, error_category::data, false},       // data too long
+      {"22007", 1366, error_category::data, false},       // incorrect string value
   };
   for (const auto& r : table) {
     BOOST_TEST_CONTEXT(r.sqlstate << " " << r.native) {

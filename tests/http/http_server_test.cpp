@@ -357,6 +357,23 @@ BOOST_DATA_TEST_CASE(bad_requests_get_a_json_error, gatherdb::test::all_backends
   srv.stop_gracefully();
 }
 
+BOOST_DATA_TEST_CASE(values_no_database_holds_exactly_are_400_with_sqlstate_22021,
+                     gatherdb::test::all_backends, b) {
+  running_server srv{b};
+  connection c{srv.port()};
+  // A NUL byte (which once matched `a_5`), invalid UTF-8 and a surrogate, among good values.
+  for (const std::string bad : {"a_5%00zzz", "a_5%C3%28", "a_%ED%A0%80"}) {
+    BOOST_TEST_CONTEXT(bad) {
+      auto r = c.request("GET", "/a?data=a_1&data=" + bad);
+      BOOST_TEST(r.status == 400);
+      BOOST_TEST(r.parsed()["sqlstate"] == "22021", r.body);
+      BOOST_TEST(!r.headers.count("retry-after"));
+    }
+  }
+  BOOST_TEST(c.request("GET", "/a?data=a_5").parsed() == expected_rows({5}));
+  srv.stop_gracefully();
+}
+
 BOOST_DATA_TEST_CASE(healthz_and_metrics, gatherdb::test::all_backends, b) {
   running_server srv{b};
   auto r = get(srv.port(), "/healthz");

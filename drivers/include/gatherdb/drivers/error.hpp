@@ -17,6 +17,8 @@ enum class error_category : std::uint8_t {
   constraint, ///< integrity constraint violated (23xxx, SQLite 19)
   syntax,     ///< bad SQL, unknown table or column (42xxx, SQLite 1)
   permission, ///< authentication or authorization refused
+  data,       ///< a value the database cannot hold or convert (22xxx), or one refused before
+              ///< sending (text with a NUL byte or invalid UTF-8): the caller's bad input
   other,
 };
 

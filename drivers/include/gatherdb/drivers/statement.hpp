@@ -18,8 +18,14 @@ namespace gatherdb::drivers {
 
 class connection;
 
+/// Whether `v` can be sent as it is: anything but text that holds a NUL byte (PostgreSQL's
+/// text cannot hold one; SQLite's and MariaDB's drivers would end the value there) or that is
+/// not well-formed UTF-8. `statement::bind` refuses the others with a `data` error
+/// (SQLSTATE 22021) before anything reaches the server. Thread-safe.
+[[nodiscard]] bool sendable(const model::value& v) noexcept;
+
 /// Whether `params` can be one set of a parameter array: NULLs, booleans, integers, doubles
-/// and text up to 256 bytes (longer text and binary values are bound where they lie, one
+/// and sendable text up to 256 bytes (longer text and binary values are bound where they lie, one
 /// execution at a time).
 [[nodiscard]] bool batchable(const std::vector<model::value>& params) noexcept;
 
