@@ -1,6 +1,5 @@
 #include "gatherdb/model/utf8.hpp"
 
-
 namespace gatherdb::model {
 
 std::size_t invalid_utf8_offset(std::string_view text) noexcept {

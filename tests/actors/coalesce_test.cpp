@@ -402,7 +402,8 @@ BOOST_AUTO_TEST_CASE(a_deadline_cancels_a_coalesced_lookup_as_a_whole) {
 BOOST_AUTO_TEST_CASE(
     a_coalesced_lookup_whose_connection_is_killed_is_retried_statement_by_statement) {
   keyed_database db{backend::postgresql};
-  auto view = slow_view::sleeping(db.connection(), 0.05); // ~1 s per lookup: time to see it, even under load
+  auto view = slow_view::sleeping(db.connection(),
+                                  0.05); // ~1 s per lookup: time to see it, even under load
   // Connected before the gather starts: a connect on a loaded machine can take longer than
   // the lookup.
   test::pg_monitor<suite_tag> monitor{"coalesce"};

@@ -125,8 +125,8 @@ BOOST_DATA_TEST_CASE(refused_keys_among_batched_reads_fail_alone, all_backends, 
   }
 }
 
-BOOST_DATA_TEST_CASE(a_refused_insert_stores_nothing_and_leaves_the_session_pending,
-                     all_backends, backend) {
+BOOST_DATA_TEST_CASE(a_refused_insert_stores_nothing_and_leaves_the_session_pending, all_backends,
+                     backend) {
   seeded_database db{backend, "refusedins"};
   auto conn = drivers::connection::open(db.dsn());
   for (const auto& text : refused_texts()) {
@@ -155,8 +155,13 @@ BOOST_DATA_TEST_CASE(text_the_database_holds_exactly_still_round_trips, all_back
   auto conn = drivers::connection::open(db.dsn());
   // Edges that are well-formed: U+10FFFF, U+FFFF, the last code point before the surrogates,
   // a combining accent, a right-to-left mark and an emoji.
-  const std::vector<std::string> texts{"\xF4\x8F\xBF\xBF", "\xEF\xBF\xBF", "\xED\x9F\xBF",
-                                       "e\xCC\x81", "\xE2\x80\x8F" "abc", "\xF0\x9F\x98\x80"};
+  const std::vector<std::string> texts{"\xF4\x8F\xBF\xBF",
+                                       "\xEF\xBF\xBF",
+                                       "\xED\x9F\xBF",
+                                       "e\xCC\x81",
+                                       "\xE2\x80\x8F"
+                                       "abc",
+                                       "\xF0\x9F\x98\x80"};
   model::session_state s;
   for (std::size_t i = 0; i < texts.size(); ++i)
     s.add(item{static_cast<std::int64_t>(2000 + i), texts[i]});
