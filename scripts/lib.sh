@@ -117,3 +117,54 @@ GRANT ALL PRIVILEGES ON $db.* TO '$user'@'127.0.0.1';
 SQL
   export GATHERDB_MARIADB_DSN="Driver={MariaDB Unicode};Server=127.0.0.1;Port=3306;Database=$db;Uid=$user;Pwd=$pw;"
 }
+
+# ensure_pgbouncer: starts Debian's PgBouncer in front of the PostgreSQL of ensure_postgres, in
+# transaction pooling mode (the mode most deployments use), with its own configuration under
+# /var/tmp/gatherdb-pgbouncer and its own port (GATHERDB_PGBOUNCER_PORT, 6433); exports
+# GATHERDB_PGBOUNCER_DSN unless the caller already set one. A second run only checks the port.
+ensure_pgbouncer() {
+  if [ -n "${GATHERDB_PGBOUNCER_DSN:-}" ]; then
+    return 0
+  fi
+  ensure_postgres
+  ensure_packages pgbouncer
+  local dir=/var/tmp/gatherdb-pgbouncer port="${GATHERDB_PGBOUNCER_PORT:-6433}"
+  local user=gatherdb db=gatherdb_test pw="${GATHERDB_PG_PASSWORD:-gatherdb-test-pw}"
+  as_root install -d -o postgres -g postgres -m 700 "$dir"
+  # Plain-text secrets in the auth file: PgBouncer then answers the client's SCRAM itself and
+  # logs in to PostgreSQL with the same password.
+  as_root runuser -u postgres -- sh -c "umask 077; cat > '$dir/userlist.txt'" <<USERS
+"$user" "$pw"
+USERS
+  as_root runuser -u postgres -- sh -c "umask 077; cat > '$dir/pgbouncer.ini'" <<INI
+[databases]
+$db = host=127.0.0.1 port=5432 dbname=$db
+
+[pgbouncer]
+listen_addr = 127.0.0.1
+listen_port = $port
+unix_socket_dir =
+auth_type = scram-sha-256
+auth_file = $dir/userlist.txt
+pool_mode = transaction
+max_client_conn = 400
+default_pool_size = 20
+ignore_startup_parameters = extra_float_digits
+admin_users = $user
+logfile = $dir/pgbouncer.log
+pidfile = $dir/pgbouncer.pid
+INI
+  if ! pg_isready -q -h 127.0.0.1 -p "$port"; then
+    as_root runuser -u postgres -- pgbouncer -d "$dir/pgbouncer.ini"
+  fi
+  local i
+  for i in $(seq 1 30); do
+    pg_isready -q -h 127.0.0.1 -p "$port" && break
+    sleep 1
+  done
+  if ! pg_isready -q -h 127.0.0.1 -p "$port"; then
+    echo "gatherdb: PgBouncer did not start on port $port within 30 s" >&2
+    return 1
+  fi
+  export GATHERDB_PGBOUNCER_DSN="Driver={PostgreSQL Unicode};Server=127.0.0.1;Port=$port;Database=$db;Uid=$user;Pwd=$pw;CommLog=0;"
+}

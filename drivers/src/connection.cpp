@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <mutex>
+#include <set>
 
 #include "gatherdb/drivers/connection_string.hpp"
 #include "gatherdb/drivers/statement.hpp"
@@ -26,6 +28,58 @@ std::string get_info_string(SQLHDBC dbc, SQLUSMALLINT what) {
   return std::string{buf, static_cast<std::size_t>(std::clamp<SQLSMALLINT>(len, 0, 255))};
 }
 
+// Whether the PostgreSQL server listens on another port than the one connected to, which
+// means a proxy sits in between (PgBouncer, for one). Asked with SQLExecDirect, which psqlODBC
+// runs as one unnamed statement: safe through a transaction pooler too. When the server cannot
+// tell, the answer is no.
+bool postgres_behind_proxy(SQLHDBC dbc, std::string_view completed) {
+  auto connected = find_attribute(completed, "port");
+  if (connected.empty())
+    connected = "5432";
+  SQLHSTMT h = SQL_NULL_HSTMT;
+  if (!detail::succeeded(SQLAllocHandle(SQL_HANDLE_STMT, dbc, &h)))
+    return false;
+  char port[32] = {};
+  SQLLEN len = 0;
+  const bool answered =
+      detail::succeeded(SQLExecDirect(
+          h, reinterpret_cast<SQLCHAR*>(const_cast<char*>("SELECT current_setting('port')")),
+          SQL_NTS)) &&
+      detail::succeeded(SQLFetch(h)) &&
+      detail::succeeded(SQLGetData(h, 1, SQL_C_CHAR, port, sizeof(port), &len)) && len > 0;
+  SQLFreeHandle(SQL_HANDLE_STMT, h);
+  return answered && connected != port;
+}
+
+// The connection strings found to reach PostgreSQL through a proxy: later connects with them
+// go without server-side prepares at once instead of finding out again.
+class proxied_strings {
+public:
+  [[nodiscard]] bool contains(const std::string& s) const {
+    std::lock_guard<std::mutex> lock{mutex_};
+    return strings_.count(s) != 0;
+  }
+  void insert(const std::string& s) {
+    std::lock_guard<std::mutex> lock{mutex_};
+    strings_.insert(s);
+  }
+
+private:
+  mutable std::mutex mutex_;
+  std::set<std::string> strings_;
+};
+
+proxied_strings& known_proxied() {
+  static proxied_strings strings;
+  return strings;
+}
+
+void append_attribute(std::string& cs, std::string_view attribute) {
+  if (!cs.empty() && cs.back() != ';')
+    cs += ';';
+  cs += attribute;
+}
+
 } // namespace
 
 connection connection::open(std::string_view connection_string,
@@ -33,25 +87,43 @@ connection connection::open(std::string_view connection_string,
   connection c;
   c.connection_string_ = std::string{connection_string};
   const auto driver = lower(find_attribute(connection_string, "driver"));
-  // The dialect of a failed connect's diagnostics, before the server can be asked its name.
-  const auto driver_dialect = model::dialect_from_dbms_name(driver);
   const bool postgres_driver =
       driver.find("postgres") != std::string::npos || driver.find("psql") != std::string::npos;
-  if (postgres_driver) {
-    if (find_attribute(connection_string, "commlog").empty()) {
-      if (!c.connection_string_.empty() && c.connection_string_.back() != ';')
-        c.connection_string_ += ';';
-      // Debian's driver template logs every connection to /tmp otherwise.
-      c.connection_string_ += "CommLog=0;";
-    }
+  // Debian's driver template logs every connection to /tmp otherwise.
+  if (postgres_driver && find_attribute(connection_string, "commlog").empty())
+    append_attribute(c.connection_string_, "CommLog=0;");
+  // A transaction pooler (PgBouncer's pool_mode=transaction) hands each transaction to any
+  // server connection, where the statements psqlODBC prepared on another one do not exist:
+  // through a proxy, psqlODBC sends each statement with its parameters instead. A string that
+  // says UseServerSidePrepare itself is taken as it is.
+  const bool prepare_chosen = !find_attribute(connection_string, "useserversideprepare").empty();
+  const std::string original = c.connection_string_;
+  if (!prepare_chosen && known_proxied().contains(original)) {
+    append_attribute(c.connection_string_, "UseServerSidePrepare=0;");
+    c.through_proxy_ = true;
   }
+  c.connect(connection_string, login_timeout);
+  if (c.dialect_ == model::dialect::postgresql && !prepare_chosen && !c.through_proxy_ &&
+      postgres_behind_proxy(static_cast<SQLHDBC>(c.handle_), c.redacted_)) {
+    known_proxied().insert(original);
+    c.close();
+    append_attribute(c.connection_string_, "UseServerSidePrepare=0;");
+    c.through_proxy_ = true;
+    c.connect(connection_string, login_timeout);
+  }
+  return c;
+}
 
+void connection::connect(std::string_view given, std::chrono::milliseconds login_timeout) {
+  // The dialect of a failed connect's diagnostics, before the server can be asked its name.
+  const auto driver_dialect =
+      model::dialect_from_dbms_name(lower(find_attribute(connection_string_, "driver")));
   auto env = detail::environment();
   SQLHDBC dbc = SQL_NULL_HDBC;
   if (!detail::succeeded(SQLAllocHandle(SQL_HANDLE_DBC, env, &dbc)))
     detail::throw_diagnostics(SQL_HANDLE_ENV, env, model::dialect::other, {},
                               "allocating a connection");
-  c.handle_ = dbc;
+  handle_ = dbc;
 
   const auto seconds = std::max<std::int64_t>(1, (login_timeout.count() + 999) / 1000);
   SQLSetConnectAttr(dbc, SQL_ATTR_LOGIN_TIMEOUT,
@@ -66,40 +138,38 @@ connection connection::open(std::string_view connection_string,
     // that another thread's connect still reads (AddressSanitizer found it).
     std::lock_guard<std::mutex> lock{detail::connect_mutex()};
     rc = SQLDriverConnect(
-        dbc, nullptr, reinterpret_cast<SQLCHAR*>(const_cast<char*>(c.connection_string_.c_str())),
-        static_cast<SQLSMALLINT>(std::min<std::size_t>(c.connection_string_.size(), 32767)), out,
+        dbc, nullptr, reinterpret_cast<SQLCHAR*>(const_cast<char*>(connection_string_.c_str())),
+        static_cast<SQLSMALLINT>(std::min<std::size_t>(connection_string_.size(), 32767)), out,
         static_cast<SQLSMALLINT>(sizeof(out)), &out_len, SQL_DRIVER_NOPROMPT);
   }
   if (!detail::succeeded(rc)) {
-    auto info = detail::diagnose(SQL_HANDLE_DBC, dbc, driver_dialect, c.connection_string_);
-    info.message = "cannot connect to '" + redact(connection_string, c.connection_string_) +
-                   "': " + info.message;
+    auto info = detail::diagnose(SQL_HANDLE_DBC, dbc, driver_dialect, connection_string_);
+    info.message = "cannot connect to '" + redact(given, connection_string_) + "': " + info.message;
     {
       std::lock_guard<std::mutex> lock{detail::connect_mutex()};
       SQLFreeHandle(SQL_HANDLE_DBC, dbc);
     }
-    c.handle_ = nullptr;
+    handle_ = nullptr;
     throw database_error(std::move(info));
   }
-  c.redacted_ =
+  redacted_ =
       redact(std::string_view{reinterpret_cast<const char*>(out),
                               static_cast<std::size_t>(std::clamp<SQLSMALLINT>(out_len, 0, 2047))},
-             c.connection_string_);
-  c.dbms_name_ = get_info_string(dbc, SQL_DBMS_NAME);
-  c.dbms_version_ = get_info_string(dbc, SQL_DBMS_VER);
-  c.dialect_ = model::dialect_from_dbms_name(c.dbms_name_);
+             connection_string_);
+  dbms_name_ = get_info_string(dbc, SQL_DBMS_NAME);
+  dbms_version_ = get_info_string(dbc, SQL_DBMS_VER);
+  dialect_ = model::dialect_from_dbms_name(dbms_name_);
   SQLUINTEGER selects = 0;
-  c.batches_param_arrays_ = detail::succeeded(SQLGetInfo(dbc, SQL_PARAM_ARRAY_SELECTS, &selects,
-                                                         sizeof(selects), nullptr)) &&
-                            selects == SQL_PAS_BATCH;
-  return c;
+  batches_param_arrays_ = detail::succeeded(SQLGetInfo(dbc, SQL_PARAM_ARRAY_SELECTS, &selects,
+                                                       sizeof(selects), nullptr)) &&
+                          selects == SQL_PAS_BATCH;
 }
 
 connection::connection(connection&& other) noexcept
     : handle_(std::exchange(other.handle_, nullptr)), autocommit_(other.autocommit_),
       dialect_(other.dialect_), batches_param_arrays_(other.batches_param_arrays_),
-      dbms_name_(std::move(other.dbms_name_)), dbms_version_(std::move(other.dbms_version_)),
-      redacted_(std::move(other.redacted_)),
+      through_proxy_(other.through_proxy_), dbms_name_(std::move(other.dbms_name_)),
+      dbms_version_(std::move(other.dbms_version_)), redacted_(std::move(other.redacted_)),
       connection_string_(std::move(other.connection_string_)) {}
 
 connection& connection::operator=(connection&& other) noexcept {
@@ -109,6 +179,7 @@ connection& connection::operator=(connection&& other) noexcept {
     autocommit_ = other.autocommit_;
     dialect_ = other.dialect_;
     batches_param_arrays_ = other.batches_param_arrays_;
+    through_proxy_ = other.through_proxy_;
     dbms_name_ = std::move(other.dbms_name_);
     dbms_version_ = std::move(other.dbms_version_);
     redacted_ = std::move(other.redacted_);

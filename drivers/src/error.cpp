@@ -192,6 +192,13 @@ error_info classify(std::string sqlstate, std::int32_t native_code, std::string 
     set(error_category::timeout, true);
   } else if (st == "HY008") {
     set(error_category::cancelled, false);
+  } else if (st == "26000" && contains_nocase(e.message, "prepared statement")) {
+    // psqlODBC's server-side prepared statement is gone from the server connection: a
+    // transaction pooler that connection::open could not detect (it listens on the server's
+    // own port) handed the transaction to another one.
+    e.message += " (is a transaction pooler such as PgBouncer between gatherdb and PostgreSQL? "
+                 "add UseServerSidePrepare=0; to the connection string)";
+    set(error_category::other, false);
   } else if (starts_with(st, "22")) {
     set(error_category::data, false);
   } else if (starts_with(st, "23")) {

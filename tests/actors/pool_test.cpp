@@ -29,7 +29,7 @@ BOOST_DATA_TEST_CASE(pool_of_2_never_opens_more_than_2_connections_for_50_statem
   std::size_t samples = 0;
   auto sampler = std::async(std::launch::async, [&] {
     std::optional<pg_monitor> monitor;
-    if (backend == backend::postgresql)
+    if (is_postgres(backend))
       monitor.emplace("pool2");
     while (!done.load()) {
       max_pool_connections = std::max(max_pool_connections, c.stats().connections);
@@ -52,7 +52,7 @@ BOOST_DATA_TEST_CASE(pool_of_2_never_opens_more_than_2_connections_for_50_statem
   BOOST_TEST(samples >= 5u);
   BOOST_TEST(max_pool_connections <= 2u);
   BOOST_TEST(max_pool_connections >= 1u);
-  if (backend == backend::postgresql) {
+  if (is_postgres(backend)) {
     BOOST_TEST(max_server_connections <= 2);
     BOOST_TEST(max_server_connections >= 1);
   }

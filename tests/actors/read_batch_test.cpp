@@ -63,7 +63,7 @@ BOOST_DATA_TEST_CASE(reads_of_one_sql_share_round_trips_where_the_driver_batches
   check_equals_sequential(result, run_sequentially(db.dsn(), statements));
   for (const auto& o : result.outcomes)
     BOOST_TEST(o.metrics.batched <= s.max_read_batch);
-  if (backend == backend::postgresql)
+  if (is_postgres(backend))
     BOOST_TEST(batched(result) >= 150u, batched(result) << " of 200 statements batched");
   else
     BOOST_TEST(batched(result) == 0u); // SQLite's driver has no result per parameter set

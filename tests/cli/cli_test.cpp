@@ -88,10 +88,9 @@ std::string dsn_arg(backend b) {
 std::string slow_statement(backend b) {
   if (b == backend::mariadb)
     return "SELECT SLEEP(20)";
-  return b == backend::postgresql
-             ? "SELECT pg_sleep(20)"
-             : "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c "
-               "WHERE x < 2000000000) SELECT count(*) FROM c";
+  return is_postgres(b) ? "SELECT pg_sleep(20)"
+                        : "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c "
+                          "WHERE x < 2000000000) SELECT count(*) FROM c";
 }
 
 // --- parsers of the three formats

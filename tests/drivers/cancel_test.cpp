@@ -42,7 +42,7 @@ namespace {
 
 /// A statement that runs well over 5 s unless cancelled.
 std::string long_running_sql(backend b) {
-  if (b == backend::postgresql)
+  if (is_postgres(b))
     return "SELECT pg_sleep(10)";
   if (b == backend::mariadb)
     return "SELECT SLEEP(10)";
@@ -307,7 +307,7 @@ BOOST_DATA_TEST_CASE(cancels_racing_each_run_and_its_error_report_leave_the_stat
   // MariaDB: Connector/ODBC's SQLCancel connects anew and sends KILL QUERY, as slow to arrive
   // as PostgreSQL's cancel.
   const bool server = backend != backend::sqlite;
-  const std::string sql = backend == backend::postgresql ? "SELECT pg_sleep(?)"
+  const std::string sql = is_postgres(backend) ? "SELECT pg_sleep(?)"
                           : backend == backend::mariadb
                               ? "SELECT SLEEP(?)"
                               : "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c "

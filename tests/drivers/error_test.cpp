@@ -99,7 +99,7 @@ BOOST_DATA_TEST_CASE(syntax_error_is_a_syntax_error, all_backends, backend) {
   auto e = expect_error([&] { conn.execute("SELEC 1"); });
   BOOST_TEST(e.category == error_category::syntax);
   BOOST_TEST(!e.retryable);
-  if (backend == backend::postgresql) {
+  if (is_postgres(backend)) {
     BOOST_TEST(e.sqlstate == "42601");
   } else if (backend == backend::mariadb) {
     BOOST_TEST(e.sqlstate == "42000");
@@ -118,7 +118,7 @@ BOOST_DATA_TEST_CASE(missing_table_is_a_syntax_error, all_backends, backend) {
   auto e = expect_error([&] { conn.execute("SELECT * FROM drivers_error_no_such_table"); });
   BOOST_TEST(e.category == error_category::syntax);
   BOOST_TEST(!e.retryable);
-  if (backend == backend::postgresql)
+  if (is_postgres(backend))
     BOOST_TEST(e.sqlstate == "42P01");
   else if (backend == backend::mariadb)
     BOOST_TEST((e.sqlstate == "42S02" && e.native_code == 1146));
@@ -135,7 +135,7 @@ BOOST_DATA_TEST_CASE(unique_violation_is_a_constraint_error, all_backends, backe
   auto e = expect_error([&] { insert.run({1}); });
   BOOST_TEST(e.category == error_category::constraint);
   BOOST_TEST(!e.retryable);
-  if (backend == backend::postgresql) {
+  if (is_postgres(backend)) {
     BOOST_TEST(e.sqlstate == "23505");
   } else if (backend == backend::mariadb) {
     BOOST_TEST(e.sqlstate == "23000");
@@ -302,6 +302,14 @@ BOOST_AUTO_TEST_CASE(classify_decodes_postgresql_sqlstates) {
       BOOST_TEST(e.retryable == r.retryable);
     }
   }
+}
+
+BOOST_AUTO_TEST_CASE(a_lost_prepared_statement_says_what_to_do) {
+  auto e = drivers::classify("26000", 1, "ERROR: prepared statement \"_PLAN0x7f\" does not exist",
+                             gatherdb::model::dialect::postgresql);
+  BOOST_TEST(e.message.find("UseServerSidePrepare=0") != std::string::npos, e.message);
+  BOOST_TEST(e.message.find("_PLAN0x7f") != std::string::npos);
+  BOOST_TEST(!e.retryable);
 }
 
 BOOST_AUTO_TEST_CASE(error_renders_sqlstate_native_and_category) {

@@ -111,7 +111,10 @@ BOOST_DATA_TEST_CASE(unit_of_work_assigns_keys_and_reads_back_through_the_query_
                      all_backends, backend) {
   auto conn = open_connection(backend);
   drivers::connection_executor exec{conn};
-  BOOST_TEST(model::to_string(exec.sql_dialect()) == gatherdb::test::to_string(backend));
+  const auto dialect =
+      backend == gatherdb::test::backend::pgbouncer ? gatherdb::test::backend::postgresql : backend;
+  BOOST_TEST(model::to_string(exec.sql_dialect()) == gatherdb::test::to_string(dialect));
+  BOOST_TEST(conn.through_proxy() == (backend == gatherdb::test::backend::pgbouncer));
   scoped_schema schema{model::metadata{}.add<A>(), exec};
 
   model::session_state session;

@@ -23,7 +23,7 @@ namespace {
 std::vector<model::statement> kill_workload(backend b = backend::postgresql) {
   std::vector<model::statement> out = random_selects(3000, 42);
   // MariaDB evaluates a SLEEP in WHERE once per row read; in a derived table, once.
-  const std::string sleep = b == backend::postgresql
+  const std::string sleep = is_postgres(b)
                                 ? ", pg_sleep(0.02) WHERE data = ?"
                                 : " CROSS JOIN (SELECT SLEEP(0.02) AS s) z WHERE data = ?";
   for (std::size_t i = 0; i < out.size(); i += 20) {
@@ -121,7 +121,7 @@ BOOST_DATA_TEST_CASE(killed_backends_are_retried_and_the_results_equal_an_undist
   BOOST_TEST(all_ok(after), first_error(after));
   BOOST_TEST(after.repr() == reference.repr());
   BOOST_TEST(after.metrics.retried == 0u);
-  if (backend == backend::postgresql) {
+  if (is_postgres(backend)) {
     pg_monitor monitor{"kill"};
     BOOST_TEST(monitor.connections() <= 4);
   }

@@ -104,7 +104,7 @@ BOOST_DATA_TEST_CASE(invalid_sql_and_unknown_table_fail_with_sqlstate_and_leave_
     BOOST_TEST(x->error.info.category == drivers::error_category::syntax);
     BOOST_TEST(x->metrics.attempts == 1);
   }
-  if (backend == backend::postgresql) {
+  if (is_postgres(backend)) {
     BOOST_TEST(syntax.error.info.sqlstate == "42601");
     BOOST_TEST(missing.error.info.sqlstate == "42P01");
   } else if (backend == backend::mariadb) {

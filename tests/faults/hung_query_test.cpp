@@ -34,7 +34,7 @@ BOOST_DATA_TEST_CASE(hung_query_is_cancelled_by_its_deadline_and_the_pool_stays_
   const auto after = c.gather(random_selects(20, 4), collect());
   BOOST_TEST(all_ok(after), first_error(after));
   BOOST_TEST(c.stats().connections <= 1u);
-  if (backend == backend::postgresql) {
+  if (is_postgres(backend)) {
     pg_monitor monitor{"hung"};
     BOOST_TEST(monitor.active_sleeps() == 0);
     BOOST_TEST(monitor.connections() <= 1);
@@ -103,7 +103,7 @@ BOOST_DATA_TEST_CASE(destroying_the_client_during_a_hung_query_returns_within_3_
   BOOST_TEST(millis(took) < 3000);
   BOOST_REQUIRE((running.wait_for(2s) == std::future_status::ready));
   BOOST_TEST(running.get() >= 2u);
-  if (backend == backend::postgresql) {
+  if (is_postgres(backend)) {
     pg_monitor monitor{"hungstop"};
     BOOST_TEST(monitor.active_sleeps() == 0);
     BOOST_TEST(monitor.wait_connections_at_most(0) == 0);

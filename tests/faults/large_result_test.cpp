@@ -18,7 +18,7 @@ namespace {
 constexpr std::int64_t million = 1000000;
 
 model::statement million_rows(backend b) {
-  if (b == backend::postgresql)
+  if (is_postgres(b))
     return model::statement::raw(
         "SELECT g, repeat('x', 40) AS pad FROM generate_series(1, 1000000) g", {}, true);
   if (b == backend::mariadb) // recursion stops at max_recursive_iterations (1000)
@@ -42,6 +42,9 @@ BOOST_DATA_TEST_CASE(million_row_result_is_frozen_in_bounded_chunks, all_backend
     break;
   case backend::postgresql:
     cfg.dsn = postgres_dsn("million") + "UseDeclareFetch=1;Fetch=1000;";
+    break;
+  case backend::pgbouncer:
+    cfg.dsn = test::pgbouncer_connection_string() + "UseDeclareFetch=1;Fetch=1000;";
     break;
   case backend::mariadb:
     // Streamed, not read whole into the driver's cache first.

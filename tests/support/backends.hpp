@@ -19,8 +19,9 @@
 
 namespace gatherdb::test {
 
-/// A database the suites run against.
-enum class backend { sqlite, postgresql, mariadb };
+/// A database the suites run against. `pgbouncer` is the PostgreSQL of `postgresql` behind
+/// PgBouncer in transaction pooling mode.
+enum class backend { sqlite, postgresql, mariadb, pgbouncer };
 
 [[nodiscard]] inline std::string_view to_string(backend b) noexcept {
   switch (b) {
@@ -29,12 +30,20 @@ enum class backend { sqlite, postgresql, mariadb };
   case backend::postgresql:
     return "postgresql";
   case backend::mariadb:
+    return "mariadb";
+  case backend::pgbouncer:
     break;
   }
-  return "mariadb";
+  return "pgbouncer";
 }
 
-/// The backends named in `GATHERDB_BACKENDS` (comma-separated, e.g. `sqlite,postgresql,mariadb`;
+/// Whether `b` is a PostgreSQL server, directly or through PgBouncer.
+[[nodiscard]] constexpr bool is_postgres(backend b) noexcept {
+  return b == backend::postgresql || b == backend::pgbouncer;
+}
+
+/// The backends named in `GATHERDB_BACKENDS` (comma-separated, e.g.
+/// `sqlite,postgresql,mariadb,pgbouncer`;
 /// `sqlite,postgresql` when unset, so that a run without a MariaDB server keeps working). An
 /// unknown name ends the process with a message naming it: a typo must not silently test less.
 [[nodiscard]] inline std::vector<backend> backends_from_environment() {
@@ -55,7 +64,7 @@ enum class backend { sqlite, postgresql, mariadb };
     if (name.empty())
       continue;
     bool known = false;
-    for (auto b : {backend::sqlite, backend::postgresql, backend::mariadb}) {
+    for (auto b : {backend::sqlite, backend::postgresql, backend::mariadb, backend::pgbouncer}) {
       if (name == to_string(b)) {
         known = true;
         if (std::find(out.begin(), out.end(), b) == out.end())
@@ -64,7 +73,7 @@ enum class backend { sqlite, postgresql, mariadb };
     }
     if (!known)
       throw std::runtime_error("GATHERDB_BACKENDS names an unknown backend '" + std::string{name} +
-                               "' (known: sqlite, postgresql, mariadb)");
+                               "' (known: sqlite, postgresql, mariadb, pgbouncer)");
   }
   return out;
 }
@@ -99,6 +108,7 @@ inline std::ostream& operator<<(std::ostream& os, backend b) {
   case backend::sqlite:
     return "HY000";
   case backend::postgresql:
+  case backend::pgbouncer:
     return "42P01";
   case backend::mariadb:
     break;
@@ -151,6 +161,12 @@ private:
   return required_environment("GATHERDB_MARIADB_DSN");
 }
 
+/// PostgreSQL through PgBouncer (transaction pooling), from `GATHERDB_PGBOUNCER_DSN` (fails the
+/// test when unset).
+[[nodiscard]] inline std::string pgbouncer_connection_string() {
+  return required_environment("GATHERDB_PGBOUNCER_DSN");
+}
+
 /// A SQLite connection string for the database file `name` in this process' scratch directory
 /// (created on first connect; every connection to the same name shares it).
 [[nodiscard]] inline std::string sqlite_connection_string(std::string_view name = "main") {
@@ -165,6 +181,8 @@ private:
     return sqlite_connection_string();
   case backend::postgresql:
     return postgres_connection_string();
+  case backend::pgbouncer:
+    return pgbouncer_connection_string();
   case backend::mariadb:
     break;
   }

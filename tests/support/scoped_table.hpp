@@ -19,6 +19,7 @@ namespace gatherdb::test {
   case backend::sqlite:
     return "BLOB";
   case backend::postgresql:
+  case backend::pgbouncer:
     return "BYTEA";
   case backend::mariadb:
     break;

@@ -67,14 +67,19 @@ struct seeded_suite {
   }
 
   /// The connection string for `b`: SQLite gets a fresh database file per call; PostgreSQL
-  /// gets `postgres_dsn(app)`; MariaDB its DSN (Connector/ODBC sets no application name: its
-  /// scenarios find their connections by what they run, see `mariadb_monitor`).
+  /// gets `postgres_dsn(app)`, and through PgBouncer the same application name (PgBouncer sets
+  /// it on the server connection a client's transaction runs on); MariaDB its DSN (Connector/ODBC
+  /// sets no application name: its scenarios find their connections by what they run, see
+  /// `mariadb_monitor`).
   [[nodiscard]] static std::string connection_string(backend b, std::string_view app = "default") {
     switch (b) {
     case backend::sqlite:
       return sqlite_connection_string(unique_name(Suite::name));
     case backend::postgresql:
       return postgres_dsn(app);
+    case backend::pgbouncer:
+      return pgbouncer_connection_string() + "pqopt={application_name=" + application_name(app) +
+             "};";
     case backend::mariadb:
       break;
     }

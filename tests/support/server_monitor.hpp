@@ -21,7 +21,7 @@ template <class Suite>
 class server_monitor {
 public:
   server_monitor(backend b, std::string_view app) {
-    if (b == backend::postgresql)
+    if (is_postgres(b))
       pg_.emplace(app);
     else if (b == backend::mariadb)
       maria_.emplace();

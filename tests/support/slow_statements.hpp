@@ -31,7 +31,7 @@ using clock_type = std::chrono::steady_clock;
 /// PostgreSQL, `SLEEP(<seconds>) AS <marker>` on MariaDB (a kill or a cancel ends it with
 /// error 1317).
 [[nodiscard]] inline std::string sleep_column(backend b, double seconds) {
-  if (b == backend::postgresql)
+  if (is_postgres(b))
     return "pg_sleep(" + std::to_string(seconds) + ")";
   return "SLEEP(" + std::to_string(seconds) + ") AS " + mariadb_sleep_marker();
 }
@@ -45,7 +45,7 @@ using clock_type = std::chrono::steady_clock;
 /// PostgreSQL, `SLEEP(seconds)` on MariaDB, a long recursive CTE on SQLite, whose driver
 /// ignores query timeouts).
 [[nodiscard]] inline model::statement long_statement(backend b, int seconds = 30) {
-  if (b == backend::postgresql)
+  if (is_postgres(b))
     return model::statement::raw("SELECT pg_sleep(" + std::to_string(seconds) + ")", {}, true);
   if (b == backend::mariadb)
     return model::statement::raw(mariadb_sleep_sql(seconds), {}, true);
@@ -57,7 +57,7 @@ using clock_type = std::chrono::steady_clock;
 
 /// A statement taking roughly `ms` milliseconds on either backend.
 [[nodiscard]] inline model::statement slow_statement(backend b, int ms) {
-  if (b == backend::postgresql)
+  if (is_postgres(b))
     return model::statement::raw("SELECT pg_sleep(" + std::to_string(ms / 1000.0) + ")", {}, true);
   if (b == backend::mariadb)
     return model::statement::raw(mariadb_sleep_sql(ms / 1000.0), {}, true);

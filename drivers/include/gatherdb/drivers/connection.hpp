@@ -23,7 +23,9 @@ inline constexpr std::chrono::milliseconds default_login_timeout{5000};
 class connection {
 public:
   /// Connects. `login_timeout` is rounded up to whole seconds (ODBC's unit), at least 1 s.
-  /// For PostgreSQL drivers `CommLog=0` is added unless the string sets `CommLog` itself.
+  /// For PostgreSQL drivers `CommLog=0` is added unless the string sets `CommLog` itself, and
+  /// `UseServerSidePrepare=0` when the server turns out to be behind a proxy (see
+  /// `through_proxy()`) unless the string sets `UseServerSidePrepare` itself.
   /// Throws `database_error` (SQLSTATE, native code, redacted message) when it cannot.
   [[nodiscard]] static connection
   open(std::string_view connection_string,
@@ -69,6 +71,13 @@ public:
   /// `statement::run_batch` needs.
   [[nodiscard]] bool batches_param_arrays() const noexcept { return batches_param_arrays_; }
 
+  /// Whether this PostgreSQL connection goes through a proxy such as PgBouncer: the server
+  /// listens on another port than the one connected to. A transaction pooler hands each
+  /// transaction to any server connection, where statements prepared on another one do not
+  /// exist; such a connection sends each statement with its parameters instead (psqlODBC's
+  /// `UseServerSidePrepare=0`), and so do later connections with the same string.
+  [[nodiscard]] bool through_proxy() const noexcept { return through_proxy_; }
+
   /// The raw `SQLHDBC`, for drivers code only.
   [[nodiscard]] void* native_handle() const noexcept { return handle_; }
   /// The connection string as given (secrets included): used to redact driver messages.
@@ -77,11 +86,15 @@ public:
 private:
   connection() = default;
   void close() noexcept;
+  // Connects with `connection_string_` and reads what the driver says about the server;
+  // `given` is the caller's string, for error messages.
+  void connect(std::string_view given, std::chrono::milliseconds login_timeout);
 
   void* handle_ = nullptr; // SQLHDBC; void* keeps <sql.h> out of public headers
   bool autocommit_ = true;
   model::dialect dialect_ = model::dialect::other;
   bool batches_param_arrays_ = false;
+  bool through_proxy_ = false;
   std::string dbms_name_;
   std::string dbms_version_;
   std::string redacted_;
