@@ -147,6 +147,9 @@ unix_socket_dir =
 auth_type = scram-sha-256
 auth_file = $dir/userlist.txt
 pool_mode = transaction
+; After a failed server login (PostgreSQL restarting) PgBouncer waits this long before the next
+; try, and every client's query waits with it: 15 s by default.
+server_login_retry = 1
 max_client_conn = 400
 default_pool_size = 20
 ignore_startup_parameters = extra_float_digits
@@ -156,6 +159,9 @@ pidfile = $dir/pgbouncer.pid
 INI
   if ! pg_isready -q -h 127.0.0.1 -p "$port"; then
     as_root runuser -u postgres -- pgbouncer -d "$dir/pgbouncer.ini"
+  else
+    # Running already: read the configuration again, in case it changed.
+    as_root kill -HUP "$(cat "$dir/pgbouncer.pid")"
   fi
   local i
   for i in $(seq 1 30); do
