@@ -30,7 +30,7 @@ BOOST_DATA_TEST_CASE(pool_of_2_never_opens_more_than_2_connections_for_50_statem
   auto sampler = std::async(std::launch::async, [&] {
     std::optional<pg_monitor> monitor;
     if (is_postgres(backend))
-      monitor.emplace("pool2");
+      monitor.emplace("pool2", backend);
     while (!done.load()) {
       max_pool_connections = std::max(max_pool_connections, c.stats().connections);
       if (monitor)

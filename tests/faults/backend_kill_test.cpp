@@ -122,7 +122,7 @@ BOOST_DATA_TEST_CASE(killed_backends_are_retried_and_the_results_equal_an_undist
   BOOST_TEST(after.repr() == reference.repr());
   BOOST_TEST(after.metrics.retried == 0u);
   if (is_postgres(backend)) {
-    pg_monitor monitor{"kill"};
+    pg_monitor monitor{"kill", backend};
     BOOST_TEST(monitor.connections() <= 4);
   }
 }

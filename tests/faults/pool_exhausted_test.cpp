@@ -59,14 +59,14 @@ BOOST_DATA_TEST_CASE(waiting_for_a_busy_pool_is_bounded_and_leaks_nothing, all_b
   BOOST_TEST(st.queued == 0u);
   BOOST_TEST(st.exhausted == exhausted);
   if (is_postgres(backend)) {
-    pg_monitor monitor{"exhausted"};
+    pg_monitor monitor{"exhausted", backend};
     BOOST_TEST(monitor.connections() <= 2);
   }
   // The pool serves the next gather.
   const auto after = c.gather(random_selects(30, 6), collect());
   BOOST_TEST(all_ok(after), first_error(after));
   if (is_postgres(backend)) {
-    pg_monitor monitor{"exhausted"};
+    pg_monitor monitor{"exhausted", backend};
     BOOST_TEST(monitor.connections() <= 2);
   }
 }
@@ -96,14 +96,11 @@ BOOST_DATA_TEST_CASE(
   BOOST_TEST(millis(took) < 3000);
   BOOST_REQUIRE((running.wait_for(2s) == std::future_status::ready));
   BOOST_TEST(running.get() == statements.size());
-  if (backend == backend::postgresql) {
-    pg_monitor monitor{"exhaustedstop"};
-    BOOST_TEST(monitor.wait_connections_at_most(0) == 0, "connections left after shutdown");
-  } else if (backend == backend::pgbouncer) {
-    // PgBouncer keeps its server connections; what must end is the statements on them.
-    pg_monitor monitor{"exhaustedstop"};
+  if (is_postgres(backend)) {
+    pg_monitor monitor{"exhaustedstop", backend};
     BOOST_TEST(test::poll_until([&] { return monitor.active_sleeps() == 0; }),
                "statements still running after shutdown");
+    BOOST_TEST(monitor.wait_connections_at_most(0) == 0, "connections left after shutdown");
   }
 }
 

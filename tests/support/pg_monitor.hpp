@@ -13,6 +13,7 @@
 #include "gatherdb/drivers/connection.hpp"
 
 #include "support/backends.hpp"
+#include "support/own_connections.hpp"
 #include "support/seeded_database.hpp"
 #include "support/slow_statements.hpp"
 
@@ -23,13 +24,18 @@ namespace gatherdb::test {
 template <class Suite>
 class pg_monitor {
 public:
-  /// Watches the connections opened with `seeded_suite<Suite>::postgres_dsn(app)`.
-  explicit pg_monitor(std::string_view app)
+  /// Watches the connections opened with `seeded_suite<Suite>::postgres_dsn(app)`; behind
+  /// PgBouncer (`b == backend::pgbouncer`) the client's connections are this process' own.
+  explicit pg_monitor(std::string_view app, backend b = backend::postgresql)
       : app_(seeded_suite<Suite>::application_name(app)),
+        proxy_port_(b == backend::pgbouncer ? port_of(pgbouncer_connection_string()) : 0),
         conn_(drivers::connection::open(postgres_connection_string())) {}
 
-  /// Connections of our application open now.
+  /// The client's connections open now: our application's backends, or behind PgBouncer
+  /// (which keeps its server connections) this process' connections to PgBouncer.
   std::int64_t connections() {
+    if (proxy_port_ != 0)
+      return own_connections_to(proxy_port_);
     return scalar("SELECT count(*) FROM pg_stat_activity WHERE application_name = ?");
   }
 
@@ -87,12 +93,18 @@ public:
   }
 
 private:
+  static int port_of(const std::string& dsn) {
+    const auto at = dsn.find("Port=");
+    return at == std::string::npos ? 5432 : std::stoi(dsn.substr(at + 5));
+  }
+
   std::int64_t scalar(const std::string& sql) {
     auto r = conn_.execute(sql, {model::value{app_}});
     return r->row(0).int64_at(0);
   }
 
   std::string app_;
+  int proxy_port_;
   drivers::connection conn_;
 };
 

@@ -176,7 +176,10 @@ public:
 
 private:
   // The SQLite file itself; the servers without our application name.
+  // Behind PgBouncer, straight to PostgreSQL: the client's connections are the only ones to it.
   [[nodiscard]] std::string admin_dsn() const {
+    if (backend_ == backend::pgbouncer)
+      return postgres_connection_string();
     return backend_ == backend::sqlite ? dsn_ : test::connection_string(backend_);
   }
 
