@@ -127,4 +127,34 @@ frozen_result slice(const frozen_result& base, std::size_t first_row, std::size_
   return freeze(std::move(columns), std::move(chunks), -1);
 }
 
+frozen_result concatenate(const std::vector<frozen_result>& parts) {
+  if (parts.empty() || !parts.front())
+    throw std::invalid_argument("frozen_result: nothing to concatenate");
+  if (parts.size() == 1)
+    return parts.front();
+  const auto& columns = parts.front()->shared_columns();
+  std::vector<row_chunk> chunks;
+  std::int64_t affected = -1;
+  for (const auto& part : parts) {
+    if (!part)
+      throw std::invalid_argument("frozen_result: a null part");
+    const auto& cols = part->columns();
+    if (cols.size() != columns->size())
+      throw std::invalid_argument("frozen_result: parts differ in their number of columns");
+    for (std::size_t c = 0; c < cols.size(); ++c)
+      if (cols[c].type != (*columns)[c].type)
+        throw std::invalid_argument("frozen_result: parts differ in the type of column '" +
+                                    (*columns)[c].name + "'");
+    for (const auto& chunk : part->chunks())
+      if (chunk.row_count() > 0)
+        chunks.push_back(
+            row_chunk::slice_of(chunk, 0, chunk.row_count(), 0, chunk.column_count(), part));
+    if (part->rows_affected() >= 0)
+      affected = std::max<std::int64_t>(affected, 0) + part->rows_affected();
+  }
+  if (chunks.empty())
+    chunks.emplace_back(*columns);
+  return freeze(columns, std::move(chunks), affected);
+}
+
 } // namespace gatherdb::model

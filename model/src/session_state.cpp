@@ -31,7 +31,7 @@ void session_state::commit(executor& ex) {
     return;
   }
   // Everything that could fail after the database committed is done first.
-  for (auto& [type, store] : stores_)
+  for (auto& [key, store] : stores_)
     store->reserve_more(pending_.size());
   std::vector<insert_outcome> inserted;
   inserted.reserve(pending_.size());
@@ -69,13 +69,14 @@ void session_state::commit(executor& ex) {
   dirty_.clear();
 }
 
-merged_result session_state::merge(const statement& st, const frozen_result& r, merge_policy p) {
-  return st.merge_into(*this, r, p);
+merged_result session_state::merge(const statement& st, const frozen_result& r, merge_policy p,
+                                   std::string_view route) {
+  return st.merge_into(*this, r, p, route);
 }
 
 std::size_t session_state::memory_bytes() const noexcept {
   std::size_t n = (pending_.capacity() + dirty_.capacity()) * sizeof(work_item);
-  for (const auto& [type, store] : stores_)
+  for (const auto& [key, store] : stores_)
     n += store->memory_bytes();
   return n;
 }

@@ -10,7 +10,8 @@ public:
   void compile_into(dialect, compiled_sql& out) const override { out = sql_; }
   bool idempotent() const noexcept override { return idempotent_; }
   bool loads_entities() const noexcept override { return false; }
-  merged_result merge_into(session_state&, const frozen_result& r, merge_policy) const override {
+  merged_result merge_into(session_state&, const frozen_result& r, merge_policy,
+                           std::string_view) const override {
     return merged_result::raw(r);
   }
 

@@ -174,6 +174,14 @@ public:
     return *this;
   }
 
+  /// Declares the primary key global: rows with the same key read through different routes
+  /// (shards, replicas) are one object in a session. By default each route's objects are its
+  /// own, as the same key on two shards usually names two rows.
+  entity_mapping& global_identity() noexcept {
+    schema_.global_identity = true;
+    return *this;
+  }
+
   /// Sets the label `repr` prints for the column added last (e.g. "id_" for "id").
   entity_mapping& repr_as(std::string label) {
     if (schema_.columns.empty())

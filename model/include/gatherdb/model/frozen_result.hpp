@@ -116,4 +116,11 @@ using frozen_result = std::shared_ptr<const frozen_result_data>;
                                   std::size_t row_count, std::size_t skip_columns,
                                   column_list columns);
 
+/// The rows of `parts` one after another, described by the first part's columns: what a
+/// statement run on every route returns. Zero-copy like `slice` (each chunk shares its part's
+/// cells and holds the part); the affected-row count is the parts' sum (-1 when none has one).
+/// Throws `std::invalid_argument` when `parts` is empty, a part is null, or the parts differ
+/// in column count or column types. Thread-safety: reads the parts only.
+[[nodiscard]] frozen_result concatenate(const std::vector<frozen_result>& parts);
+
 } // namespace gatherdb::model

@@ -40,6 +40,12 @@ public:
     return r;
   }
 
+  /// The results of one statement run on several routes, one after another, over `rows` (their
+  /// frozen rows concatenated, see `concatenate`). Throws `std::invalid_argument` when the
+  /// parts are not all raw or all entities of one type.
+  [[nodiscard]] static merged_result concatenate(const std::vector<merged_result>& parts,
+                                                 frozen_result rows);
+
   /// Number of rows (= number of object references for an entity result).
   [[nodiscard]] std::size_t size() const noexcept;
   [[nodiscard]] bool empty() const noexcept { return size() == 0; }

@@ -20,6 +20,8 @@
 
 namespace gatherdb::model {
 
+class statement;
+
 /// One node of a WHERE expression tree, independent of the entity type; built by the typed
 /// operators below, rendered by `compile_select_into`.
 /// Thread-safety: immutable once built; shared between query copies by `shared_ptr<const>`.
@@ -342,6 +344,11 @@ public:
   }
 
   [[nodiscard]] const select_spec& spec() const noexcept { return spec_; }
+
+  /// This query as a statement on route `route` (see `statement::on`; include statement.hpp).
+  [[nodiscard]] statement on(std::string route) const;
+  /// This query as a statement on every route (see `statement::on_all_routes`).
+  [[nodiscard]] statement on_all_routes() const;
 
 private:
   select_spec spec_;

@@ -2,7 +2,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <string>
 #include <string_view>
 #include <type_traits>
 #include <typeindex>
@@ -15,13 +17,18 @@
 #include "gatherdb/model/frozen_result.hpp"
 #include "gatherdb/model/merge_policy.hpp"
 #include "gatherdb/model/merged_result.hpp"
+#include "gatherdb/model/route.hpp"
 
 namespace gatherdb::model {
 
 class statement;
 
 /// The identity map and unit of work of one session: at most one object per (entity type,
-/// primary key), pending inserts, and dirty objects awaiting their UPDATE.
+/// identity token, primary key), pending inserts, and dirty objects awaiting their UPDATE.
+/// The identity token is the route a row was read through (`default_route`'s is empty), so the
+/// same key on two shards names two objects, unless the entity declares
+/// `entity_mapping::global_identity()`, whose objects have no token. Pending inserts belong to
+/// the default route.
 ///
 /// Ownership: the session owns every object it holds; references and pointers it hands out
 /// (from `add`, `find`, `merge`) stay valid, at the same address, for the life of the
@@ -39,7 +46,7 @@ public:
   /// Adds `obj` as a pending insert (flushed by `commit`); returns the session's object.
   template <class E>
   E& add(E obj) {
-    auto& store = store_for<E>();
+    auto& store = store_for<E>(default_route);
     reserve_geometric(pending_, pending_.size() + 1);
     const auto slot = store.add_pending(std::move(obj));
     pending_.push_back({&store, slot});
@@ -49,7 +56,7 @@ public:
   /// Adds every object as a pending insert, in order.
   template <class E>
   void add_all(std::vector<E> objs) {
-    auto& store = store_for<E>();
+    auto& store = store_for<E>(default_route);
     reserve_geometric(pending_, pending_.size() + objs.size());
     for (auto& obj : objs)
       pending_.push_back({&store, store.add_pending(std::move(obj))});
@@ -62,7 +69,7 @@ public:
   /// changes stay).
   template <class E, class F>
   void modify(const E& obj, F&& f) {
-    auto& store = store_for<E>();
+    auto& store = owning_store(obj);
     const auto slot = store.slot_of(obj);
     if (store.mark_dirty(slot))
       dirty_.push_back({&store, slot});
@@ -73,27 +80,24 @@ public:
   /// `std::invalid_argument` for an object of another session.
   template <class E>
   [[nodiscard]] bool is_dirty(const E& obj) const {
-    const auto* store = find_store<E>();
-    if (store == nullptr)
-      throw std::invalid_argument("gatherdb: object does not belong to this session");
-    const auto slot = store->slot_of(obj);
-    return (store->flags(slot) & entity_store<E>::dirty) != 0;
+    const auto& store = owning_store(obj);
+    return (store.flags(store.slot_of(obj)) & entity_store<E>::dirty) != 0;
   }
 
   /// True when `obj` is a pending insert of this session.
   template <class E>
   [[nodiscard]] bool is_pending(const E& obj) const {
-    const auto* store = find_store<E>();
-    if (store == nullptr)
+    const auto* store = find_store<E>(default_route);
+    if (store == nullptr || !store->owns(obj))
       return false;
-    const auto slot = store->slot_of(obj);
-    return (store->flags(slot) & entity_store<E>::pending) != 0;
+    return (store->flags(store->slot_of(obj)) & entity_store<E>::pending) != 0;
   }
 
-  /// The persistent object of type `E` with primary key `key` (an integer or text), or null.
+  /// The persistent object of type `E` with primary key `key` (an integer or text) read
+  /// through `route`, or null.
   template <class E, class K>
-  [[nodiscard]] const E* find(const K& key) const {
-    const auto* store = find_store<E>();
+  [[nodiscard]] const E* find(const K& key, std::string_view route = default_route) const {
+    const auto* store = find_store<E>(route);
     if (store == nullptr)
       return nullptr;
     if constexpr (std::is_integral_v<K>)
@@ -102,11 +106,14 @@ public:
       return store->find_text(std::string_view{key});
   }
 
-  /// Number of persistent objects of type `E` (pending inserts excluded).
+  /// Number of persistent objects of type `E` of every route (pending inserts excluded).
   template <class E>
   [[nodiscard]] std::size_t size() const {
-    const auto* store = find_store<E>();
-    return store == nullptr ? 0 : store->persistent_count();
+    std::size_t n = 0;
+    for (const auto& [key, store] : stores_)
+      if (key.type == std::type_index(typeid(E)))
+        n += static_cast<const entity_store<E>&>(*store).persistent_count();
+    return n;
   }
 
   /// Number of pending inserts.
@@ -123,16 +130,18 @@ public:
   /// session exactly as it was, and throws `flush_error`.
   void commit(executor& ex);
 
-  /// Merges one frozen result of `st` (load=false): all or nothing; throws
-  /// `merge_error` and changes nothing when any row cannot be merged. For a statement that loads
-  /// no entities, returns the rows and leaves the session alone.
+  /// Merges one frozen result of `st` read through `route` (load=false): all or nothing;
+  /// throws `merge_error` and changes nothing when any row cannot be merged. For a statement
+  /// that loads no entities, returns the rows and leaves the session alone.
   merged_result merge(const statement& st, const frozen_result& r,
-                      merge_policy p = merge_policy::overwrite);
+                      merge_policy p = merge_policy::overwrite,
+                      std::string_view route = default_route);
 
   /// Merges one frozen result whose rows are entities of type `E`; see the other overload.
   template <class E>
-  merged_result merge(const frozen_result& r, merge_policy p = merge_policy::overwrite) {
-    return store_for<E>().merge(r, p);
+  merged_result merge(const frozen_result& r, merge_policy p = merge_policy::overwrite,
+                      std::string_view route = default_route) {
+    return store_for<E>(route).merge(r, p);
   }
 
   /// Heap bytes held by the session's object arenas, indexes and bookkeeping (the objects'
@@ -145,21 +154,59 @@ private:
     std::uint32_t slot;
   };
 
+  /// One entity store per entity type and identity token.
+  struct store_key {
+    std::type_index type;
+    std::string token;
+    friend bool operator==(const store_key& x, const store_key& y) noexcept {
+      return x.type == y.type && x.token == y.token;
+    }
+  };
+  struct store_key_hash {
+    std::size_t operator()(const store_key& k) const noexcept {
+      return k.type.hash_code() ^ (std::hash<std::string>{}(k.token) * 0x9e3779b97f4a7c15ULL);
+    }
+  };
+
+  /// The identity token of `E`'s objects read through `route`.
   template <class E>
-  entity_store<E>& store_for() {
-    auto& p = stores_[std::type_index(typeid(E))];
+  static std::string_view token_of(std::string_view route) {
+    return route == default_route || mapping_of<E>().schema().global_identity ? std::string_view{}
+                                                                              : route;
+  }
+
+  template <class E>
+  entity_store<E>& store_for(std::string_view route) {
+    auto& p = stores_[store_key{std::type_index(typeid(E)), std::string{token_of<E>(route)}}];
     if (!p)
       p = std::make_unique<entity_store<E>>();
     return static_cast<entity_store<E>&>(*p);
   }
 
   template <class E>
-  const entity_store<E>* find_store() const {
-    auto it = stores_.find(std::type_index(typeid(E)));
+  const entity_store<E>* find_store(std::string_view route) const {
+    auto it = stores_.find(store_key{std::type_index(typeid(E)), std::string{token_of<E>(route)}});
     return it == stores_.end() ? nullptr : static_cast<const entity_store<E>*>(it->second.get());
   }
 
-  std::unordered_map<std::type_index, std::unique_ptr<entity_store_base>> stores_;
+  /// The store holding `obj`; throws `std::invalid_argument` when none does.
+  template <class E>
+  const entity_store<E>& owning_store(const E& obj) const {
+    for (const auto& [key, store] : stores_) {
+      if (key.type != std::type_index(typeid(E)))
+        continue;
+      const auto& typed = static_cast<const entity_store<E>&>(*store);
+      if (typed.owns(obj))
+        return typed;
+    }
+    throw std::invalid_argument("gatherdb: object does not belong to this session");
+  }
+  template <class E>
+  entity_store<E>& owning_store(const E& obj) {
+    return const_cast<entity_store<E>&>(std::as_const(*this).owning_store(obj));
+  }
+
+  std::unordered_map<store_key, std::unique_ptr<entity_store_base>, store_key_hash> stores_;
   std::vector<work_item> pending_;
   std::vector<work_item> dirty_;
 };

@@ -13,13 +13,14 @@
 #include "gatherdb/model/merge_policy.hpp"
 #include "gatherdb/model/merged_result.hpp"
 #include "gatherdb/model/query.hpp"
+#include "gatherdb/model/route.hpp"
 #include "gatherdb/model/session_state.hpp"
 #include "gatherdb/model/value.hpp"
 
 namespace gatherdb::model {
 
-/// The type-erased unit of work the actors run: it compiles to SQL for a dialect and knows how
-/// to merge its frozen result into a session.
+/// The type-erased unit of work the actors run: it compiles to SQL for a dialect, knows how to
+/// merge its frozen result into a session, and names the route it runs on.
 ///
 /// Ownership: immutable, shares its implementation (`shared_ptr<const>`); copies are cheap.
 /// Thread-safety: safe to share and use from any number of threads.
@@ -80,11 +81,36 @@ public:
   /// Short text for errors and logs: the SQL for PostgreSQL, never parameter values.
   [[nodiscard]] std::string describe() const;
 
-  /// Merges `r` (a frozen result of this statement) into `s`; all or nothing per frozen result
-  /// (see `session_state::merge`).
-  [[nodiscard]] merged_result merge_into(session_state& s, const frozen_result& r,
-                                         merge_policy p) const {
-    return impl_->merge_into(s, r, p);
+  /// This statement on the route named `route` (a shard, or a database with replicas) instead
+  /// of the one a gather's chooser or `default_route` would give it.
+  [[nodiscard]] statement on(std::string route) const {
+    statement out{*this};
+    out.route_ = std::move(route);
+    out.all_routes_ = false;
+    return out;
+  }
+
+  /// This statement on every route of the client, its rows concatenated in route order into
+  /// one outcome (an idempotent read only: a client refuses a fanned-out write).
+  [[nodiscard]] statement on_all_routes() const {
+    statement out{*this};
+    out.route_.clear();
+    out.all_routes_ = true;
+    return out;
+  }
+
+  /// The route `on` named; empty when it named none (a gather's chooser, or `default_route`,
+  /// decides).
+  [[nodiscard]] const std::string& route() const noexcept { return route_; }
+
+  /// Whether `on_all_routes` fans it out.
+  [[nodiscard]] bool on_all_routes_requested() const noexcept { return all_routes_; }
+
+  /// Merges `r` (a frozen result of this statement read through `route`) into `s`; all or
+  /// nothing per frozen result (see `session_state::merge`).
+  [[nodiscard]] merged_result merge_into(session_state& s, const frozen_result& r, merge_policy p,
+                                         std::string_view route = default_route) const {
+    return impl_->merge_into(s, r, p, route);
   }
 
   /// The polymorphic implementation; public so that other statement kinds can be added.
@@ -103,7 +129,8 @@ public:
       throw std::logic_error("gatherdb: this statement cannot be coalesced");
     }
     [[nodiscard]] virtual merged_result merge_into(session_state& s, const frozen_result& r,
-                                                   merge_policy p) const = 0;
+                                                   merge_policy p,
+                                                   std::string_view route) const = 0;
   };
 
   /// A statement from a custom implementation.
@@ -122,9 +149,9 @@ private:
                                 compiled_sql& out) const override {
       query_.compile_coalesced_into(d, keys, out);
     }
-    merged_result merge_into(session_state& s, const frozen_result& r,
-                             merge_policy p) const override {
-      return s.merge<E>(r, p);
+    merged_result merge_into(session_state& s, const frozen_result& r, merge_policy p,
+                             std::string_view route) const override {
+      return s.merge<E>(r, p, route);
     }
 
   private:
@@ -139,9 +166,9 @@ private:
     void compile_into(dialect, compiled_sql& out) const override { out = sql_; }
     bool idempotent() const noexcept override { return true; }
     bool loads_entities() const noexcept override { return true; }
-    merged_result merge_into(session_state& s, const frozen_result& r,
-                             merge_policy p) const override {
-      return s.merge<E>(r, p);
+    merged_result merge_into(session_state& s, const frozen_result& r, merge_policy p,
+                             std::string_view route) const override {
+      return s.merge<E>(r, p, route);
     }
 
   private:
@@ -149,6 +176,18 @@ private:
   };
 
   std::shared_ptr<const impl> impl_;
+  std::string route_;
+  bool all_routes_ = false;
 };
+
+template <class E>
+statement select_query<E>::on(std::string route) const {
+  return statement{*this}.on(std::move(route));
+}
+
+template <class E>
+statement select_query<E>::on_all_routes() const {
+  return statement{*this}.on_all_routes();
+}
 
 } // namespace gatherdb::model

@@ -48,6 +48,9 @@ struct table_schema {
   std::size_t key_index = npos;
   /// Index of the version column in `columns`, `npos` when there is none.
   std::size_t version_index = npos;
+  /// Whether a key names the same object whatever route it was read through; otherwise
+  /// objects of different routes are different objects (SQLAlchemy's identity token).
+  bool global_identity = false;
 
   static constexpr std::size_t npos = static_cast<std::size_t>(-1);
 

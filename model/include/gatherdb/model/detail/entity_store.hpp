@@ -106,6 +106,11 @@ public:
   [[nodiscard]] const E& object(std::uint32_t slot) const noexcept { return objects_[slot]; }
   [[nodiscard]] std::uint8_t flags(std::uint32_t slot) const noexcept { return flags_[slot]; }
 
+  /// Whether `obj` is one of this store's objects.
+  [[nodiscard]] bool owns(const E& obj) const noexcept {
+    return objects_.slot_of(&obj).has_value();
+  }
+
   /// The slot of `obj`; throws `std::invalid_argument` when it does not belong to the session.
   [[nodiscard]] std::uint32_t slot_of(const E& obj) const {
     auto s = objects_.slot_of(&obj);

@@ -48,6 +48,9 @@ public:
 
   [[nodiscard]] std::size_t size() const noexcept { return size_; }
 
+  /// The object size given at construction.
+  [[nodiscard]] std::size_t stride() const noexcept { return stride_; }
+
   /// The object of `row` (< size()).
   [[nodiscard]] const void* operator[](std::size_t row) const noexcept {
     if (!pointers_.empty())
