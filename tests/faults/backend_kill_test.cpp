@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <future>
+#include <optional>
 #include <thread>
 
 #include <boost/test/data/test_case.hpp>
@@ -35,18 +36,26 @@ std::vector<model::statement> kill_workload(backend b = backend::postgresql) {
 }
 
 /// Terminates `kills` of the application's backends, `gap` apart, once it has connections;
-/// returns how many were terminated. MariaDB: kills a connection running a statement on this
-/// process' table, the nearest it has to an application name.
+/// returns how many were terminated. MariaDB and PgBouncer: kills a connection running a
+/// statement on this process' table, the nearest they have to an application name.
 std::int64_t kill_backends(backend b, std::string_view app, int kills,
                            std::chrono::milliseconds gap, const std::atomic<bool>& done) {
   std::int64_t terminated = 0;
-  if (b == backend::mariadb) {
-    test::mariadb_monitor monitor;
+  // Behind PgBouncer a server connection serves any client in turn: only one running a
+  // statement on this process' table is surely ours.
+  if (b == backend::mariadb || b == backend::pgbouncer) {
+    std::optional<test::mariadb_monitor> maria;
+    std::optional<pg_monitor> pg;
+    if (b == backend::mariadb)
+      maria.emplace();
+    else
+      pg.emplace(app, b);
     for (int k = 0; k < kills && !done; ++k) {
       std::this_thread::sleep_for(gap);
       std::int64_t killed = 0;
       for (int i = 0; i < 500 && killed == 0 && !done; ++i) {
-        killed = monitor.kill_one_running(item_table());
+        killed = maria ? maria->kill_one_running(item_table())
+                       : pg->terminate_one_running_anywhere(item_table());
         if (killed == 0)
           std::this_thread::sleep_for(2ms);
       }

@@ -71,6 +71,19 @@ public:
     return r->row(0).int64_at(0);
   }
 
+  /// Terminates one backend of any application that runs a query containing `fragment` (one
+  /// unique to the process, such as its table's name); returns how many (0 or 1). Behind
+  /// PgBouncer, whose server connections serve every client in turn, this is the only safe
+  /// way to pick one of ours.
+  std::int64_t terminate_one_running_anywhere(std::string_view fragment) {
+    auto r = conn_.execute("SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM "
+                           "pg_stat_activity WHERE state = 'active' AND pid <> pg_backend_pid() "
+                           "AND strpos(query, ?) > 0 AND strpos(query, 'pg_stat_activity') = 0 "
+                           "LIMIT 1) t",
+                           {model::value{std::string{fragment}}});
+    return r->row(0).int64_at(0);
+  }
+
   /// Terminates one of our application's backends (the one with the lowest pid, so a retried
   /// statement's fresh connection is rarely the next victim); returns how many (0 or 1).
   std::int64_t terminate_one() {
