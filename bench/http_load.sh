@@ -47,7 +47,7 @@ load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 wrk -t2 -c"$connections" -d3s -s "$GATHERDB_ROOT/bench/http_load.lua" "$url" >/dev/null
 wrk -t2 -c"$connections" -d"$duration" --latency -s "$GATHERDB_ROOT/bench/http_load.lua" "$url" \
   | tee "$work/wrk.txt" >&2
-metrics="$(curl_get "$url/metrics")"
+metrics="$(curl_get "$url/metrics.json")"
 
 # --- graceful stop
 stop_start="$(date +%s%N)"
@@ -86,7 +86,7 @@ cpu="$(awk -F': *' '/^model name/ {print $2; exit}' /proc/cpuinfo)"
   cat "$work/wrk.txt"
   echo '```'
   echo
-  echo "\`GET /metrics\` after the run:"
+  echo "\`GET /metrics.json\` after the run:"
   echo
   echo '```json'
   echo "$metrics" | python3 -m json.tool

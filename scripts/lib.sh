@@ -9,7 +9,7 @@ export GATHERDB_ROOT
 GATHERDB_BUILD_PACKAGES=(
   build-essential cmake pkg-config
   libcaf-dev unixodbc unixodbc-dev odbcinst odbc-postgresql libsqliteodbc
-  libboost-test-dev libboost-dev nlohmann-json3-dev
+  libboost-test-dev libboost-dev nlohmann-json3-dev libspdlog-dev
 )
 
 as_root() {
@@ -41,7 +41,7 @@ build_tree() {
 }
 
 # ensure_postgres: starts PostgreSQL 15 and creates the test role and database; exports
-# GATHERDB_PG_DSN unless the caller already set one.
+# GATHERDB_PG_DSN (and GATHERDB_PG2_DSN, a second database) unless the caller already set one.
 ensure_postgres() {
   if [ -n "${GATHERDB_PG_DSN:-}" ]; then
     return 0
@@ -68,11 +68,16 @@ DO \$\$ BEGIN
   END IF;
 END \$\$;
 SQL
-  if ! as_root runuser -u postgres -- psql -tAq -d postgres \
-      -c "SELECT 1 FROM pg_database WHERE datname = '$db'" | grep -q 1; then
-    as_root runuser -u postgres -- createdb -O "$user" "$db"
-  fi
+  # A second database on the same server: the routes suites' second PostgreSQL shard.
+  local d
+  for d in "$db" "${db}_2"; do
+    if ! as_root runuser -u postgres -- psql -tAq -d postgres \
+        -c "SELECT 1 FROM pg_database WHERE datname = '$d'" | grep -q 1; then
+      as_root runuser -u postgres -- createdb -O "$user" "$d"
+    fi
+  done
   export GATHERDB_PG_DSN="Driver={PostgreSQL Unicode};Server=127.0.0.1;Port=5432;Database=$db;Uid=$user;Pwd=$pw;CommLog=0;"
+  export GATHERDB_PG2_DSN="Driver={PostgreSQL Unicode};Server=127.0.0.1;Port=5432;Database=${db}_2;Uid=$user;Pwd=$pw;CommLog=0;"
 }
 
 # ensure_mariadb: starts MariaDB (mysqld_safe in the background where there is no systemd) and

@@ -9,6 +9,7 @@
 #include "gatherdb/actors/config.hpp"
 
 #include "coordinator.hpp"
+#include "route_table.hpp"
 
 namespace gatherdb::actors {
 
@@ -23,6 +24,7 @@ struct client::impl {
   caf::actor_system* system = nullptr;
   std::shared_ptr<const settings> config;
   std::shared_ptr<control_registry> registry = std::make_shared<control_registry>();
+  std::shared_ptr<const outcome_observers> observers;
   coordinator_actor coord;
 
   std::mutex mtx;
@@ -33,7 +35,11 @@ struct client::impl {
   void start(caf::actor_system& sys, settings s) {
     system = &sys;
     config = std::make_shared<const settings>(std::move(s));
-    coord = sys.spawn(actors::coordinator, config, registry, worker_factory{});
+    // Refused here, in the caller's thread, rather than inside the coordinator.
+    (void)route_table::routes_of(*config);
+    observers = std::make_shared<const outcome_observers>(
+        outcome_observers{std::make_shared<metrics_recorder>(), statement_log::open(*config)});
+    coord = sys.spawn(actors::coordinator, config, registry, worker_factory{}, observers);
   }
 };
 
@@ -119,7 +125,7 @@ gather_result client::gather(std::vector<model::statement> statements,
   return result;
 }
 
-void client::with_connection(std::function<void(model::executor&)> fn) const {
+void client::with_connection(std::function<void(model::executor&)> fn, std::string route) const {
   {
     std::lock_guard<std::mutex> guard{impl_->mtx};
     if (impl_->stopping)
@@ -127,7 +133,8 @@ void client::with_connection(std::function<void(model::executor&)> fn) const {
   }
   auto done = std::make_shared<std::promise<void>>();
   auto finished = done->get_future();
-  caf::anon_send(impl_->coord, exec_atom::value, connection_task{std::move(fn), std::move(done)});
+  caf::anon_send(impl_->coord, exec_atom::value,
+                 connection_task{std::move(fn), std::move(done), std::move(route)});
   // A pool that stops before running the task drops the promise: the future then reports a
   // broken promise, which is the shutdown it is.
   try {
@@ -137,11 +144,55 @@ void client::with_connection(std::function<void(model::executor&)> fn) const {
   }
 }
 
-pool_stats client::stats() const {
-  pool_stats out;
+std::vector<pool_stats> client::pool_stats_by_route() const {
+  std::vector<pool_stats> out;
   caf::scoped_actor self{*impl_->system};
   self->request(impl_->coord, std::chrono::seconds{5}, stats_atom::value)
-      .receive([&](pool_stats& s) { out = s; }, [&](caf::error&) {});
+      .receive([&](std::vector<pool_stats>& all) { out = std::move(all); }, [&](caf::error&) {});
+  return out;
+}
+
+pool_stats client::stats() const {
+  pool_stats out;
+  for (const auto& s : pool_stats_by_route()) {
+    out.pool_size += s.pool_size;
+    out.connections += s.connections;
+    out.connecting += s.connecting;
+    out.busy += s.busy;
+    out.queued += s.queued;
+    out.completed += s.completed;
+    out.exhausted += s.exhausted;
+  }
+  return out;
+}
+
+metrics_snapshot client::metrics() const {
+  metrics_snapshot out;
+  bool answered = false;
+  coordinator_actor coord;
+  {
+    std::lock_guard<std::mutex> guard{impl_->mtx};
+    if (!impl_->stopping)
+      coord = impl_->coord;
+  }
+  if (coord) {
+    caf::scoped_actor self{*impl_->system};
+    self->request(coord, std::chrono::seconds{5}, metrics_atom::value)
+        .receive(
+            [&](metrics_snapshot& m) {
+              out = std::move(m);
+              answered = true;
+            },
+            [&](caf::error&) {});
+  }
+  // Without the pool (shutting down, or it did not answer) the counters are still true.
+  if (!answered) {
+    for (const auto& [name, r] : route_table::routes_of(*impl_->config))
+      for (std::size_t i = 0; i < r.dsns.size(); ++i)
+        out.routes.push_back(
+            route_metrics{name, i, r.pool_size > 0 ? r.pool_size : impl_->config->pool_size});
+    out.statements = impl_->observers->metrics->counters();
+  }
   return out;
 }
 

@@ -1,5 +1,7 @@
 #include "gatherdb/actors/config.hpp"
 
+#include <stdexcept>
+
 #include <caf/all.hpp>
 
 #include "gatherdb/drivers/connection_string.hpp"
@@ -28,8 +30,14 @@ config::config() {
   max_coalesce = defaults.max_coalesce;
   min_connections = -1;
   session_window = defaults.session_window;
+  log = std::string{to_string(defaults.log)};
+  log_slow_ms = static_cast<std::size_t>(defaults.log_slow.count());
+  log_params = defaults.log_params;
+  log_file = defaults.log_file;
   caf::config_option_adder{custom_options_, "gatherdb"}
       .add(dsn, "dsn", "ODBC connection string (passwords are never printed)")
+      .add(routes, "routes",
+           "more routes: {name = [primary DSN, replica DSN...], ...} (passwords never printed)")
       .add(pool_size, "pool-size", "connections at most")
       .add(queue_bound, "queue-bound", "statements waiting for a connection at most")
       .add(pool_wait_ms, "pool-wait-ms", "wait for a connection at most (ms)")
@@ -41,13 +49,23 @@ config::config() {
       .add(max_coalesce, "max-coalesce", "lookups per coalesced statement at most (1: none)")
       .add(min_connections, "min-connections",
            "connections opened at start (-1: the pool size, 0: on demand)")
-      .add(session_window, "session-window", "session actors of one gather alive at once");
+      .add(session_window, "session-window", "session actors of one gather alive at once")
+      .add(log, "log", "statement log: off, slow or statements (one line per statement)")
+      .add(log_slow_ms, "log-slow-ms", "with log=slow: statements taking this long or longer (ms)")
+      .add(log_params, "log-params", "show parameter values in the statement log")
+      .add(log_file, "log-file", "statement log file (default: standard error)");
   apply_scheduler_defaults(*this, defaults.scheduler_threads);
 }
 
 caf::settings config::dump_content() const {
   auto content = caf::actor_system_config::dump_content();
   caf::put(content, "gatherdb.dsn", drivers::redact(dsn));
+  std::map<std::string, std::vector<std::string>> redacted;
+  for (const auto& [name, dsns] : routes)
+    for (const auto& d : dsns)
+      redacted[name].push_back(drivers::redact(d));
+  if (!redacted.empty())
+    caf::put(content, "gatherdb.routes", redacted);
   return content;
 }
 
@@ -65,6 +83,15 @@ settings config::to_settings() const {
   s.max_coalesce = std::max<std::size_t>(max_coalesce, 1);
   s.min_connections =
       min_connections < 0 ? settings::whole_pool : static_cast<std::size_t>(min_connections);
+  auto mode = parse_log_mode(log);
+  if (!mode)
+    throw std::invalid_argument("gatherdb.log must be off, slow or statements, not '" + log + "'");
+  s.log = *mode;
+  s.log_slow = std::chrono::milliseconds{log_slow_ms};
+  s.log_params = log_params;
+  s.log_file = log_file;
+  for (const auto& [name, dsns] : routes)
+    s.routes[name].dsns = dsns;
   return s;
 }
 

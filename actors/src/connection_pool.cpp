@@ -10,6 +10,7 @@
 #include "canned_outcomes.hpp"
 #include "chunk_sizing.hpp"
 #include "connection_worker.hpp"
+#include "route_table.hpp"
 
 namespace gatherdb::actors {
 
@@ -99,6 +100,24 @@ slot_t* pick_worker(connection_pool_state& st) {
                              [](const slot_t& w) { return w.handle && w.state == phase::open; });
 }
 
+// Tells the sessions choosing among a route's pools how busy this one is and whether its
+// database is reachable.
+void publish_load(connection_pool_state& st) {
+  if (!st.load)
+    return;
+  std::size_t backlog = st.queue.size();
+  for (const auto& w : st.workers)
+    backlog += w.assigned.size();
+  st.load->backlog.store(static_cast<std::uint32_t>(std::min<std::size_t>(backlog, UINT32_MAX)),
+                         std::memory_order_relaxed);
+  const bool unreachable =
+      st.connect_error && count(st, phase::open) == 0 && count(st, phase::connecting) == 0;
+  if (!unreachable)
+    st.load->down_since_ms.store(0, std::memory_order_relaxed);
+  else if (st.load->down_since_ms.load(std::memory_order_relaxed) == 0)
+    st.load->down_since_ms.store(steady_ms(), std::memory_order_relaxed);
+}
+
 void dispatch(self_ptr self) {
   auto& st = self->state;
   // Connection tasks (set-up work of the application) take an idle open connection first.
@@ -139,6 +158,7 @@ void dispatch(self_ptr self) {
   }
   grow(self);
   fail_unreachable(self);
+  publish_load(st);
 }
 
 void arm_expiry(self_ptr self) {
@@ -184,9 +204,11 @@ void expire(self_ptr self) {
 } // namespace
 
 pool_actor::behavior_type connection_pool(self_ptr self, std::shared_ptr<const settings> config,
-                                          worker_factory make_worker) {
+                                          worker_factory make_worker,
+                                          std::shared_ptr<pool_load> load) {
   auto& st = self->state;
   st.config = std::move(config);
+  st.load = std::move(load);
   st.make_worker =
       make_worker ? std::move(make_worker) : [self](pool_actor pool, std::uint32_t id) {
         return self->spawn<caf::detached>(connection_worker, id, self->state.config,
@@ -290,6 +312,7 @@ pool_actor::behavior_type connection_pool(self_ptr self, std::shared_ptr<const s
       [=](expire_atom) {
         self->state.expire_armed = false;
         expire(self);
+        publish_load(self->state);
         arm_expiry(self);
       },
       [=](stats_atom) {

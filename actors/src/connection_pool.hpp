@@ -12,6 +12,8 @@
 
 namespace gatherdb::actors {
 
+struct pool_load;
+
 /// Spawns the connection worker of one pool slot: `(pool, slot id) -> worker`.
 using worker_factory = std::function<worker_actor(pool_actor, std::uint32_t)>;
 
@@ -47,6 +49,8 @@ struct connection_pool_state {
   bool dispatch_pending = false;
   std::uint64_t completed = 0;
   std::uint64_t exhausted = 0;
+  /// Where the pool publishes its backlog and reachability for its route (may be null).
+  std::shared_ptr<pool_load> load;
 
   static inline const char* name = "gatherdb.connection_pool";
 };
@@ -62,9 +66,11 @@ struct connection_pool_state {
 /// connect error; a failed connect is retried on demand after a short backoff. A worker that
 /// dies fails its statements instead of losing them and is replaced on demand.
 /// `make_worker` spawns the worker of slot `id` (unlinked; the pool links it); when empty, a
-/// detached `connection_worker`; tests pass a fake one.
+/// detached `connection_worker`; tests pass a fake one. The pool keeps `load` (may be null)
+/// up to date for the sessions that choose among a route's pools.
 pool_actor::behavior_type connection_pool(pool_actor::stateful_pointer<connection_pool_state> self,
                                           std::shared_ptr<const settings> config,
-                                          worker_factory make_worker);
+                                          worker_factory make_worker,
+                                          std::shared_ptr<pool_load> load = nullptr);
 
 } // namespace gatherdb::actors

@@ -2,8 +2,11 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <stdexcept>
 
 #include <caf/all.hpp>
+
+#include "gatherdb/model/route.hpp"
 
 #include "connection_pool.hpp"
 #include "merger.hpp"
@@ -49,15 +52,71 @@ void sweep(self_ptr self) {
   arm_sweep(self);
 }
 
+// Asks every pool for its figures (5 s at most each; a pool that does not answer counts as
+// empty) and calls `done` with them in route order.
+template <class F>
+void collect_pool_stats(self_ptr self, F done) {
+  struct pending {
+    std::vector<pool_stats> all;
+    std::size_t missing = 0;
+    F done;
+  };
+  const auto& routes = self->state.routes->routes();
+  auto p = std::make_shared<pending>(pending{{}, 0, std::move(done)});
+  for (const auto& r : routes)
+    for (std::size_t i = 0; i < r->pools.size(); ++i) {
+      auto& s = p->all.emplace_back();
+      s.route = r->name;
+      s.replica = i;
+      ++p->missing;
+    }
+  std::size_t slot = 0;
+  for (const auto& r : routes)
+    for (const auto& pool : r->pools) {
+      auto settle = [p, slot](std::optional<pool_stats> s) {
+        if (s) {
+          s->route = std::move(p->all[slot].route);
+          s->replica = p->all[slot].replica;
+          p->all[slot] = std::move(*s);
+        }
+        if (--p->missing == 0)
+          p->done(std::move(p->all));
+      };
+      self->request(pool.actor, std::chrono::seconds{5}, stats_atom::value)
+          .then([settle](pool_stats& s) mutable { settle(std::move(s)); },
+                [settle](caf::error&) mutable { settle(std::nullopt); });
+      ++slot;
+    }
+}
+
 } // namespace
 
 coordinator_actor::behavior_type coordinator(self_ptr self, std::shared_ptr<const settings> config,
                                              std::shared_ptr<control_registry> registry,
-                                             worker_factory make_worker) {
+                                             worker_factory make_worker,
+                                             std::shared_ptr<const outcome_observers> observers) {
   auto& st = self->state;
+  st.observers = std::move(observers);
   st.config = std::move(config);
   st.registry = registry ? std::move(registry) : std::make_shared<control_registry>();
-  st.pool = self->spawn<caf::linked>(connection_pool, st.config, std::move(make_worker));
+  auto table = std::make_shared<route_table>();
+  for (auto& [name, r] : route_table::routes_of(*st.config)) {
+    std::vector<route_table::pool> pools;
+    for (auto& dsn : r.dsns) {
+      auto pool_config = std::make_shared<settings>(*st.config);
+      pool_config->dsn = dsn;
+      pool_config->routes.clear();
+      if (r.pool_size > 0)
+        pool_config->pool_size = r.pool_size;
+      auto load = std::make_shared<pool_load>();
+      pools.push_back(
+          {self->spawn<caf::linked>(connection_pool, std::shared_ptr<const settings>{pool_config},
+                                    make_worker, load),
+           load});
+    }
+    table->add(name, std::move(pools));
+  }
+  st.routes = std::move(table);
   return {
       [=](gather_atom, gather_request& req) -> caf::result<gather_result> {
         auto& st = self->state;
@@ -71,8 +130,9 @@ coordinator_actor::behavior_type coordinator(self_ptr self, std::shared_ptr<cons
         st.registry->add(control);
         auto statements =
             std::make_shared<const std::vector<model::statement>>(std::move(req.statements));
-        auto m =
-            self->spawn(merger, statements, std::move(req.options), control, st.registry, started);
+        auto chooser = std::move(req.options.route_chooser);
+        auto m = self->spawn(merger, statements, std::move(req.options), control, st.registry,
+                             started, st.observers, st.next_gather_id++, st.routes);
         // More sessions than the pool's queue holds would fail with pool_exhausted.
         const auto window = std::clamp<std::size_t>(
             std::min(st.config->session_window, st.config->queue_bound), 1, UINT32_MAX);
@@ -82,7 +142,10 @@ coordinator_actor::behavior_type coordinator(self_ptr self, std::shared_ptr<cons
         context->gathered = started;
         context->deadline = deadline;
         context->control = control;
-        context->pool = st.pool;
+        context->routes = st.routes;
+        context->chooser = std::move(chooser);
+        if (st.routes->routes().size() > 1 || st.routes->has_replicas())
+          context->placements.resize(statements->size());
         context->merger = m;
         context->next_session = first;
         context->ramp_end = first;
@@ -103,9 +166,37 @@ coordinator_actor::behavior_type coordinator(self_ptr self, std::shared_ptr<cons
         }
         return self->delegate(m, gather_atom::value);
       },
-      [=](stats_atom) { return self->delegate(self->state.pool, stats_atom::value); },
+      [=](stats_atom) -> caf::result<std::vector<pool_stats>> {
+        auto rp = self->make_response_promise<std::vector<pool_stats>>();
+        collect_pool_stats(
+            self, [rp](std::vector<pool_stats> all) mutable { rp.deliver(std::move(all)); });
+        return rp;
+      },
+      [=](metrics_atom) -> caf::result<metrics_snapshot> {
+        auto rp = self->make_response_promise<metrics_snapshot>();
+        auto observers = self->state.observers;
+        collect_pool_stats(self, [rp, observers](std::vector<pool_stats> all) mutable {
+          metrics_snapshot out;
+          for (const auto& s : all)
+            out.routes.push_back(route_metrics{s.route, s.replica, s.pool_size, s.connections,
+                                               s.busy, s.queued, s.completed, s.exhausted});
+          if (observers && observers->metrics)
+            out.statements = observers->metrics->counters();
+          rp.deliver(std::move(out));
+        });
+        return rp;
+      },
       [=](exec_atom, connection_task& task) {
-        self->send(self->state.pool, exec_atom::value, std::move(task));
+        const auto& routes = *self->state.routes;
+        const auto name = task.route.empty() ? std::string{model::default_route} : task.route;
+        const int r = routes.find(name);
+        if (r < 0) {
+          task.done->set_exception(std::make_exception_ptr(
+              std::invalid_argument("gatherdb: no route named '" + name + "'")));
+          return;
+        }
+        self->send(routes.routes()[static_cast<std::size_t>(r)]->pools.front().actor,
+                   exec_atom::value, std::move(task));
       },
       [=](expire_atom) { sweep(self); },
       [=](shutdown_atom) {

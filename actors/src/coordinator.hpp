@@ -11,6 +11,8 @@
 #include "gatherdb/actors/settings.hpp"
 
 #include "connection_pool.hpp"
+#include "outcome_observers.hpp"
+#include "route_table.hpp"
 
 namespace gatherdb::actors {
 
@@ -24,8 +26,12 @@ struct coordinator_state {
 
   std::shared_ptr<const settings> config;
   std::shared_ptr<control_registry> registry;
-  pool_actor pool;
+  /// Every pool, by route (the default route's primary: `routes->routes()[0]->pools[0]`).
+  std::shared_ptr<const route_table> routes;
   std::vector<pending_deadline> deadlines;
+  std::shared_ptr<const outcome_observers> observers;
+  /// The id the next gather gets (for the statement log).
+  std::uint64_t next_gather_id = 1;
   bool sweep_armed = false;
 
   static inline const char* name = "gatherdb.coordinator";
@@ -33,13 +39,15 @@ struct coordinator_state {
 
 /// The coordinator, entry point of every gather: for `(gather_atom, gather_request)` it spawns
 /// the gather's merge actor and one session actor per statement, and replies with the
-/// `gather_result` (outcomes in statement order). It owns the connection pool (linked: they
-/// stop together). `shutdown_atom` stops every gather in flight and ends the coordinator.
-/// `registry` may be shared with a client that needs to stop gathers from outside the actor
-/// system.
+/// `gather_result` (outcomes in statement order). It owns one connection pool per connection
+/// string of each route of `config` (linked: they stop together). `shutdown_atom` stops every
+/// gather in flight and ends the coordinator. `registry` may be shared with a client that needs to
+/// stop gathers from outside the actor system. Every gather's final outcomes go to `observers` (may
+/// be null); `metrics_atom` answers with their metrics and the pools' figures. Throws
+/// `std::invalid_argument` for routes `route_table::routes_of` refuses.
 coordinator_actor::behavior_type
 coordinator(coordinator_actor::stateful_pointer<coordinator_state> self,
             std::shared_ptr<const settings> config, std::shared_ptr<control_registry> registry,
-            worker_factory make_worker);
+            worker_factory make_worker, std::shared_ptr<const outcome_observers> observers);
 
 } // namespace gatherdb::actors

@@ -61,8 +61,21 @@ void finish_if_done(self_ptr self) {
   m.wall = std::chrono::duration_cast<std::chrono::microseconds>(clock::now() - st.started);
   if (st.registry)
     st.registry->remove(st.control.get());
+  // Once per gather, off the connection workers: one lock for the metrics, and the log's
+  // lines only when it is on.
+  if (st.observers)
+    st.observers->observe(st.gather_id, *st.statements, st.result.outcomes);
   st.promise->deliver(std::move(st.result));
   self->quit();
+}
+
+// Merges rows read through route `r` (its position in the route table).
+model::merged_result merge_route(merge_actor_state& st, std::size_t i,
+                                 const model::frozen_result& rows, std::uint16_t r) {
+  const auto& routes = st.routes->routes();
+  const std::string_view name =
+      r < routes.size() ? std::string_view{routes[r]->name} : model::default_route;
+  return (*st.statements)[i].merge_into(*st.result.session, rows, st.options.policy, name);
 }
 
 // Appends the outcome of statement `i`, the next in order, merged into the session.
@@ -72,13 +85,28 @@ void merge_next(merge_actor_state& st, std::size_t i, work_done& done) {
   out.rows = std::move(done.rows);
   out.error = std::move(done.error);
   out.metrics = done.metrics;
+  const auto& routes = st.routes->routes();
+  if (done.parts.empty() && done.route < routes.size())
+    out.route = routes[done.route]->name;
+  for (const auto& part : done.parts)
+    out.parts.push_back(outcome_part{routes[part.route]->name,
+                                     part.rows ? part.rows->row_count() : 0, part.metrics});
   if (out.status != outcome_status::ok)
     return;
   const auto t0 = clock::now();
   try {
-    out.result = (*st.statements)[i].merge_into(*st.result.session, out.rows, st.options.policy);
+    if (done.parts.empty()) {
+      out.result = merge_route(st, i, out.rows, done.route);
+    } else {
+      // Each route's rows merge all or nothing; should a later route's fail, the earlier
+      // routes' objects stay in the session (as two statements' would).
+      std::vector<model::merged_result> merged;
+      for (const auto& part : done.parts)
+        merged.push_back(merge_route(st, i, part.rows, part.route));
+      out.result = model::merged_result::concatenate(merged, out.rows);
+    }
   } catch (const std::exception& e) {
-    // Merging is all or nothing per frozen result: the session is as it was.
+    // Merging is all or nothing per frozen result (per route's rows).
     out.status = outcome_status::failed;
     out.error = {error_source::merge, {"", 0, e.what(), drivers::error_category::other, false}};
     note_failure(st, i, out.error);
@@ -99,14 +127,20 @@ void merge_ready(self_ptr self) {
 merge_actor::behavior_type merger(self_ptr self,
                                   std::shared_ptr<const std::vector<model::statement>> statements,
                                   gather_options options, std::shared_ptr<gather_control> control,
-                                  std::shared_ptr<control_registry> registry, steady_time started) {
+                                  std::shared_ptr<control_registry> registry, steady_time started,
+                                  std::shared_ptr<const outcome_observers> observers,
+                                  std::uint64_t gather_id,
+                                  std::shared_ptr<const route_table> routes) {
   auto& st = self->state;
+  st.routes = std::move(routes);
   const auto n = statements->size();
   st.statements = std::move(statements);
   st.options = std::move(options);
   st.control = std::move(control);
   st.registry = std::move(registry);
   st.started = started;
+  st.observers = std::move(observers);
+  st.gather_id = gather_id;
   st.result.session =
       st.options.session ? st.options.session : std::make_shared<model::session_state>();
   // Appended as they are merged: constructing all of them here first touched every page of

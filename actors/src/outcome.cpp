@@ -32,6 +32,8 @@ std::string_view to_string(error_source s) noexcept {
     return "pool_exhausted";
   case error_source::shutdown:
     return "shutdown";
+  case error_source::route:
+    return "route";
   }
   return "unknown";
 }

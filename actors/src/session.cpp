@@ -1,8 +1,12 @@
 #include "session.hpp"
 
 #include <algorithm>
+#include <optional>
+#include <stdexcept>
 
 #include <caf/all.hpp>
+
+#include "gatherdb/model/route.hpp"
 
 #include "canned_outcomes.hpp"
 
@@ -10,26 +14,136 @@ namespace gatherdb::actors {
 
 namespace {
 
-// Places statement `index` with the pool on behalf of its session `owner`; a statement of a
-// stopped or expired gather gets its outcome at once instead, so the rest of the batch drains
-// in a few microseconds each instead of queueing at the pool.
+/// One route's share of a statement on every route; reports to the statement's session.
+using part_actor = caf::typed_actor<caf::reacts_to<done_atom, work_done>>;
+
+work_done route_failure(std::string message) {
+  work_done d;
+  d.status = outcome_status::failed;
+  d.route = UINT16_MAX; // ran on none
+  d.error = {error_source::route,
+             {"HY000", 0, std::move(message), drivers::error_category::other, false}};
+  return d;
+}
+
+bool ended_early(const gather_context& gather) {
+  return gather.control->stopped() || std::chrono::steady_clock::now() >= gather.deadline;
+}
+
+work_done early_outcome(const gather_context& gather) {
+  return gather.control->stopped() ? detail::stopped_outcome(*gather.control)
+                                   : detail::deadline_expired_outcome();
+}
+
+// The route of a statement that is not on every route: its own, the chooser's or `default`.
+// Sets `failure` instead when there is none by that name or the chooser threw.
+std::optional<std::uint16_t> resolve_route(const gather_context& gather,
+                                           const model::statement& stmt, work_done& failure) {
+  std::string chosen;
+  const std::string* name = &stmt.route();
+  if (name->empty() && gather.chooser) {
+    try {
+      chosen = gather.chooser(stmt);
+    } catch (const std::exception& e) {
+      failure = route_failure(std::string{"the gather's route chooser failed: "} + e.what());
+      return std::nullopt;
+    }
+    name = &chosen;
+  }
+  const std::string_view wanted = name->empty() ? model::default_route : std::string_view{*name};
+  const int r = gather.routes->find(wanted);
+  if (r < 0) {
+    std::string known;
+    for (const auto& route : gather.routes->routes())
+      known.append(known.empty() ? "" : ", ").append(route->name);
+    failure = route_failure("no route named '" + std::string{wanted} + "' (routes: " + known + ")");
+    return std::nullopt;
+  }
+  return static_cast<std::uint16_t>(r);
+}
+
+// Sends statement `index` to pool `pool` of route `route`; its outcome goes to `owner`.
+template <class Self>
+void send_to_pool(Self* self, std::uint32_t index, const gather_context& gather,
+                  const session_actor& owner, std::uint16_t route, std::uint16_t pool) {
+  work_item item;
+  item.stmt = (*gather.statements)[index];
+  item.deadline = gather.deadline;
+  item.gathered = gather.gathered;
+  item.control = gather.control;
+  item.session = owner;
+  item.gather_size = static_cast<std::uint32_t>(gather.statements->size());
+  item.index = index;
+  self->send(gather.routes->routes()[route]->pools[pool].actor, enqueue_atom::value,
+             std::move(item));
+}
+
+// Whether a statement that ended with `done` on pool `pool` of `route` runs again on another
+// of the route's pools: an idempotent read that lost its connection, once.
+bool moves_to_another_pool(const gather_context& gather, const model::statement& stmt,
+                           std::uint16_t route, bool moved, const work_done& done) {
+  return !moved && done.status == outcome_status::failed &&
+         done.error.source == error_source::database &&
+         done.error.info.category == drivers::error_category::connection && stmt.idempotent() &&
+         gather.routes->routes()[route]->pools.size() > 1 && !ended_early(gather);
+}
+
+// A part actor: runs statement `index` on route `route` and reports to `parent`.
+part_actor::behavior_type route_part(part_actor::pointer self, session_actor parent,
+                                     std::uint32_t index, std::uint16_t route,
+                                     std::shared_ptr<const gather_context> gather) {
+  const auto& stmt = (*gather->statements)[index];
+  auto pool = gather->routes->pick(route, stmt.idempotent());
+  send_to_pool(self, index, *gather, caf::actor_cast<session_actor>(self), route, pool);
+  auto moved = std::make_shared<std::pair<bool, std::uint8_t>>(false, 0);
+  return {
+      [=](done_atom, work_done& done) {
+        const auto& stmt = (*gather->statements)[index];
+        if (moves_to_another_pool(*gather, stmt, route, moved->first, done)) {
+          *moved = {true, done.metrics.attempts};
+          const auto other = gather->routes->pick(route, true, pool);
+          send_to_pool(self, index, *gather, caf::actor_cast<session_actor>(self), route, other);
+          return;
+        }
+        done.metrics.attempts = static_cast<std::uint8_t>(done.metrics.attempts + moved->second);
+        done.metrics.moved = moved->first;
+        self->send(parent, done_atom::value, route, std::move(done));
+        self->quit();
+      },
+  };
+}
+
+// Places statement `index` on behalf of its session `owner`; a statement of a stopped or
+// expired gather, or without a route, gets its outcome at once instead, so the rest of the
+// batch drains in a few microseconds each instead of queueing at a pool.
 void place(session_actor::pointer self, std::uint32_t index,
            const std::shared_ptr<const gather_context>& gather, const session_actor& owner) {
-  if (gather->control->stopped() || std::chrono::steady_clock::now() >= gather->deadline) {
-    self->send(owner, done_atom::value,
-               gather->control->stopped() ? detail::stopped_outcome(*gather->control)
-                                          : detail::deadline_expired_outcome());
+  if (ended_early(*gather)) {
+    self->send(owner, done_atom::value, early_outcome(*gather));
     return;
   }
-  work_item item;
-  item.stmt = (*gather->statements)[index];
-  item.deadline = gather->deadline;
-  item.gathered = gather->gathered;
-  item.control = gather->control;
-  item.session = owner;
-  item.gather_size = static_cast<std::uint32_t>(gather->statements->size());
-  item.index = index;
-  self->send(gather->pool, enqueue_atom::value, std::move(item));
+  const auto& stmt = (*gather->statements)[index];
+  if (stmt.on_all_routes_requested()) {
+    if (!stmt.idempotent()) {
+      self->send(owner, done_atom::value,
+                 route_failure("a statement that may write cannot run on every route"));
+      return;
+    }
+    const auto n = gather->routes->routes().size();
+    for (std::size_t r = 0; r < n; ++r)
+      self->spawn(route_part, owner, index, static_cast<std::uint16_t>(r), gather);
+    return;
+  }
+  work_done failure;
+  const auto route = resolve_route(*gather, stmt, failure);
+  if (!route) {
+    self->send(owner, done_atom::value, std::move(failure));
+    return;
+  }
+  const auto pool = gather->routes->pick(*route, stmt.idempotent());
+  if (!gather->placements.empty())
+    gather->placements[index] = {*route, pool, false, 0};
+  send_to_pool(self, index, *gather, owner, *route, pool);
 }
 
 // Hands the outcome to the merge actor and passes this session's place in the window on:
@@ -46,6 +160,47 @@ void finish(session_actor::pointer self, std::uint32_t index,
   }
 }
 
+// The outcome of a statement on every route from its parts (in route order): the first part
+// that did not succeed, named after its route, else every part's rows one after another.
+work_done combine(const gather_context& gather, std::vector<work_done>& parts) {
+  const auto& routes = gather.routes->routes();
+  for (std::size_t r = 0; r < parts.size(); ++r) {
+    if (parts[r].status == outcome_status::ok)
+      continue;
+    auto out = std::move(parts[r]);
+    out.route = static_cast<std::uint16_t>(r);
+    out.error.info.message = "route '" + routes[r]->name + "': " + out.error.info.message;
+    return out;
+  }
+  work_done out;
+  out.status = outcome_status::ok;
+  std::vector<model::frozen_result> rows;
+  for (std::size_t r = 0; r < parts.size(); ++r) {
+    auto& part = parts[r];
+    auto& m = out.metrics;
+    m.queue_wait_us = std::max(m.queue_wait_us, part.metrics.queue_wait_us);
+    m.execute_us += part.metrics.execute_us;
+    m.fetch_us += part.metrics.fetch_us;
+    m.attempts = std::max(m.attempts, part.metrics.attempts);
+    m.moved = m.moved || part.metrics.moved;
+    m.batched = 1;
+    m.coalesced = 1;
+    rows.push_back(part.rows);
+    out.parts.push_back(
+        route_rows{static_cast<std::uint16_t>(r), std::move(part.rows), part.metrics});
+  }
+  try {
+    out.rows = model::concatenate(rows);
+  } catch (const std::invalid_argument& e) {
+    out.status = outcome_status::failed;
+    out.parts.clear();
+    out.error = {error_source::merge,
+                 {"", 0, std::string{"the routes' rows do not fit together: "} + e.what(),
+                  drivers::error_category::other, false}};
+  }
+  return out;
+}
+
 } // namespace
 
 session_actor::behavior_type session(session_actor::pointer self, std::uint32_t index,
@@ -57,9 +212,41 @@ session_actor::behavior_type session(session_actor::pointer self, std::uint32_t 
     self->spawn(session, index + gather->ramp_slice, gather);
   if (index < gather->ramp_end)
     place(self, index, gather, caf::actor_cast<session_actor>(self));
+  // The parts of a statement on every route, as they arrive.
+  std::shared_ptr<std::vector<std::optional<work_done>>> parts;
+  if ((*gather->statements)[index].on_all_routes_requested())
+    parts =
+        std::make_shared<std::vector<std::optional<work_done>>>(gather->routes->routes().size());
   return {
       [=](done_atom, work_done& done) {
+        if (!gather->placements.empty() && done.error.source != error_source::route) {
+          auto& at = gather->placements[index];
+          done.route = at.route;
+          const auto& stmt = (*gather->statements)[index];
+          if (!parts && moves_to_another_pool(*gather, stmt, at.route, at.moved, done)) {
+            at.moved = true;
+            at.attempts = done.metrics.attempts;
+            at.pool = gather->routes->pick(at.route, true, at.pool);
+            send_to_pool(self, index, *gather, caf::actor_cast<session_actor>(self), at.route,
+                         at.pool);
+            return;
+          }
+          done.metrics.attempts = static_cast<std::uint8_t>(done.metrics.attempts + at.attempts);
+          done.metrics.moved = at.moved;
+        }
         finish(self, index, gather, std::move(done));
+        self->quit();
+      },
+      [=](done_atom, std::uint16_t route, work_done& part) {
+        if (!parts || route >= parts->size() || (*parts)[route])
+          return; // not a statement on every route, or a duplicate: never merged twice
+        (*parts)[route] = std::move(part);
+        if (std::any_of(parts->begin(), parts->end(), [](const auto& p) { return !p; }))
+          return;
+        std::vector<work_done> all;
+        for (auto& p : *parts)
+          all.push_back(std::move(*p));
+        finish(self, index, gather, combine(*gather, all));
         self->quit();
       },
   };

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <iostream>
 #include <optional>
@@ -44,6 +45,9 @@ actor on its own pooled connection (autocommit), merges the frozen results into 
 prints them like the SQLAlchemy original.
 
   --dsn STR          ODBC connection string (default: an SQLite file in a temporary directory)
+  --shard STR        a shard's connection string (repeat for more; gather mode): row a_i, with
+                     the id it has unsharded, goes to shard i mod S, and each statement runs on
+                     the shard that holds its key; the output is the unsharded one
   --rows N           rows inserted into table a (default 100)
   --statements N     statements to run (default 30)
   --seed N           pick statements as Python's random.Random(N).choice does (default: random)
@@ -56,6 +60,7 @@ prints them like the SQLAlchemy original.
 
 struct options {
   std::string dsn;
+  std::vector<std::string> shards;
   std::uint32_t rows = 100;
   std::size_t statements = 30;
   std::optional<std::uint64_t> seed;
@@ -81,6 +86,8 @@ std::optional<options> parse(int argc, char** argv) try {
       return std::nullopt;
     } else if (arg == "--dsn") {
       opt.dsn = args.value();
+    } else if (arg == "--shard") {
+      opt.shards.push_back(args.value());
     } else if (arg == "--rows") {
       auto n = parse_non_negative(arg, args.value());
       if (n == 0 || n > 100'000'000)
@@ -103,6 +110,10 @@ std::optional<options> parse(int argc, char** argv) try {
       fail("unknown option '" + arg + "' (see --help)");
     }
   }
+  if (!opt.shards.empty() && opt.single)
+    fail("--shard needs --mode gather");
+  if (!opt.shards.empty() && !opt.dsn.empty())
+    fail("--shard and --dsn exclude each other");
   return opt;
 } catch (const gatherdb::examples::usage_error& e) {
   fail(e.message);
@@ -124,6 +135,42 @@ void set_up(gatherdb::model::executor& exec, gatherdb::model::session_state& ses
   session.commit(exec);
 }
 
+std::string shard_name(std::size_t i) {
+  return "shard" + std::to_string(i);
+}
+
+// Shard `shard` of `shards`: schema, and rows a_i with i mod shards == shard under the ids they
+// get unsharded (i + 1), in one transaction.
+void set_up_shard(gatherdb::model::executor& exec, std::uint32_t row_count, std::size_t shard,
+                  std::size_t shards) {
+  using namespace gatherdb;
+  model::metadata meta;
+  meta.add<A>();
+  meta.drop_all(exec);
+  meta.create_all(exec);
+  const auto insert = "INSERT INTO a (id, data) VALUES (?, ?)";
+  exec.begin();
+  try {
+    for (std::uint32_t i = static_cast<std::uint32_t>(shard); i < row_count;
+         i += static_cast<std::uint32_t>(shards))
+      (void)exec.execute(
+          insert, {model::value{std::int64_t{i} + 1}, model::value{"a_" + std::to_string(i)}});
+    exec.commit();
+  } catch (...) {
+    exec.rollback();
+    throw;
+  }
+}
+
+// The shard of a statement `select A where data == "a_<k>"`: k mod shards.
+std::string shard_of(const gatherdb::model::statement& stmt, std::size_t shards) {
+  const auto sql = stmt.compile(gatherdb::model::dialect::sqlite);
+  const auto* data = sql.params.empty() ? nullptr : sql.params[0].get_if<std::string>();
+  if (data == nullptr || data->size() < 3)
+    return {};
+  return shard_name(std::stoul(data->substr(2)) % shards);
+}
+
 int run(const options& opt) {
   using namespace gatherdb;
   auto session = std::make_shared<model::session_state>();
@@ -139,6 +186,21 @@ int run(const options& opt) {
     exec.emplace(*conn);
     set_up(*exec, *session, opt.rows);
     backend = conn->sql_dialect();
+  } else if (!opt.shards.empty()) {
+    actors::settings cfg;
+    cfg.dsn.clear(); // no default route: every statement goes to its shard
+    for (std::size_t i = 0; i < opt.shards.size(); ++i)
+      cfg.routes[shard_name(i)].dsns = {opt.shards[i]};
+    cfg.pool_size = opt.pool_size;
+    client.emplace(cfg);
+    for (std::size_t i = 0; i < opt.shards.size(); ++i)
+      client->with_connection(
+          [&](model::executor& e) {
+            set_up_shard(e, opt.rows, i, opt.shards.size());
+            if (i == 0)
+              backend = e.sql_dialect();
+          },
+          shard_name(i));
   } else {
     actors::settings cfg;
     cfg.dsn = opt.dsn;
@@ -159,6 +221,7 @@ int run(const options& opt) {
 
   std::string repr;
   const auto started = std::chrono::steady_clock::now();
+  const auto cpu_started = std::clock(); // the whole process: every thread's CPU
   if (opt.single) {
     auto merged = drivers::run_sequentially(*exec, statements, *session);
     repr = "[";
@@ -171,11 +234,16 @@ int run(const options& opt) {
   } else {
     actors::gather_options go;
     go.session = session; // merge into the one original session, as the seed does
+    if (!opt.shards.empty())
+      go.route_chooser = [shards = opt.shards.size()](const model::statement& stmt) {
+        return shard_of(stmt, shards);
+      };
     auto result = client->gather(std::move(statements), go);
     repr = result.repr();
   }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  const double cpu_seconds = static_cast<double>(std::clock() - cpu_started) / CLOCKS_PER_SEC;
 
   if (opt.json) {
     nlohmann::json j = {
@@ -185,7 +253,10 @@ int run(const options& opt) {
         {"rows", opt.rows},
         {"statements", opt.statements},
         {"seconds", seconds},
+        {"cpu_seconds", cpu_seconds},
         {"stmts_per_s", seconds > 0 ? static_cast<double>(opt.statements) / seconds : 0.0}};
+    if (!opt.shards.empty())
+      j["shards"] = opt.shards.size();
     std::cout << j.dump() << '\n';
   } else {
     std::cout << "results: " << repr << '\n';
@@ -202,7 +273,7 @@ int main(int argc, char** argv) {
   // The default embedded database lives in a temporary directory removed at exit.
   std::optional<gatherdb::examples::temp_dir> tmp;
   try {
-    if (opt->dsn.empty()) {
+    if (opt->dsn.empty() && opt->shards.empty()) {
       tmp.emplace("gatherdb-example");
       opt->dsn =
           "Driver=SQLite3;Database=" + (tmp->path() / "gather_orm_statements.db").string() + ";";

@@ -43,6 +43,11 @@ ignored, and ';' inside '...' literals does not split.
   --dsn STR          ODBC connection string (default: $GATHERDB_DSN), e.g.
                      "Driver=SQLite3;Database=app.db;" or
                      "Driver={PostgreSQL Unicode};Server=h;Database=d;Uid=u;Pwd=p;"
+  --route NAME=STR   one more database, the route NAME (repeat the flag: a name given again
+                     adds a replica, which shares the reads; --dsn is the route "default")
+  --on NAME          run every statement on route NAME; "all": each read on every route,
+                     its rows one after another in route order (default, then by name); a
+                     line "\route NAME" in the input does the same for the statements after it
   --file F           read the statements from F ('-': stdin, the default)
   --format FMT       table (default) | json | csv
   --pool-size N      connections at most (default 4)
@@ -52,6 +57,9 @@ ignored, and ';' inside '...' literals does not split.
   --progress         show "done/total statements" on stderr (default: when stderr is a
                      terminal and the batch takes more than a second)
   --no-progress      never show it
+  --log LOG          statement log on stderr, one line per statement (SQL, parameter count,
+                     rows, attempts, outcome and SQLSTATE, times; never values or passwords):
+                     off (default) | slow (500 ms or longer) | statements
   --help             this text
 
 Exit status: 0 when every statement succeeded, 1 when any failed or was cancelled, 2 on a
@@ -65,24 +73,35 @@ constexpr int exit_usage = 2;
 
 struct options {
   std::string dsn;
+  /// --route flags in order: (name, connection string).
+  std::vector<std::pair<std::string, std::string>> routes;
+  /// --on: empty for the default route, "all" for every route.
+  std::string on;
   std::string file = "-";
   cli::output_format format = cli::output_format::table;
   std::size_t pool_size = 4;
   std::optional<std::chrono::milliseconds> timeout;
   gather_mode mode = gather_mode::collect;
   std::optional<bool> progress; // nullopt: when stderr is a terminal
+  actors::log_mode log = actors::log_mode::off;
 };
 
-// The one way to stderr: every message is redacted, also against the DSN's own password.
+// The one way to stderr: every message is redacted, also against the passwords of the
+// connection strings given.
 class diagnostics {
 public:
   void set_dsn(std::string dsn) { dsn_ = std::move(dsn); }
+  void add_dsn(std::string dsn) { more_.push_back(std::move(dsn)); }
   void line(const std::string& text) const {
-    std::cerr << "gatherdb: " << drivers::redact(text, dsn_) << '\n';
+    auto out = drivers::redact(text, dsn_);
+    for (const auto& dsn : more_)
+      out = drivers::redact(out, dsn);
+    std::cerr << "gatherdb: " << out << '\n';
   }
 
 private:
   std::string dsn_;
+  std::vector<std::string> more_;
 };
 
 diagnostics diag;
@@ -104,6 +123,17 @@ std::optional<options> parse(int argc, char** argv) {
     } else if (arg == "--dsn") {
       opt.dsn = args.value();
       diag.set_dsn(opt.dsn);
+    } else if (arg == "--route") {
+      auto spec = args.value();
+      const auto eq = spec.find('=');
+      if (eq == 0 || eq == std::string::npos || eq + 1 == spec.size())
+        throw usage_error{"--route must be NAME=CONNECTION-STRING"};
+      diag.add_dsn(spec.substr(eq + 1));
+      opt.routes.emplace_back(spec.substr(0, eq), spec.substr(eq + 1));
+    } else if (arg == "--on") {
+      opt.on = args.value();
+      if (opt.on.empty())
+        throw usage_error{"--on needs a route name, or all"};
     } else if (arg == "--file") {
       opt.file = args.value();
     } else if (arg == "--format") {
@@ -129,6 +159,12 @@ std::optional<options> parse(int argc, char** argv) {
         opt.mode = gather_mode::fail_fast;
       else
         throw usage_error{"--mode must be collect or fail-fast, got '" + m + "'"};
+    } else if (arg == "--log") {
+      auto name = args.value();
+      auto mode = actors::parse_log_mode(name);
+      if (!mode)
+        throw usage_error{"--log must be off, slow or statements, got '" + name + "'"};
+      opt.log = *mode;
     } else if (arg == "--progress" && !args.has_inline_value()) {
       opt.progress = true;
     } else if (arg == "--no-progress" && !args.has_inline_value()) {
@@ -192,12 +228,20 @@ private:
 };
 
 int run(const options& opt) {
-  auto sql = cli::split_statements(read_input(opt.file));
+  const auto routed = cli::split_routed_statements(read_input(opt.file));
+  std::vector<std::string> sql;
+  sql.reserve(routed.size());
+  for (const auto& s : routed)
+    sql.push_back(s.sql);
 
   // Reach the database once up front: "cannot connect" is exit 2, not one error per statement.
   settings cfg;
   cfg.dsn = opt.dsn;
+  for (const auto& [name, dsn] : opt.routes)
+    cfg.routes[name].dsns.push_back(dsn);
   cfg.pool_size = opt.pool_size;
+  cfg.log = opt.log;
+  cfg.log_slow = std::chrono::milliseconds{500};
   if (opt.timeout)
     cfg.statement_timeout = *opt.timeout;
   try {
@@ -206,11 +250,19 @@ int run(const options& opt) {
     diag.line(std::string{"cannot connect: "} + e.what());
     return exit_usage;
   }
+  // A route that cannot be reached fails its own statements only, as in any gather.
 
   std::vector<model::statement> statements;
   statements.reserve(sql.size());
-  for (const auto& s : sql)
-    statements.push_back(model::statement::raw(s, {}, cli::looks_like_read(s)));
+  for (const auto& s : routed) {
+    auto stmt = model::statement::raw(s.sql, {}, cli::looks_like_read(s.sql));
+    const auto& route = s.route.empty() ? opt.on : s.route;
+    if (route == "all")
+      stmt = stmt.on_all_routes();
+    else if (!route.empty())
+      stmt = stmt.on(route);
+    statements.push_back(std::move(stmt));
+  }
 
   client db{cfg};
   gather_options go;
@@ -296,6 +348,10 @@ int main(int argc, char** argv) {
       diag.set_dsn(argv[i + 1]);
     else if (arg.rfind("--dsn=", 0) == 0)
       diag.set_dsn(std::string{arg.substr(6)});
+    else if (arg == "--route" && i + 1 < argc)
+      diag.add_dsn(argv[i + 1]);
+    else if (arg.rfind("--route=", 0) == 0)
+      diag.add_dsn(std::string{arg.substr(8)});
   }
   try {
     auto opt = parse(argc, argv);

@@ -214,4 +214,35 @@ bool looks_like_read(std::string_view sql) noexcept {
   return started;
 }
 
+std::vector<routed_statement> split_routed_statements(std::string_view script) {
+  std::vector<routed_statement> out;
+  std::string route;
+  std::size_t part = 0;
+  const auto flush = [&](std::size_t end) {
+    for (auto& sql : split_statements(script.substr(part, end - part)))
+      out.push_back({route, std::move(sql)});
+  };
+  for (std::size_t at = 0; at < script.size();) {
+    auto eol = script.find('\n', at);
+    if (eol == std::string_view::npos)
+      eol = script.size();
+    auto line = script.substr(at, eol - at);
+    const auto first = line.find_first_not_of(" \t\r");
+    if (first != std::string_view::npos && line.substr(first, 7) == "\\route ") {
+      auto name = line.substr(first + 7);
+      const auto b = name.find_first_not_of(" \t");
+      const auto e = name.find_last_not_of(" \t\r");
+      if (b != std::string_view::npos &&
+          name.substr(b, e - b + 1).find_first_of(" \t") == std::string_view::npos) {
+        flush(at);
+        route = std::string{name.substr(b, e - b + 1)};
+        part = eol;
+      }
+    }
+    at = eol + 1;
+  }
+  flush(script.size());
+  return out;
+}
+
 } // namespace gatherdb::cli

@@ -18,6 +18,18 @@ namespace gatherdb::cli {
 /// (blank lines, comment lines, `;;`) are dropped. Thread-safe.
 [[nodiscard]] std::vector<std::string> split_statements(std::string_view script);
 
+/// A statement of a script and the route a `\route` line before it named (empty: none did).
+struct routed_statement {
+  std::string route;
+  std::string sql;
+};
+
+/// Splits a script whose lines `\route NAME` (alone on their line, white space around
+/// allowed) route the statements after them to NAME: the text between such lines is split as
+/// its own script by `split_statements`, and the first part's statements get no route.
+/// Thread-safe.
+[[nodiscard]] std::vector<routed_statement> split_routed_statements(std::string_view script);
+
 /// Whether `sql` is clearly a read: such statements are marked idempotent, so gatherdb may
 /// retry them once after a lost connection, which a write must never be. When unsure, it says
 /// no. A read is one statement whose first word is SELECT or WITH (case-insensitive, after

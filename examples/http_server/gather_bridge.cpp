@@ -7,6 +7,7 @@
 #include <caf/all.hpp>
 #include <nlohmann/json.hpp>
 
+#include "gatherdb/actors/prometheus_text.hpp"
 #include "gatherdb/model/query.hpp"
 #include "gatherdb/model/table_schema.hpp"
 
@@ -261,10 +262,9 @@ struct gather_bridge::impl {
     });
   }
 
-  void render_metrics(const actors::pool_stats& s, json& out) const {
-    out["pool"] = {{"size", s.pool_size},      {"connections", s.connections},
-                   {"busy", s.busy},           {"queued", s.queued},
-                   {"completed", s.completed}, {"exhausted", s.exhausted}};
+  void render_metrics(const actors::route_metrics& s, json& out) const {
+    out["pool"] = {{"size", s.size},     {"connections", s.open},    {"busy", s.busy},
+                   {"queued", s.queued}, {"completed", s.completed}, {"exhausted", s.exhausted}};
     json buckets = json::array();
     for (std::size_t i = 0; i < metrics->latency.size(); ++i) {
       json le = i < latency_bounds_ms.size() ? json(latency_bounds_ms[i]) : json("+Inf");
@@ -286,20 +286,43 @@ struct gather_bridge::impl {
     out["shared_session"] = options.shared_session;
   }
 
-  void metrics_request(answer_callback done, std::shared_ptr<impl> self_impl) {
+  // The library's figures, then the server's own: requests answered by status code.
+  std::string render_prometheus_text(const actors::metrics_snapshot& m) const {
+    auto out = actors::render_prometheus(m);
+    out += "# HELP gatherdb_http_requests_total HTTP requests answered, by status code.\n"
+           "# TYPE gatherdb_http_requests_total counter\n";
+    for (std::size_t i = 0; i < metrics->by_status.size(); ++i)
+      if (auto n = metrics->by_status[i].load(); n > 0)
+        out += "gatherdb_http_requests_total{code=\"" + std::to_string(i + 100) + "\"} " +
+               std::to_string(n) + "\n";
+    return out;
+  }
+
+  // Both formats come from one snapshot of the coordinator (`metrics_atom`).
+  void metrics_request(answer_callback done, std::shared_ptr<impl> self_impl, bool prometheus) {
     auto coord = handles().first;
     if (!coord) {
       done(error_answer(503, "shutting down", {}, true));
       return;
     }
     spawn_once(*system, [coord = std::move(coord), done = std::move(done),
-                         self_impl = std::move(self_impl)](caf::event_based_actor* self) {
-      self->request(coord, std::chrono::seconds{5}, actors::stats_atom::value)
+                         self_impl = std::move(self_impl),
+                         prometheus](caf::event_based_actor* self) {
+      self->request(coord, std::chrono::seconds{5}, actors::metrics_atom::value)
           .then(
-              [=](actors::pool_stats& s) {
-                json out = json::object();
-                self_impl->render_metrics(s, out);
-                done(http_answer{200, dump(out), false});
+              [=](actors::metrics_snapshot& m) {
+                if (prometheus) {
+                  done(http_answer{200, self_impl->render_prometheus_text(m), false,
+                                   std::string{actors::prometheus_content_type}});
+                } else {
+                  // The JSON's "pool" is every pool of every route together.
+                  actors::route_metrics all;
+                  for (const auto& r : m.routes)
+                    all += r;
+                  json out = json::object();
+                  self_impl->render_metrics(all, out);
+                  done(http_answer{200, dump(out), false});
+                }
                 self->quit();
               },
               [=](caf::error& e) {
@@ -341,7 +364,8 @@ request_api gather_bridge::api() const {
     i->gather(values, std::move(done));
   };
   api.health = [i](answer_callback done) { i->health(std::move(done)); };
-  api.metrics = [i](answer_callback done) { i->metrics_request(std::move(done), i); };
+  api.metrics = [i](answer_callback done) { i->metrics_request(std::move(done), i, true); };
+  api.metrics_json = [i](answer_callback done) { i->metrics_request(std::move(done), i, false); };
   return api;
 }
 

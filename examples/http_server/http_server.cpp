@@ -219,9 +219,12 @@ private:
     auto path = target.substr(0, q);
     auto query = q == std::string_view::npos ? std::string_view{} : target.substr(q + 1);
     const bool get = req.method() == bhttp::verb::get;
-    if (path != "/a" && path != "/healthz" && path != "/metrics") {
-      write(http_answer{404, error_body("not found: GET /a?data=..., /healthz or /metrics"), false},
-            nullptr);
+    if (path != "/a" && path != "/healthz" && path != "/metrics" && path != "/metrics.json") {
+      write(
+          http_answer{404,
+                      error_body("not found: GET /a?data=..., /healthz, /metrics or /metrics.json"),
+                      false},
+          nullptr);
       return;
     }
     if (!get) {
@@ -237,8 +240,10 @@ private:
       server_->api.gather(std::move(values), reply_callback());
     } else if (path == "/healthz") {
       server_->api.health(reply_callback());
-    } else {
+    } else if (path == "/metrics") {
       server_->api.metrics(reply_callback());
+    } else {
+      server_->api.metrics_json(reply_callback());
     }
   }
 
@@ -255,7 +260,7 @@ private:
     res_.version(version_);
     res_.result(a.status);
     res_.set(bhttp::field::server, "gatherdb-http");
-    res_.set(bhttp::field::content_type, "application/json");
+    res_.set(bhttp::field::content_type, a.content_type);
     if (a.retry_after)
       res_.set(bhttp::field::retry_after, "1");
     if (allow != nullptr)

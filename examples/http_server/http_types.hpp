@@ -11,12 +11,13 @@
 
 namespace gatherdb::http {
 
-/// One HTTP answer: status, JSON body, and whether to ask the client to retry in a second.
-/// Thread-safety: a value type.
+/// One HTTP answer: status, body (JSON unless `content_type` says otherwise), and whether to ask
+/// the client to retry in a second. Thread-safety: a value type.
 struct http_answer {
   unsigned status = 200;
   std::string body;
   bool retry_after = false;
+  std::string content_type = "application/json";
 };
 
 /// Called exactly once with the answer, from any thread (an actor's); the HTTP session posts it
@@ -30,11 +31,13 @@ struct request_api {
   std::function<void(std::vector<std::string> values, answer_callback)> gather;
   /// `GET /healthz`.
   std::function<void(answer_callback)> health;
-  /// `GET /metrics`.
+  /// `GET /metrics`: the Prometheus text format.
   std::function<void(answer_callback)> metrics;
+  /// `GET /metrics.json`.
+  std::function<void(answer_callback)> metrics_json;
 };
 
-/// The per-statement latency buckets of /metrics (upper bounds, milliseconds; the last
+/// The per-statement latency buckets of /metrics.json (upper bounds, milliseconds; the last
 /// bucket is +inf).
 inline constexpr std::array<double, 11> latency_bounds_ms{0.1, 0.25, 0.5, 1,   2.5, 5,
                                                           10,  25,   50,  100, 250};

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <iostream>
 #include <memory>
+#include <stdexcept>
 #include <string>
 
 #include <caf/all.hpp>
@@ -105,7 +106,13 @@ int main(int argc, char** argv) {
   }
   if (cfg.cli_helptext_printed)
     return 0;
-  auto s = cfg.to_settings();
+  actors::settings s;
+  try {
+    s = cfg.to_settings();
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "gatherdb_http_server: " << e.what() << '\n';
+    return 2;
+  }
   if (!cfg.dsn_flag.empty())
     s.dsn = cfg.dsn_flag;
   if (cfg.pool_size_flag > 0)

@@ -122,7 +122,8 @@ struct flow_fixture {
       return w;
     };
     auto c = sys->spawn(coordinator, std::make_shared<const settings>(std::move(s)),
-                        std::make_shared<control_registry>(), worker_factory{factory});
+                        std::make_shared<control_registry>(), worker_factory{factory},
+                        std::shared_ptr<const outcome_observers>{});
     sched->run();
     started.push_back(c);
     return c;

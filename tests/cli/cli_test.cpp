@@ -18,61 +18,17 @@
 
 #include "gatherdb/drivers/connection_string.hpp"
 
+#include "cli/cli_harness.hpp"
 #include "support/backends.hpp"
 
 namespace {
 
+using namespace gatherdb::cli_test;
 using gatherdb::test::backend;
 namespace fs = std::filesystem;
 using json = nlohmann::json;
 
 constexpr const char* sentinel = "S3ntinel-cli-pw";
-
-struct run_result {
-  int status = -1;
-  std::string out;
-  std::string err;
-  double seconds = 0;
-};
-
-std::string shell_quoted(const std::string& s) {
-  std::string q = "'";
-  for (char c : s)
-    q += c == '\'' ? std::string{"'\\''"} : std::string(1, c);
-  return q + "'";
-}
-
-std::string read_file(const fs::path& p) {
-  std::ifstream in{p, std::ios::binary};
-  return {std::istreambuf_iterator<char>{in}, {}};
-}
-
-fs::path write_temp(const std::string& text) {
-  static std::atomic<unsigned> n{0};
-  auto p = gatherdb::test::scratch_dir::path() / ("input_" + std::to_string(n++) + ".sql");
-  std::ofstream{p, std::ios::binary} << text;
-  return p;
-}
-
-// Runs `gatherdb ARGS < input`, stdout and stderr captured apart.
-run_result run(const std::string& args, const std::string& input = "") {
-  const auto in = write_temp(input);
-  const auto err = fs::path{in}.replace_extension(".err");
-  const std::string cmd = std::string{GATHERDB_CLI_BINARY} + " " + args + " < " +
-                          shell_quoted(in.string()) + " 2> " + shell_quoted(err.string());
-  run_result r;
-  const auto started = std::chrono::steady_clock::now();
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe{popen(cmd.c_str(), "r"), pclose};
-  BOOST_REQUIRE(pipe);
-  char buf[4096];
-  while (auto n = fread(buf, 1, sizeof(buf), pipe.get()))
-    r.out.append(buf, n);
-  const int raw = pclose(pipe.release());
-  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  r.err = read_file(err);
-  return r;
-}
 
 std::string dsn_of(backend b) {
   // SQLite: a busy timeout, as the tool's statements write concurrently.
@@ -491,17 +447,17 @@ BOOST_AUTO_TEST_SUITE(cli_usage)
 BOOST_AUTO_TEST_CASE(help_lists_every_flag) {
   auto r = run("--help");
   BOOST_TEST(r.status == 0);
-  for (const char* flag : {"--dsn", "--file", "--format", "--pool-size", "--timeout", "--mode",
-                           "--progress", "--help"})
+  for (const char* flag : {"--dsn", "--route", "--on", "--file", "--format", "--pool-size",
+                           "--timeout", "--mode", "--progress", "--log", "--help"})
     BOOST_TEST(r.out.find(flag) != std::string::npos, flag);
 }
 
 BOOST_AUTO_TEST_CASE(usage_errors_exit_2_with_one_line) {
   const auto sqlite = "--dsn " + shell_quoted(dsn_of(backend::sqlite)) + " ";
-  for (const std::string& args :
-       std::vector<std::string>{"--bogus", sqlite + "--format xml", sqlite + "--pool-size 0",
-                                sqlite + "--mode sometimes", sqlite + "--timeout", sqlite + "extra",
-                                sqlite + "--file /nonexistent/gatherdb_cli.sql"}) {
+  for (const std::string& args : std::vector<std::string>{
+           "--bogus", sqlite + "--format xml", sqlite + "--pool-size 0",
+           sqlite + "--mode sometimes", sqlite + "--timeout", sqlite + "extra",
+           sqlite + "--log loud", sqlite + "--file /nonexistent/gatherdb_cli.sql"}) {
     BOOST_TEST_CONTEXT(args) {
       auto r = run(args, "SELECT 1\n");
       BOOST_TEST(r.status == 2);
@@ -512,6 +468,30 @@ BOOST_AUTO_TEST_CASE(usage_errors_exit_2_with_one_line) {
   auto no_dsn = run("--format json", "SELECT 1\n");
   BOOST_TEST(no_dsn.status == 2);
   BOOST_TEST(no_dsn.err.find("--dsn") != std::string::npos, no_dsn.err);
+}
+
+BOOST_AUTO_TEST_CASE(log_statements_writes_one_line_per_statement_to_stderr) {
+  const auto sqlite = "--dsn " + shell_quoted(dsn_of(backend::sqlite)) + " --format json";
+  const std::string batch = "SELECT 1 AS x\nSELECT 2 AS y\nSELECT * FROM no_such_table_cli\n";
+  const auto count_lines = [](const std::string& err) {
+    std::size_t n = 0;
+    for (auto at = err.find(" statement gather="); at != std::string::npos;
+         at = err.find(" statement gather=", at + 1))
+      ++n;
+    return n;
+  };
+  auto logged = run(sqlite + " --log statements", batch);
+  BOOST_TEST(logged.status == 1);
+  BOOST_TEST(count_lines(logged.err) == 3U, logged.err);
+  BOOST_TEST(logged.err.find("sql=\"SELECT 2 AS y\"") != std::string::npos, logged.err);
+  BOOST_TEST(logged.err.find("status=failed source=database sqlstate=HY000") != std::string::npos,
+             logged.err);
+  // The results on stdout are unchanged by the log.
+  BOOST_TEST(json::parse(logged.out).size() == 3U);
+  auto quiet = run(sqlite + " --log off", batch);
+  BOOST_TEST(count_lines(quiet.err) == 0U, quiet.err);
+  auto default_off = run(sqlite, batch);
+  BOOST_TEST(count_lines(default_off.err) == 0U, default_off.err);
 }
 
 BOOST_AUTO_TEST_CASE(an_unreachable_database_exits_2) {

@@ -127,4 +127,27 @@ BOOST_AUTO_TEST_CASE(text_whose_extent_is_unsure_is_not_a_read) {
   BOOST_TEST(!looks_like_read("SELECT /* a /* b */ 1 */ 2"));
 }
 
+BOOST_AUTO_TEST_CASE(route_lines_route_the_statements_after_them) {
+  const auto routed = gatherdb::cli::split_routed_statements(
+      "SELECT 1\n\\route eu\nSELECT 2\nSELECT 3\n  \\route   us  \r\nSELECT 4; SELECT 5;\n");
+  strings routes;
+  strings sql;
+  for (const auto& r : routed) {
+    routes.push_back(r.route);
+    sql.push_back(r.sql);
+  }
+  BOOST_TEST(sql == (strings{"SELECT 1", "SELECT 2", "SELECT 3", "SELECT 4", "SELECT 5"}),
+             boost::test_tools::per_element());
+  BOOST_TEST(routes == (strings{"", "eu", "eu", "us", "us"}), boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(a_route_line_needs_exactly_one_name) {
+  // Not directives: they stay statements (and fail as SQL).
+  const auto routed = gatherdb::cli::split_routed_statements("\\route\n\\route a b\nSELECT 1\n");
+  BOOST_TEST_REQUIRE(routed.size() == 3u);
+  BOOST_TEST(routed[0].sql == "\\route");
+  BOOST_TEST(routed[1].sql == "\\route a b");
+  BOOST_TEST(routed[2].route.empty());
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,295 +1,15 @@
 // Runs examples/http_server as a user would (`--port=0`, the port read from its first line)
 // against SQLite and PostgreSQL, and talks HTTP/1.1 to it over plain sockets.
-#include <arpa/inet.h>
 #include <atomic>
 #include <chrono>
-#include <cstdint>
-#include <fcntl.h>
-#include <map>
-#include <netinet/in.h>
-#include <poll.h>
-#include <signal.h>
-#include <spawn.h>
-#include <stdexcept>
 #include <string>
-#include <sys/socket.h>
-#include <sys/wait.h>
 #include <thread>
-#include <unistd.h>
 #include <vector>
 
 #include <boost/test/data/test_case.hpp>
 #include <boost/test/unit_test.hpp>
-#include <nlohmann/json.hpp>
 
-#include "gatherdb/drivers/connection.hpp"
-
-#include "support/backends.hpp"
-
-extern char** environ;
-
-// Named, not anonymous: the test cases' lambdas capture these types (-Wsubobject-linkage).
-namespace gatherdb_http_test {
-
-using gatherdb::test::backend;
-using json = nlohmann::json;
-using namespace std::chrono_literals;
-
-// --- the server process ------------------------------------------------------------------
-
-/// The server binary running with `args`; its first stdout line gives the port.
-class server_process {
-public:
-  explicit server_process(std::vector<std::string> args) {
-    args.insert(args.begin(), GATHERDB_HTTP_SERVER_BINARY);
-    std::vector<char*> argv;
-    for (auto& a : args)
-      argv.push_back(a.data());
-    argv.push_back(nullptr);
-    int fds[2];
-    if (::pipe(fds) != 0)
-      throw std::runtime_error("pipe failed");
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
-    posix_spawn_file_actions_addclose(&actions, fds[0]);
-    posix_spawn_file_actions_addclose(&actions, fds[1]);
-    const int rc = posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    ::close(fds[1]);
-    out_ = fds[0];
-    if (rc != 0)
-      throw std::runtime_error("cannot start " + args[0]);
-    const auto line = read_line(30s);
-    const std::string prefix = "listening on 127.0.0.1:";
-    if (line.rfind(prefix, 0) != 0)
-      throw std::runtime_error("server did not start, first line: '" + line + "'");
-    port_ = static_cast<std::uint16_t>(std::stoi(line.substr(prefix.size())));
-  }
-
-  server_process(const server_process&) = delete;
-  server_process& operator=(const server_process&) = delete;
-
-  ~server_process() {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGKILL);
-      ::waitpid(pid_, nullptr, 0);
-    }
-    ::close(out_);
-  }
-
-  [[nodiscard]] std::uint16_t port() const noexcept { return port_; }
-
-  /// Sends `sig` and waits for the exit; returns the wait status, and how long it took.
-  int stop(std::chrono::milliseconds& took, int sig = SIGTERM) {
-    const auto start = std::chrono::steady_clock::now();
-    ::kill(pid_, sig);
-    int status = 0;
-    while (true) {
-      auto r = ::waitpid(pid_, &status, WNOHANG);
-      if (r == pid_)
-        break;
-      if (std::chrono::steady_clock::now() - start > 10s) {
-        ::kill(pid_, SIGKILL);
-        ::waitpid(pid_, &status, 0);
-        break;
-      }
-      std::this_thread::sleep_for(5ms);
-    }
-    pid_ = -1;
-    took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
-                                                                 start);
-    return status;
-  }
-
-private:
-  std::string read_line(std::chrono::milliseconds timeout) {
-    std::string line;
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < deadline) {
-      pollfd p{out_, POLLIN, 0};
-      if (::poll(&p, 1, 100) <= 0)
-        continue;
-      char c;
-      if (::read(out_, &c, 1) != 1)
-        break;
-      if (c == '\n')
-        return line;
-      line += c;
-    }
-    return line;
-  }
-
-  pid_t pid_ = -1;
-  int out_ = -1;
-  std::uint16_t port_ = 0;
-};
-
-// --- a tiny HTTP/1.1 client ----------------------------------------------------------------
-
-struct response {
-  int status = 0;
-  std::map<std::string, std::string> headers; // lower-case names
-  std::string body;
-  [[nodiscard]] json parsed() const { return json::parse(body); }
-};
-
-/// One keep-alive connection. Thread-safety: one thread at a time.
-class connection {
-public:
-  explicit connection(std::uint16_t port) {
-    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(port);
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0)
-      throw std::runtime_error("cannot connect to port " + std::to_string(port));
-    timeval tv{10, 0};
-    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  }
-  connection(const connection&) = delete;
-  connection& operator=(const connection&) = delete;
-  ~connection() { ::close(fd_); }
-
-  response request(const std::string& method, const std::string& target,
-                   const std::string& extra_headers = {}) {
-    send_all(method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + extra_headers + "\r\n");
-    return read_response();
-  }
-
-  void send_all(const std::string& data) {
-    std::size_t sent = 0;
-    while (sent < data.size()) {
-      auto n = ::send(fd_, data.data() + sent, data.size() - sent, MSG_NOSIGNAL);
-      if (n <= 0)
-        throw std::runtime_error("send failed");
-      sent += static_cast<std::size_t>(n);
-    }
-  }
-
-  /// True when the server closed the connection (reads EOF within `timeout`).
-  bool closed_by_peer() {
-    char c;
-    return ::recv(fd_, &c, 1, 0) == 0;
-  }
-
-  response read_response() {
-    std::size_t end;
-    while ((end = buf_.find("\r\n\r\n")) == std::string::npos)
-      fill();
-    response r;
-    const std::string head = buf_.substr(0, end);
-    buf_.erase(0, end + 4);
-    std::size_t pos = head.find("\r\n");
-    const std::string status_line = head.substr(0, pos);
-    r.status = std::stoi(status_line.substr(9, 3));
-    while (pos != std::string::npos && pos < head.size()) {
-      auto next = head.find("\r\n", pos + 2);
-      auto line =
-          head.substr(pos + 2, next == std::string::npos ? std::string::npos : next - pos - 2);
-      auto colon = line.find(':');
-      if (colon != std::string::npos) {
-        std::string name = line.substr(0, colon);
-        for (auto& ch : name)
-          ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-        auto value = line.substr(colon + 1);
-        while (!value.empty() && value.front() == ' ')
-          value.erase(0, 1);
-        r.headers[name] = value;
-      }
-      pos = next;
-    }
-    const std::size_t length = std::stoul(r.headers.at("content-length"));
-    while (buf_.size() < length)
-      fill();
-    r.body = buf_.substr(0, length);
-    buf_.erase(0, length);
-    return r;
-  }
-
-private:
-  void fill() {
-    char tmp[65536];
-    auto n = ::recv(fd_, tmp, sizeof tmp, 0);
-    if (n <= 0)
-      throw std::runtime_error("connection closed or timed out while reading a response");
-    buf_.append(tmp, static_cast<std::size_t>(n));
-  }
-
-  int fd_ = -1;
-  std::string buf_;
-};
-
-response get(std::uint16_t port, const std::string& target) {
-  connection c{port};
-  return c.request("GET", target);
-}
-
-// --- fixtures ------------------------------------------------------------------------------
-
-std::string dsn_for(backend b) {
-  return b == backend::sqlite
-             ? gatherdb::test::sqlite_connection_string(gatherdb::test::unique_name("http"))
-             : gatherdb::test::connection_string(b);
-}
-
-/// A server on a table of its own (`rows` rows a_0..), dropped afterwards.
-struct running_server {
-  std::string dsn;
-  std::string table = gatherdb::test::unique_name("http_a");
-  server_process process;
-
-  running_server(backend b, std::vector<std::string> extra = {}, std::size_t rows = 100)
-      : dsn(dsn_for(b)), process(args(extra, rows)) {}
-
-  ~running_server() {
-    try {
-      auto conn = gatherdb::drivers::connection::open(dsn);
-      conn.execute("DROP TABLE IF EXISTS " + table);
-    } catch (...) {
-    }
-  }
-
-  [[nodiscard]] std::uint16_t port() const noexcept { return process.port(); }
-
-  /// SIGTERM; the server must exit 0 within 3 s.
-  void stop_gracefully() {
-    std::chrono::milliseconds took{};
-    const int status = process.stop(took);
-    BOOST_TEST(WIFEXITED(status));
-    BOOST_TEST(WEXITSTATUS(status) == 0);
-    BOOST_TEST(took.count() < 3000, "exit took " << took.count() << " ms");
-  }
-
-private:
-  std::vector<std::string> args(const std::vector<std::string>& extra, std::size_t rows) {
-    std::vector<std::string> a{"--dsn=" + dsn, "--port=0", "--table=" + table,
-                               "--rows=" + std::to_string(rows), "--threads=2"};
-    a.insert(a.end(), extra.begin(), extra.end());
-    return a;
-  }
-};
-
-json expected_rows(const std::vector<int>& keys, std::size_t rows = 100) {
-  json out = json::array();
-  for (int k : keys) {
-    json one = json::array();
-    if (k >= 0 && static_cast<std::size_t>(k) < rows)
-      one.push_back({{"id", k + 1}, {"data", "a_" + std::to_string(k)}});
-    out.push_back(one);
-  }
-  return out;
-}
-
-std::string query_for(const std::vector<int>& keys) {
-  std::string t = "/a?";
-  for (std::size_t i = 0; i < keys.size(); ++i)
-    t += (i ? "&data=a_" : "data=a_") + std::to_string(keys[i]);
-  return t;
-}
-
-} // namespace gatherdb_http_test
+#include "http/http_test_support.hpp"
 
 using namespace gatherdb_http_test;
 
@@ -374,14 +94,14 @@ BOOST_DATA_TEST_CASE(values_no_database_holds_exactly_are_400_with_sqlstate_2202
   srv.stop_gracefully();
 }
 
-BOOST_DATA_TEST_CASE(healthz_and_metrics, gatherdb::test::all_backends, b) {
+BOOST_DATA_TEST_CASE(healthz_and_metrics_json, gatherdb::test::all_backends, b) {
   running_server srv{b};
   auto r = get(srv.port(), "/healthz");
   BOOST_TEST(r.status == 200);
   BOOST_TEST(r.parsed() == json::parse(R"({"status":"ok"})"));
   (void)get(srv.port(), query_for({1, 2, 3}));
   (void)get(srv.port(), "/nope");
-  r = get(srv.port(), "/metrics");
+  r = get(srv.port(), "/metrics.json");
   BOOST_REQUIRE(r.status == 200);
   auto m = r.parsed();
   for (const char* k : {"size", "connections", "busy", "queued", "completed", "exhausted"})
@@ -453,7 +173,7 @@ BOOST_DATA_TEST_CASE(concurrent_requests_from_eight_threads, gatherdb::test::all
         th.join();
       BOOST_TEST(wrong == 0);
       BOOST_TEST(done == 200);
-      auto m = get(srv.port(), "/metrics").parsed();
+      auto m = get(srv.port(), "/metrics.json").parsed();
       BOOST_TEST(m["shared_session"] == shared);
       BOOST_TEST(m["requests"]["by_status"]["200"].get<int>() == 200);
       srv.stop_gracefully();
@@ -500,7 +220,7 @@ BOOST_DATA_TEST_CASE(overload_is_503_with_retry_after, gatherdb::test::all_backe
   BOOST_TEST(r.status == 503);
   BOOST_TEST(r.headers["retry-after"] == "1");
   BOOST_TEST(r.parsed().contains("error"), r.body);
-  auto m = get(srv.port(), "/metrics").parsed();
+  auto m = get(srv.port(), "/metrics.json").parsed();
   BOOST_TEST(m["pool"]["exhausted"].get<int>() >= 1);
   srv.stop_gracefully();
 }

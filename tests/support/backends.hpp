@@ -9,6 +9,7 @@
 #include <atomic>
 #include <cstdlib>
 #include <filesystem>
+#include <optional>
 #include <ostream>
 #include <stdexcept>
 #include <string>
@@ -159,6 +160,14 @@ private:
 /// The MariaDB connection string from `GATHERDB_MARIADB_DSN` (fails the test when unset).
 [[nodiscard]] inline std::string mariadb_connection_string() {
   return required_environment("GATHERDB_MARIADB_DSN");
+}
+
+/// A second database on the PostgreSQL server of `postgres_connection_string()`, from
+/// `GATHERDB_PG2_DSN` (scripts/test creates it), or nothing when unset.
+[[nodiscard]] inline std::optional<std::string> postgres_second_connection_string() {
+  if (const char* v = std::getenv("GATHERDB_PG2_DSN"); v != nullptr && *v != '\0')
+    return std::string{v};
+  return std::nullopt;
 }
 
 /// PostgreSQL through PgBouncer (transaction pooling), from `GATHERDB_PGBOUNCER_DSN` (fails the

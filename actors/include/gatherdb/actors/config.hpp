@@ -2,7 +2,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <string>
+#include <vector>
 
 #include <caf/actor_system_config.hpp>
 
@@ -19,7 +21,8 @@ class config : public caf::actor_system_config {
 public:
   config();
 
-  /// The settings as parsed (milliseconds turned into durations).
+  /// The settings as parsed (milliseconds turned into durations). Throws
+  /// `std::invalid_argument` when `log` names no `log_mode`.
   [[nodiscard]] settings to_settings() const;
 
   /// What `--dump-config` prints: CAF's content with the DSN's passwords redacted.
@@ -27,6 +30,9 @@ public:
 
   /// Settings in their parsed form; durations in milliseconds.
   std::string dsn;
+  /// `settings::routes`: name -> connection strings (primary first), e.g. in
+  /// caf-application.ini `routes = { eu = ["Driver=...", "Driver=..."], us = "Driver=..." }`.
+  std::map<std::string, std::vector<std::string>> routes;
   std::size_t pool_size;
   std::size_t queue_bound;
   std::size_t pool_wait_ms;
@@ -38,6 +44,12 @@ public:
   std::size_t session_window;
   /// -1 (the default): the whole pool.
   std::int64_t min_connections;
+  /// The statement log: "off", "slow" or "statements" (`settings::log`).
+  std::string log;
+  std::size_t log_slow_ms;
+  bool log_params;
+  /// Empty: standard error.
+  std::string log_file;
 };
 
 /// Applies gatherdb's scheduler defaults to any CAF configuration (before it is parsed, so

@@ -2,11 +2,14 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <string>
 #include <string_view>
 
 #include "gatherdb/model/merge_policy.hpp"
 #include "gatherdb/model/session_state.hpp"
+#include "gatherdb/model/statement.hpp"
 
 namespace gatherdb::actors {
 
@@ -34,6 +37,11 @@ struct gather_options {
   /// gather runs, so the caller must not touch it (nor run two gathers on it) until the gather
   /// returns; afterwards its objects are the caller's again.
   std::shared_ptr<model::session_state> session;
+  /// The route of each statement that names none with `on()` (SQLAlchemy's `shard_chooser`):
+  /// empty, they run on `default`. Called once per statement on a scheduler thread, from
+  /// several at once: it must be thread-safe, quick and never block. A route it names that the
+  /// client does not have fails that statement (`error_source::route`).
+  std::function<std::string(const model::statement&)> route_chooser;
 };
 
 } // namespace gatherdb::actors

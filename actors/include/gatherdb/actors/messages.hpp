@@ -8,6 +8,7 @@
 #include <future>
 #include <memory>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include <caf/allowed_unsafe_message_type.hpp>
@@ -17,6 +18,7 @@
 
 #include "gatherdb/actors/gather_control.hpp"
 #include "gatherdb/actors/gather_options.hpp"
+#include "gatherdb/actors/metrics.hpp"
 #include "gatherdb/actors/outcome.hpp"
 #include "gatherdb/drivers/error.hpp"
 #include "gatherdb/drivers/watchdog.hpp"
@@ -37,6 +39,7 @@ using connect_atom = caf::atom_constant<caf::atom("connect")>;
 using ready_atom = caf::atom_constant<caf::atom("ready")>;
 using exec_atom = caf::atom_constant<caf::atom("exec")>;
 using dispatch_atom = caf::atom_constant<caf::atom("dispatch")>;
+using metrics_atom = caf::atom_constant<caf::atom("metrics")>;
 
 using steady_time = std::chrono::steady_clock::time_point;
 
@@ -46,16 +49,30 @@ struct gather_request {
   gather_options options;
 };
 
+/// One route's rows of a statement run on every route.
+struct route_rows {
+  /// The route's position in the client's route table.
+  std::uint16_t route = 0;
+  model::frozen_result rows;
+  statement_metrics metrics;
+};
+
 /// The end of one execution, from a connection worker back to the session actor.
 struct work_done {
   outcome_status status = outcome_status::cancelled;
   model::frozen_result rows;
   statement_error error;
   statement_metrics metrics;
+  /// The route it ran on (its position in the client's route table; set by its session).
+  std::uint16_t route = 0;
+  /// A statement on every route: each route's rows, in route order (`rows` is them all).
+  std::vector<route_rows> parts;
 };
 
-/// A session actor: owns one statement until its outcome reaches the merge actor.
-using session_actor = caf::typed_actor<caf::reacts_to<done_atom, work_done>>;
+/// A session actor: owns one statement until its outcome reaches the merge actor. A statement
+/// on every route hears from one part actor per route: `(done_atom, route, work_done)`.
+using session_actor = caf::typed_actor<caf::reacts_to<done_atom, work_done>,
+                                       caf::reacts_to<done_atom, std::uint16_t, work_done>>;
 
 /// One statement on its way to a connection.
 struct work_item {
@@ -95,10 +112,16 @@ struct connect_report {
 struct connection_task {
   std::function<void(model::executor&)> fn;
   std::shared_ptr<std::promise<void>> done;
+  /// The route whose primary runs it (empty: `default`).
+  std::string route;
 };
 
-/// Occupancy of the connection pool (for /metrics and tests).
+/// Occupancy of a connection pool, or of all of them (for /metrics and tests).
 struct pool_stats {
+  /// The route the pool serves (empty for a sum over pools).
+  std::string route;
+  /// Its connection string's position in the route (0: the primary).
+  std::size_t replica = 0;
   std::size_t pool_size = 0;   ///< configured maximum
   std::size_t connections = 0; ///< open connections (each held by one worker)
   std::size_t connecting = 0;  ///< workers opening their connection
@@ -131,10 +154,12 @@ using merge_actor = caf::typed_actor<caf::reacts_to<merge_atom, std::uint32_t, w
                                      caf::reacts_to<expire_atom>,
                                      caf::replies_to<gather_atom>::with<gather_result>>;
 
-/// The coordinator: the entry point of every gather.
+/// The coordinator: the entry point of every gather. `stats_atom`: each pool's occupancy, in
+/// route order; `metrics_atom`: the client's metrics (see `client::metrics`).
 using coordinator_actor =
     caf::typed_actor<caf::replies_to<gather_atom, gather_request>::with<gather_result>,
-                     caf::replies_to<stats_atom>::with<pool_stats>,
+                     caf::replies_to<stats_atom>::with<std::vector<pool_stats>>,
+                     caf::replies_to<metrics_atom>::with<metrics_snapshot>,
                      caf::reacts_to<exec_atom, connection_task>,
                      caf::reacts_to<expire_atom>, // internal: the deadline sweep
                      caf::reacts_to<shutdown_atom>>;
@@ -148,5 +173,7 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gatherdb::actors::work_done)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gatherdb::actors::work_chunk)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gatherdb::actors::done_chunk)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gatherdb::actors::pool_stats)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<gatherdb::actors::pool_stats>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gatherdb::actors::metrics_snapshot)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gatherdb::actors::connect_report)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gatherdb::actors::connection_task)

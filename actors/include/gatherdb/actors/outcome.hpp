@@ -26,6 +26,7 @@ enum class error_source : std::uint8_t {
   merge,          ///< the rows could not be merged into the session (the session is unchanged)
   pool_exhausted, ///< no connection within the pool's wait timeout, or the queue was full
   shutdown,       ///< the client stopped before the statement ran
+  route,          ///< the statement named a route the client does not have, or cannot run there
 };
 
 [[nodiscard]] std::string_view to_string(outcome_status s) noexcept;
@@ -60,6 +61,16 @@ struct statement_metrics {
   /// Statements that shared its coalesced lookup, one execution of one SQL statement for all
   /// their keys (1: it ran alone; see `settings::max_coalesce`).
   std::uint16_t coalesced = 0;
+  /// Whether it lost its connection and ran again on another pool of its route (a replica).
+  bool moved = false;
+};
+
+/// One route's share of a statement run on every route (`model::statement::on_all_routes`).
+struct outcome_part {
+  std::string route;
+  /// Rows it returned.
+  std::size_t rows = 0;
+  statement_metrics metrics;
 };
 
 /// The end of one statement of a gather. Thread-safety: a value type; `result` refers to the
@@ -72,7 +83,13 @@ struct outcome {
   model::frozen_result rows;
   /// Set unless `status == ok`.
   statement_error error;
+  /// For a statement on every route: the sums of its parts (queue wait: the longest).
   statement_metrics metrics;
+  /// The route it ran on (`model::default_route` unless it or the gather's chooser named
+  /// another); empty for a statement on every route, whose `parts` say where it ran.
+  std::string route;
+  /// Per route, in route order, for a statement on every route; empty otherwise.
+  std::vector<outcome_part> parts;
 
   [[nodiscard]] bool ok() const noexcept { return status == outcome_status::ok; }
 };

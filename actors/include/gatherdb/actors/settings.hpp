@@ -3,16 +3,36 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <string>
+#include <vector>
+
+#include "gatherdb/actors/log_mode.hpp"
 
 namespace gatherdb::actors {
+
+/// One named route (see `settings::routes`): a database reached through a primary and, maybe,
+/// replicas. Thread-safety: a value type.
+struct route_settings {
+  /// ODBC connection strings: the first is the primary, which runs every statement that is not
+  /// an idempotent read; idempotent reads go to the least busy of all of them.
+  std::vector<std::string> dsns;
+  /// Connections per connection string at most; 0 takes `settings::pool_size`.
+  std::size_t pool_size = 0;
+};
 
 /// Everything that configures a gatherdb client, in one place. `actors::config` exposes each
 /// field on the command line and in CAF's config file (`gatherdb.<name>`).
 /// Thread-safety: a value type.
 struct settings {
-  /// ODBC connection string of the database every pooled connection opens.
+  /// ODBC connection string of the route named `default` (`model::default_route`), where
+  /// statements run that name no route. Empty with `routes` given: no default route.
   std::string dsn = "Driver=SQLite3;Database=gatherdb.sqlite;";
+  /// More routes by name (shards, or databases with replicas), each with pools of its own; a
+  /// statement names its route with `on("eu")` or a gather's `route_chooser` gives it one.
+  /// `on_all_routes()` runs on `default` first, then on these in name order. An entry named
+  /// `default` replaces `dsn`.
+  std::map<std::string, route_settings> routes;
   /// Connections (and connection workers) at most.
   std::size_t pool_size = 4;
   /// `min_connections` of this value means "all of `pool_size`".
@@ -69,6 +89,19 @@ struct settings {
   /// need on a small machine (bench/results/performance_notes.md). More help when many
   /// gathers merge large results at once.
   std::size_t scheduler_threads = 1;
+  /// The statement log: one line per statement (gather id, index, route, SQL, parameter count,
+  /// rows, attempts, batched/coalesced, outcome and SQLSTATE, times), written by the gather's
+  /// merge actor as the gather ends (never by a connection worker) through an asynchronous
+  /// logger. Off by default, when it costs one branch per gather. Never contains a DSN.
+  log_mode log = log_mode::off;
+  /// With `log_mode::slow`: statements whose queue wait + execute + fetch + merge took this
+  /// long or longer.
+  std::chrono::milliseconds log_slow{1000};
+  /// Whether the log shows parameter values too (they may be personal data); otherwise only
+  /// their number.
+  bool log_params = false;
+  /// The file the log is appended to; empty: standard error.
+  std::string log_file;
 };
 
 } // namespace gatherdb::actors
