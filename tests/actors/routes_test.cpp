@@ -339,6 +339,16 @@ BOOST_AUTO_TEST_CASE(a_route_that_is_down_fails_only_its_own_statements) {
   }
   BOOST_REQUIRE(result.failure);
   BOOST_TEST(result.failure->index == 1u);
+  // In fail_fast mode the first failure, from the route that is down, fails the gather.
+  try {
+    (void)c.gather({select_row("default_1"), select_row("x").on("down")});
+    BOOST_FAIL("the gather did not fail");
+  } catch (const actors::gather_error& e) {
+    BOOST_REQUIRE(e.partial().failure);
+    BOOST_TEST(e.partial().failure->index == 1u);
+    BOOST_TEST((e.partial().failure->error.info.category == drivers::error_category::connection));
+    BOOST_TEST(std::string{e.what()}.find("not-a-secret-to-show") == std::string::npos);
+  }
   // On every route, the route that is down fails the statement, named.
   const auto all = c.gather({model::select<shard_row>().on_all_routes()}, collect());
   BOOST_TEST(all.outcomes[0].status == actors::outcome_status::failed);

@@ -144,13 +144,8 @@ BOOST_AUTO_TEST_CASE(destroying_the_client_while_backends_are_killed_returns_wit
   for (std::size_t i = 10; i < statements.size(); i += 50)
     statements[i] = long_statement(backend::postgresql, 5);
   std::atomic<bool> done{false};
-  auto running = std::async(std::launch::async, [&] {
-    try {
-      return c->gather(statements, collect()).outcomes.size();
-    } catch (const actors::gather_error&) {
-      return statements.size();
-    }
-  });
+  auto running = std::async(std::launch::async,
+                            [&] { return gather_until_destroyed(*c, statements, collect()); });
   const auto terminated = kill_backends(backend::postgresql, "killstop", 2, 100ms, done);
   BOOST_TEST(terminated >= 1);
   BOOST_REQUIRE_MESSAGE(running.wait_for(0s) == std::future_status::timeout,
@@ -161,7 +156,7 @@ BOOST_AUTO_TEST_CASE(destroying_the_client_while_backends_are_killed_returns_wit
   BOOST_TEST(millis(took) < 3000);
   BOOST_REQUIRE_MESSAGE(running.wait_for(2s) == std::future_status::ready,
                         "the blocked gather did not return after the client was destroyed");
-  BOOST_TEST(running.get() == statements.size());
+  check_ended_by_shutdown(running.get(), statements.size());
   pg_monitor monitor{"killstop"};
   BOOST_TEST(monitor.wait_connections_at_most(0) == 0, "connections left after shutdown");
 }

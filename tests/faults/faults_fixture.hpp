@@ -178,4 +178,35 @@ inline clock_type::duration destroy_client(std::unique_ptr<actors::client>& c) {
   return clock_type::now() - t0;
 }
 
+/// Runs `statements` on `c` in collect mode for a scenario that destroys `c` meanwhile; the
+/// result, or what a `gather_error` carries (no outcomes: the gather did not end properly).
+inline actors::gather_result gather_until_destroyed(const actors::client& c,
+                                                    const std::vector<model::statement>& statements,
+                                                    actors::gather_options options) {
+  try {
+    return c.gather(statements, std::move(options));
+  } catch (const actors::gather_error& e) {
+    return e.partial();
+  }
+}
+
+/// Checks what a gather that the client's destruction ended returned: one outcome per
+/// statement, each one ok or ended by the shutdown or on the database (cancelled there, or its
+/// connection lost), at least `at_least_shutdown` of them by the shutdown.
+inline void check_ended_by_shutdown(const actors::gather_result& r, std::size_t statements,
+                                    std::size_t at_least_shutdown = 1) {
+  BOOST_TEST_REQUIRE(r.outcomes.size() == statements);
+  std::size_t by_shutdown = 0;
+  for (const auto& o : r.outcomes) {
+    if (o.ok())
+      continue;
+    const auto source = o.error.source;
+    BOOST_TEST(
+        (source == actors::error_source::shutdown || source == actors::error_source::database),
+        o.error.to_string());
+    by_shutdown += source == actors::error_source::shutdown ? 1 : 0;
+  }
+  BOOST_TEST(by_shutdown >= at_least_shutdown);
+}
+
 } // namespace gatherdb::faults_test

@@ -81,13 +81,8 @@ BOOST_DATA_TEST_CASE(
   std::vector<model::statement> statements;
   for (int i = 0; i < 200; ++i)
     statements.push_back(slow_statement(backend, 2000));
-  auto running = std::async(std::launch::async, [&] {
-    try {
-      return c->gather(statements, collect()).outcomes.size();
-    } catch (const actors::gather_error&) {
-      return statements.size();
-    }
-  });
+  auto running = std::async(std::launch::async,
+                            [&] { return gather_until_destroyed(*c, statements, collect()); });
   std::this_thread::sleep_for(400ms);
   BOOST_REQUIRE((running.wait_for(0s) == std::future_status::timeout));
   const auto took = destroy_client(c);
@@ -95,7 +90,8 @@ BOOST_DATA_TEST_CASE(
                              << " ms");
   BOOST_TEST(millis(took) < 3000);
   BOOST_REQUIRE((running.wait_for(2s) == std::future_status::ready));
-  BOOST_TEST(running.get() == statements.size());
+  // Most statements still waited for a connection: the shutdown ended them.
+  check_ended_by_shutdown(running.get(), statements.size(), statements.size() / 2);
   if (is_postgres(backend)) {
     pg_monitor monitor{"exhaustedstop", backend};
     BOOST_TEST(test::poll_until([&] { return monitor.active_sleeps() == 0; }),
