@@ -152,7 +152,10 @@ BOOST_AUTO_TEST_CASE(integer_too_large_for_a_narrow_member_is_a_type_mismatch) {
        {"blob", value_type::bytes, 0, false},
        {"maybe", value_type::int64, 0, true}},
       {{value{"k"}, value{1}, value{std::int64_t{1} << 40}, value{2}, value{bytes{}}, value{}}});
-  BOOST_CHECK_THROW((void)s.merge<T>(r), merge_error);
+  BOOST_CHECK_EXCEPTION((void)s.merge<T>(r), merge_error, [](const merge_error& e) {
+    return e.kind() == gatherdb::model::merge_error_kind::type_mismatch && e.column() == "small" &&
+           e.row() == 0;
+  });
   BOOST_TEST(s.size<T>() == 0u);
 }
 
@@ -337,7 +340,11 @@ BOOST_AUTO_TEST_CASE(merge_binds_columns_by_label_whether_results_share_their_co
   BOOST_TEST(s.merge<A>(one_row(data_id, 3, "c")).repr() == "[(A(id_=3, data='c'),)]");
   BOOST_TEST(s.merge<A>(one_row(id_data, 1, "a2")).repr() == "[(A(id_=1, data='a2'),)]");
   auto only_id = model_test::cells({{"id", value_type::int64, 0, false}}, {{value{4}}});
-  BOOST_CHECK_THROW((void)s.merge<A>(only_id), gatherdb::model::merge_error);
+  BOOST_CHECK_EXCEPTION((void)s.merge<A>(only_id), gatherdb::model::merge_error,
+                        [](const gatherdb::model::merge_error& e) {
+                          return e.kind() == gatherdb::model::merge_error_kind::missing_column &&
+                                 e.column() == "data";
+                        });
   BOOST_TEST(s.merge<A>(one_row(data_id, 2, "b2")).repr() == "[(A(id_=2, data='b2'),)]");
   BOOST_TEST(s.size<A>() == 3u);
 }
