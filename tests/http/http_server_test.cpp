@@ -195,20 +195,32 @@ BOOST_DATA_TEST_CASE(database_errors_are_503_with_sqlstate, gatherdb::test::all_
   srv.stop_gracefully();
 }
 
-BOOST_AUTO_TEST_CASE(unreachable_database_makes_healthz_503) {
-  server_process p{
-      {"--dsn=Driver={PostgreSQL Unicode};Server=127.0.0.1;Port=1;Database=x;Uid=u;Pwd=p;",
-       "--port=0", "--rows=0", "--gatherdb.login-timeout-ms=1000"}};
+BOOST_AUTO_TEST_CASE(unreachable_database_makes_healthz_503_and_no_password_is_shown) {
+  const std::string sentinel = "S3ntinel-http-pw";
+  server_process p{{"--dsn=Driver={PostgreSQL Unicode};Server=127.0.0.1;Port=1;Database=x;Uid=u;"
+                    "Pwd=" +
+                        sentinel + ";",
+                    "--port=0", "--rows=0", "--gatherdb.login-timeout-ms=1000",
+                    "--gatherdb.log=statements"}};
   auto r = get(p.port(), "/healthz");
   BOOST_TEST(r.status == 503);
   BOOST_TEST(r.parsed()["status"] == "unavailable", r.body);
-  BOOST_TEST(r.body.find("Pwd=p") == std::string::npos);
+  BOOST_TEST(r.body.find(sentinel) == std::string::npos);
   r = get(p.port(), "/a?data=a_1");
   BOOST_TEST(r.status == 503);
+  BOOST_TEST(r.body.find(sentinel) == std::string::npos, r.body);
+  for (const char* path : {"/metrics", "/metrics.json"})
+    BOOST_TEST(get(p.port(), path).body.find(sentinel) == std::string::npos, path);
   std::chrono::milliseconds took{};
   const int status = p.stop(took);
   BOOST_TEST(WEXITSTATUS(status) == 0);
   BOOST_TEST(took.count() < 3000);
+  // Its log says what failed (the connect, and the statement in the statement log), redacted.
+  const auto log = p.error_output();
+  BOOST_TEST(log.find("08001") != std::string::npos, log);
+  BOOST_TEST(log.find(" statement gather=") != std::string::npos, log);
+  BOOST_TEST(log.find("Pwd=***") != std::string::npos, log);
+  BOOST_TEST(log.find(sentinel) == std::string::npos, log);
 }
 
 BOOST_DATA_TEST_CASE(overload_is_503_with_retry_after, gatherdb::test::all_backends, b) {

@@ -7,6 +7,8 @@
 #include <chrono>
 #include <cstdint>
 #include <fcntl.h>
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <netinet/in.h>
 #include <poll.h>
@@ -54,6 +56,13 @@ public:
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
+    // Its stderr goes to a file of its own, for the checks of what it logs.
+    static std::atomic<unsigned> spawned{0};
+    err_path_ = (gatherdb::test::scratch_dir::path() /
+                 ("http_server_" + std::to_string(spawned.fetch_add(1)) + ".err"))
+                    .string();
+    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_path_.c_str(),
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0600);
     posix_spawn_file_actions_addclose(&actions, fds[0]);
     posix_spawn_file_actions_addclose(&actions, fds[1]);
     const int rc = posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ);
@@ -81,6 +90,12 @@ public:
   }
 
   [[nodiscard]] std::uint16_t port() const noexcept { return port_; }
+
+  /// What the server wrote to stderr so far.
+  [[nodiscard]] std::string error_output() const {
+    std::ifstream in{err_path_, std::ios::binary};
+    return {std::istreambuf_iterator<char>{in}, {}};
+  }
 
   /// Sends `sig` and waits for the exit; returns the wait status, and how long it took.
   int stop(std::chrono::milliseconds& took, int sig = SIGTERM) {
@@ -124,6 +139,7 @@ private:
 
   pid_t pid_ = -1;
   int out_ = -1;
+  std::string err_path_;
   std::uint16_t port_ = 0;
 };
 
