@@ -86,8 +86,10 @@ std::uint16_t route_table::pick(std::size_t r, bool read, int avoid) const {
       best_backlog = backlog;
     }
   }
+  // Every other pool is down: the one down longest is the likeliest back. (With two pools or
+  // more there is always one that is not `avoid`.)
   if (best < 0)
-    best = fallback >= 0 ? fallback : (avoid == 0 && n > 1 ? 1 : 0);
+    best = fallback;
   rt.pools[static_cast<std::size_t>(best)].load->backlog.fetch_add(1, std::memory_order_relaxed);
   return static_cast<std::uint16_t>(best);
 }
