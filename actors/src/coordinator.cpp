@@ -175,7 +175,7 @@ coordinator_actor::behavior_type coordinator(self_ptr self, std::shared_ptr<cons
       [=](metrics_atom) -> caf::result<metrics_snapshot> {
         auto rp = self->make_response_promise<metrics_snapshot>();
         auto observers = self->state.observers;
-        collect_pool_stats(self, [rp, observers](std::vector<pool_stats> all) mutable {
+        collect_pool_stats(self, [rp, observers](const std::vector<pool_stats>& all) mutable {
           metrics_snapshot out;
           for (const auto& s : all)
             out.routes.push_back(route_metrics{s.route, s.replica, s.pool_size, s.connections,

@@ -89,9 +89,9 @@ bool moves_to_another_pool(const gather_context& gather, const model::statement&
 }
 
 // A part actor: runs statement `index` on route `route` and reports to `parent`.
-part_actor::behavior_type route_part(part_actor::pointer self, session_actor parent,
+part_actor::behavior_type route_part(part_actor::pointer self, const session_actor& parent,
                                      std::uint32_t index, std::uint16_t route,
-                                     std::shared_ptr<const gather_context> gather) {
+                                     const std::shared_ptr<const gather_context>& gather) {
   const auto& stmt = (*gather->statements)[index];
   auto pool = gather->routes->pick(route, stmt.idempotent());
   send_to_pool(self, index, *gather, caf::actor_cast<session_actor>(self), route, pool);
