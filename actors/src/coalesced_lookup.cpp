@@ -172,6 +172,7 @@ void run_coalesced(connection_worker_state& st, std::vector<work_item>& items, d
       // Lost: the coalesced execution was every lookup's first attempt. Otherwise running
       // each alone gives each its own result or error.
       d = execute(st, items, k, lost ? 2 : 1);
+      d.metrics.fell_back = true;
     }
     out.results.emplace_back(std::move(item.session), std::move(d));
   }

@@ -98,6 +98,7 @@ void run_batch(connection_worker_state& st, std::vector<work_item>& items, std::
       // Lost: the batch was every statement's first attempt. Otherwise one statement failed
       // the batch, and running each alone tells which.
       d = execute(st, items, k, lost ? 2 : 1);
+      d.metrics.fell_back = true;
     }
     // `batched` says what the outcome's own execution shared: a fallback ran alone.
     d.metrics.batched = 1;

@@ -103,6 +103,12 @@ BOOST_AUTO_TEST_CASE(a_failing_statement_in_a_batch_fails_alone_and_the_others_r
     }
   }
   BOOST_TEST(result.failure.has_value());
+  // The bad statement's batch failed and its statements ran again alone: it and others.
+  std::size_t fell_back = 0;
+  for (const auto& o : result.outcomes)
+    fell_back += o.metrics.fell_back ? 1 : 0;
+  BOOST_TEST(result.outcomes[25].metrics.fell_back);
+  BOOST_TEST(fell_back >= 2u);
   // The connection survives: the same statements without the bad one batch again.
   texts[25] = "25";
   const auto again = c.gather(casts(texts));

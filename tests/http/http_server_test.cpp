@@ -2,6 +2,7 @@
 // against SQLite and PostgreSQL, and talks HTTP/1.1 to it over plain sockets.
 #include <atomic>
 #include <chrono>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -9,7 +10,10 @@
 #include <boost/test/data/test_case.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include "gatherdb/drivers/connection_executor.hpp"
+
 #include "http/http_test_support.hpp"
+#include "support/poll.hpp"
 
 using namespace gatherdb_http_test;
 
@@ -244,9 +248,19 @@ BOOST_DATA_TEST_CASE(sigterm_finishes_requests_in_flight_and_exits_0, gatherdb::
   // Idle keep-alive connections must not hold the server up.
   connection idle{srv.port()};
   (void)idle.request("GET", "/healthz");
-  std::atomic<int> ok{0}, answered{0};
+  // On PostgreSQL the table is locked until the server has been told to stop, so that the
+  // requests are surely in flight then (their statements wait for the lock).
+  std::optional<gatherdb::drivers::connection> locker;
+  std::optional<gatherdb::drivers::connection_executor> lock;
+  if (gatherdb::test::is_postgres(b)) {
+    locker.emplace(
+        gatherdb::drivers::connection::open(gatherdb::test::postgres_connection_string()));
+    lock.emplace(*locker);
+    lock->begin();
+    (void)lock->execute("LOCK TABLE " + srv.table + " IN ACCESS EXCLUSIVE MODE", {});
+  }
+  std::atomic<int> ok{0}, answered{0}, sent{0};
   std::vector<std::thread> clients;
-  std::atomic<bool> go{false};
   for (int t = 0; t < 4; ++t)
     clients.emplace_back([&] {
       try {
@@ -254,7 +268,7 @@ BOOST_DATA_TEST_CASE(sigterm_finishes_requests_in_flight_and_exits_0, gatherdb::
         std::vector<int> keys;
         for (int i = 0; i < 500; ++i)
           keys.push_back((i * 13) % 2000);
-        go = true;
+        ++sent;
         auto r = c.request("GET", query_for(keys));
         ++answered;
         if (r.status == 200 && r.parsed() == expected_rows(keys, 2000))
@@ -263,14 +277,36 @@ BOOST_DATA_TEST_CASE(sigterm_finishes_requests_in_flight_and_exits_0, gatherdb::
         // refused: sent after the listener closed
       }
     });
-  while (!go)
-    std::this_thread::sleep_for(1ms);
-  std::this_thread::sleep_for(20ms);
-  srv.stop_gracefully();
+  BOOST_REQUIRE(gatherdb::test::poll_until([&] { return sent == 4; }));
+  if (locker) {
+    auto monitor =
+        gatherdb::drivers::connection::open(gatherdb::test::postgres_connection_string());
+    const auto waiting = [&] {
+      return monitor
+          .execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND "
+                   "strpos(query, ?) > 0",
+                   {gatherdb::model::value{srv.table}})
+          ->row(0)
+          .int64_at(0);
+    };
+    BOOST_REQUIRE(gatherdb::test::poll_until([&] { return waiting() > 0; }));
+  } else {
+    std::this_thread::sleep_for(20ms);
+  }
+  std::thread stopper{[&] { srv.stop_gracefully(); }};
+  if (lock) {
+    // Let the stop begin, then let the statements run: the server must still answer them.
+    std::this_thread::sleep_for(200ms);
+    lock->commit();
+  }
+  stopper.join();
   for (auto& c : clients)
     c.join();
-  // Whatever was answered was answered completely and correctly.
+  // Whatever was answered was answered completely and correctly; with the lock, the requests
+  // in flight (at least the one whose statement waited) were answered.
   BOOST_TEST(ok == answered);
+  if (locker)
+    BOOST_TEST(answered >= 1);
   BOOST_TEST(idle.closed_by_peer());
 }
 

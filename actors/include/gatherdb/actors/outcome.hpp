@@ -63,6 +63,9 @@ struct statement_metrics {
   std::uint16_t coalesced = 0;
   /// Whether it lost its connection and ran again on another pool of its route (a replica).
   bool moved = false;
+  /// Whether it ran alone after the batched read or coalesced lookup it was part of failed
+  /// (`batched` and `coalesced` then say 1: what its own execution shared).
+  bool fell_back = false;
 };
 
 /// One route's share of a statement run on every route (`model::statement::on_all_routes`).
