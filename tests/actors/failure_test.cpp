@@ -99,7 +99,9 @@ BOOST_DATA_TEST_CASE(fail_fast_throws_the_error_quickly_and_leaves_nothing_runni
     const auto elapsed = clock_type::now() - t0;
     BOOST_TEST_MESSAGE(backend << ": fail_fast threw after " << millis(elapsed)
                                << " ms: " << e.what());
-    BOOST_TEST(millis(elapsed) < 2000, "the throw waited for the long statements");
+    // Bounds here are what the test itself started, never this machine's speed: waiting for
+    // a long statement takes its 5 s.
+    BOOST_TEST(millis(elapsed) < 5000, "the throw waited for the long statements");
     BOOST_TEST(e.failure().index == 0u);
     BOOST_TEST(e.error().source == actors::error_source::database);
     BOOST_TEST(e.error().info.sqlstate == test::missing_table_sqlstate(backend));
@@ -148,7 +150,7 @@ BOOST_DATA_TEST_CASE(fail_fast_ends_the_statements_its_window_has_not_started_wi
     const auto elapsed = clock_type::now() - t0;
     BOOST_TEST_MESSAGE(backend << ": fail_fast with window 2 threw after " << millis(elapsed)
                                << " ms");
-    BOOST_TEST(millis(elapsed) < 2000, "the unstarted statements ran");
+    BOOST_TEST(millis(elapsed) < 5000, "the unstarted statements ran (5 s each)");
     BOOST_TEST(e.failure().index == 0u);
     BOOST_REQUIRE_EQUAL(e.partial().outcomes.size(), statements.size());
     check_cancelled_from(e.partial(), 1, drivers::error_category::cancelled);
@@ -174,7 +176,7 @@ BOOST_DATA_TEST_CASE(fail_fast_reports_a_failure_before_the_long_statements_of_i
   } catch (const actors::gather_error& e) {
     const auto elapsed = clock_type::now() - t0;
     BOOST_TEST_MESSAGE(backend << ": failure reported after " << millis(elapsed) << " ms");
-    BOOST_TEST(millis(elapsed) < 2000, "the failure waited for the chunk's long statements");
+    BOOST_TEST(millis(elapsed) < 5000, "the failure waited for the chunk's long statements");
     BOOST_TEST(e.failure().index == 1u);
     // Statement 0 usually runs first; should statement 1 reach the idle worker first, its
     // failure cancels statement 0 instead.
@@ -202,7 +204,7 @@ BOOST_DATA_TEST_CASE(deadline_ends_the_statements_a_window_of_one_has_not_starte
   const auto elapsed = clock_type::now() - t0;
   BOOST_TEST_MESSAGE(backend << ": 10 statements, window 1, deadline after " << millis(elapsed)
                              << " ms");
-  BOOST_TEST(millis(elapsed) < 2000);
+  BOOST_TEST(millis(elapsed) < 5000, "a statement of 5 s ran to its end");
   BOOST_REQUIRE_EQUAL(result.outcomes.size(), statements.size());
   check_cancelled_from(result, 0, drivers::error_category::timeout);
   BOOST_TEST(result.metrics.cancelled == statements.size());
@@ -220,7 +222,7 @@ BOOST_DATA_TEST_CASE(deadline_cancels_a_long_statement_and_the_pool_stays_usable
   const auto result = c.gather({long_statement(backend, 30)}, options);
   const auto elapsed = clock_type::now() - t0;
   BOOST_TEST_MESSAGE(backend << ": deadline reported after " << millis(elapsed) << " ms");
-  BOOST_TEST(millis(elapsed) < 2000);
+  BOOST_TEST(millis(elapsed) < 30000, "the statement of 30 s ran to its end");
   BOOST_TEST(millis(elapsed) >= 450);
   BOOST_REQUIRE_EQUAL(result.outcomes.size(), 1u);
   const auto& o = result.outcomes[0];
@@ -254,7 +256,8 @@ BOOST_DATA_TEST_CASE(deadline_holds_while_the_statement_waits_for_a_connection, 
   const auto result = c.gather({select_data(1)}, options);
   const auto elapsed = clock_type::now() - t0;
   BOOST_TEST_MESSAGE(backend << ": queued statement reported after " << millis(elapsed) << " ms");
-  BOOST_TEST(millis(elapsed) < 2000, "the deadline was not enforced while queued");
+  // Without it, the statement would have waited for the hog's 3 s deadline.
+  BOOST_TEST(millis(elapsed) < 3000, "the deadline was not enforced while queued");
   const auto& o = result.outcomes.at(0);
   BOOST_TEST(o.status == actors::outcome_status::cancelled, o.error.to_string());
   BOOST_TEST(o.error.info.category == drivers::error_category::timeout);
@@ -275,7 +278,7 @@ BOOST_DATA_TEST_CASE(fail_fast_deadline_throws_with_category_timeout, all_backen
     (void)c.gather({select_data(1), long_statement(backend, 30)}, options);
     BOOST_FAIL("a gather past its deadline did not throw in fail_fast mode");
   } catch (const actors::gather_error& e) {
-    BOOST_TEST(millis(clock_type::now() - t0) < 2000);
+    BOOST_TEST(millis(clock_type::now() - t0) < 30000, "the statement of 30 s ran to its end");
     BOOST_TEST(e.failure().index == 1u);
     BOOST_TEST(e.error().info.category == drivers::error_category::timeout);
     BOOST_TEST(e.partial().outcomes.at(0).ok());
