@@ -9,6 +9,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "actors_fixture.hpp"
+#include "support/poll.hpp"
 #include "support/server_monitor.hpp"
 
 using namespace gatherdb;
@@ -27,8 +28,13 @@ BOOST_DATA_TEST_CASE(destroying_the_client_with_100_long_statements_in_flight_re
   actors::gather_options options;
   options.mode = actors::gather_mode::collect;
   auto running = std::async(std::launch::async, [&] { return c->gather(statements, options); });
-  // Let the first statements reach their connections.
-  std::this_thread::sleep_for(500ms);
+  // The first statements reach their connections: every worker holds one, and on a server
+  // they run there.
+  BOOST_REQUIRE(test::poll_until([&] { return c->stats().busy == 4; }));
+  if (backend != backend::sqlite) {
+    test::server_monitor<suite_tag> running{backend, "shutdown"};
+    BOOST_REQUIRE(test::poll_until([&] { return running.active_sleeps() >= 1; }));
+  }
   BOOST_TEST((running.wait_for(0s) == std::future_status::timeout));
   const auto t0 = clock_type::now();
   c.reset();

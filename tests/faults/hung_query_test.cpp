@@ -91,7 +91,8 @@ BOOST_DATA_TEST_CASE(destroying_the_client_during_a_hung_query_returns_within_3_
                                            select_data(1)};
   auto running = std::async(
       std::launch::async, [&] { return gather_until_destroyed(*c, statements, collect(60000ms)); });
-  std::this_thread::sleep_for(400ms);
+  // A connection holds a hung statement (both, unless one chunk took the two).
+  BOOST_REQUIRE(test::poll_until([&] { return c->stats().busy >= 1; }));
   BOOST_REQUIRE((running.wait_for(0s) == std::future_status::timeout));
   const auto took = destroy_client(c);
   BOOST_TEST_MESSAGE(backend << ": client destroyed during a hung query in " << millis(took)

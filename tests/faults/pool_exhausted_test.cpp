@@ -83,7 +83,8 @@ BOOST_DATA_TEST_CASE(
     statements.push_back(slow_statement(backend, 2000));
   auto running = std::async(std::launch::async,
                             [&] { return gather_until_destroyed(*c, statements, collect()); });
-  std::this_thread::sleep_for(400ms);
+  // Both connections are busy and the rest wait for them.
+  BOOST_REQUIRE(test::poll_until([&] { return c->stats().busy == 2 && c->stats().queued > 0; }));
   BOOST_REQUIRE((running.wait_for(0s) == std::future_status::timeout));
   const auto took = destroy_client(c);
   BOOST_TEST_MESSAGE(backend << ": client destroyed with a full queue in " << millis(took)

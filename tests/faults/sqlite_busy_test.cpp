@@ -9,6 +9,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "faults_fixture.hpp"
+#include "support/poll.hpp"
 
 using namespace gatherdb;
 using namespace gatherdb::faults_test;
@@ -100,7 +101,8 @@ BOOST_AUTO_TEST_CASE(destroying_the_client_while_writes_wait_for_the_lock_return
     statements.push_back(insert_row(i)); // about 400 ms each, two at a time: 12 s in all
   auto running = std::async(std::launch::async,
                             [&] { return gather_until_destroyed(*c, statements, collect()); });
-  std::this_thread::sleep_for(600ms);
+  // Both connections wait for the lock with an insert each.
+  BOOST_REQUIRE(test::poll_until([&] { return c->stats().busy == 2; }));
   BOOST_REQUIRE((running.wait_for(0s) == std::future_status::timeout));
   const auto took = destroy_client(c);
   BOOST_TEST_MESSAGE("sqlite busy: client destroyed in " << millis(took) << " ms");
