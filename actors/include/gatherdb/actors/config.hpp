@@ -31,7 +31,8 @@ public:
   /// Settings in their parsed form; durations in milliseconds.
   std::string dsn;
   /// `settings::routes`: name -> connection strings (primary first), e.g. in
-  /// caf-application.ini `routes = { eu = ["Driver=...", "Driver=..."], us = "Driver=..." }`.
+  /// caf-application.ini `routes = { eu = ["Driver=...", "Driver=..."], us = ["Driver=..."] }`
+  /// (a list for each route: CAF drops a plain string there silently).
   std::map<std::string, std::vector<std::string>> routes;
   std::size_t pool_size;
   std::size_t queue_bound;
