@@ -108,7 +108,8 @@ coordinator_actor::behavior_type coordinator(self_ptr self, std::shared_ptr<cons
       pool_config->routes.clear();
       if (r.pool_size > 0)
         pool_config->pool_size = r.pool_size;
-      auto load = std::make_shared<pool_load>();
+      // Read only to choose among a route's pools: a route of one publishes nothing.
+      auto load = r.dsns.size() > 1 ? std::make_shared<pool_load>() : nullptr;
       pools.push_back(
           {self->spawn<caf::linked>(connection_pool, std::shared_ptr<const settings>{pool_config},
                                     make_worker, load),

@@ -33,6 +33,7 @@ public:
   /// One connection string's pool.
   struct pool {
     pool_actor actor;
+    /// Null for the only pool of a route: there is nothing to choose.
     std::shared_ptr<pool_load> load;
   };
 

@@ -78,35 +78,41 @@ void send_to_pool(Self* self, std::uint32_t index, const gather_context& gather,
              std::move(item));
 }
 
-// Whether a statement that ended with `done` on pool `pool` of `route` runs again on another
-// of the route's pools: an idempotent read that lost its connection, once.
-bool moves_to_another_pool(const gather_context& gather, const model::statement& stmt,
-                           std::uint16_t route, bool moved, const work_done& done) {
-  return !moved && done.status == outcome_status::failed &&
-         done.error.source == error_source::database &&
-         done.error.info.category == drivers::error_category::connection && stmt.idempotent() &&
-         gather.routes->routes()[route]->pools.size() > 1 && !ended_early(gather);
+// After statement `index` ended with `done` on the pool `at` says: an idempotent read that lost
+// its connection moves, once, to another pool of its route (sent there on behalf of `self`,
+// returns true); otherwise `done` gets the executions on every pool and whether it moved.
+template <class Self>
+bool moved_to_another_pool(Self* self, std::uint32_t index, const gather_context& gather,
+                           gather_context::placement& at, work_done& done) {
+  const bool moves = !at.moved && done.status == outcome_status::failed &&
+                     done.error.source == error_source::database &&
+                     done.error.info.category == drivers::error_category::connection &&
+                     (*gather.statements)[index].idempotent() &&
+                     gather.routes->routes()[at.route]->pools.size() > 1 && !ended_early(gather);
+  if (moves) {
+    at.moved = true;
+    at.attempts = done.metrics.attempts;
+    at.pool = gather.routes->pick(at.route, true, at.pool);
+    send_to_pool(self, index, gather, caf::actor_cast<session_actor>(self), at.route, at.pool);
+    return true;
+  }
+  done.metrics.attempts = static_cast<std::uint8_t>(done.metrics.attempts + at.attempts);
+  done.metrics.moved = at.moved;
+  return false;
 }
 
 // A part actor: runs statement `index` on route `route` and reports to `parent`.
 part_actor::behavior_type route_part(part_actor::pointer self, const session_actor& parent,
                                      std::uint32_t index, std::uint16_t route,
                                      const std::shared_ptr<const gather_context>& gather) {
-  const auto& stmt = (*gather->statements)[index];
-  auto pool = gather->routes->pick(route, stmt.idempotent());
+  const auto pool = gather->routes->pick(route, (*gather->statements)[index].idempotent());
   send_to_pool(self, index, *gather, caf::actor_cast<session_actor>(self), route, pool);
-  auto moved = std::make_shared<std::pair<bool, std::uint8_t>>(false, 0);
+  auto at =
+      std::make_shared<gather_context::placement>(gather_context::placement{route, pool, false, 0});
   return {
       [=](done_atom, work_done& done) {
-        const auto& stmt = (*gather->statements)[index];
-        if (moves_to_another_pool(*gather, stmt, route, moved->first, done)) {
-          *moved = {true, done.metrics.attempts};
-          const auto other = gather->routes->pick(route, true, pool);
-          send_to_pool(self, index, *gather, caf::actor_cast<session_actor>(self), route, other);
+        if (moved_to_another_pool(self, index, *gather, *at, done))
           return;
-        }
-        done.metrics.attempts = static_cast<std::uint8_t>(done.metrics.attempts + moved->second);
-        done.metrics.moved = moved->first;
         self->send(parent, done_atom::value, route, std::move(done));
         self->quit();
       },
@@ -222,17 +228,9 @@ session_actor::behavior_type session(session_actor::pointer self, std::uint32_t 
         if (!gather->placements.empty() && done.error.source != error_source::route) {
           auto& at = gather->placements[index];
           done.route = at.route;
-          const auto& stmt = (*gather->statements)[index];
-          if (!parts && moves_to_another_pool(*gather, stmt, at.route, at.moved, done)) {
-            at.moved = true;
-            at.attempts = done.metrics.attempts;
-            at.pool = gather->routes->pick(at.route, true, at.pool);
-            send_to_pool(self, index, *gather, caf::actor_cast<session_actor>(self), at.route,
-                         at.pool);
+          // A statement on every route moves part by part (its part actors do).
+          if (!parts && moved_to_another_pool(self, index, *gather, at, done))
             return;
-          }
-          done.metrics.attempts = static_cast<std::uint8_t>(done.metrics.attempts + at.attempts);
-          done.metrics.moved = at.moved;
         }
         finish(self, index, gather, std::move(done));
         self->quit();
