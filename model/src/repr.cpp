@@ -208,6 +208,74 @@ void append_repr_int(std::string& out, std::int64_t x) {
 
 namespace {
 
+void append_python_time(std::string& out, time_of_day t, bool always_minutes) {
+  // Python leaves out a zero microsecond, then a zero second: time(12, 0), time(12, 0, 1).
+  append_repr_int(out, t.hour());
+  if (always_minutes || t.minute() != 0 || t.second() != 0 || t.microsecond() != 0) {
+    out += ", ";
+    append_repr_int(out, t.minute());
+  }
+  if (t.second() != 0 || t.microsecond() != 0) {
+    out += ", ";
+    append_repr_int(out, t.second());
+  }
+  if (t.microsecond() != 0) {
+    out += ", ";
+    append_repr_int(out, t.microsecond());
+  }
+}
+
+void append_python_date_parts(std::string& out, date d) {
+  const auto ymd = d.ymd();
+  append_repr_int(out, ymd.year);
+  out += ", ";
+  append_repr_int(out, ymd.month);
+  out += ", ";
+  append_repr_int(out, ymd.day);
+}
+
+} // namespace
+
+void append_repr_date(std::string& out, date d) {
+  out += "datetime.date(";
+  append_python_date_parts(out, d);
+  out += ')';
+}
+
+void append_repr_time(std::string& out, time_of_day t) {
+  out += "datetime.time(";
+  append_python_time(out, t, true);
+  out += ')';
+}
+
+void append_repr_timestamp(std::string& out, timestamp t) {
+  out += "datetime.datetime(";
+  append_python_date_parts(out, t.date_part());
+  out += ", ";
+  append_python_time(out, t.time_part(), true);
+  out += ')';
+}
+
+void append_repr_timestamptz(std::string& out, timestamptz t) {
+  append_repr_timestamp(out, t.utc());
+  out.pop_back();
+  out += ", tzinfo=datetime.timezone.utc)";
+}
+
+void append_repr_decimal(std::string& out, const decimal& d) {
+  out += "Decimal('";
+  out += d.to_string();
+  out += "')";
+}
+
+void append_repr_uuid(std::string& out, const uuid& u) {
+  out += "UUID('";
+  out += u.to_string();
+  out += "')";
+}
+
+namespace {
+
 struct repr_visitor {
   std::string& out;
   void operator()(null_t) const { out += "None"; }
@@ -218,6 +286,13 @@ struct repr_visitor {
   void operator()(const bytes& x) const {
     append_repr_bytes(out, std::string_view{reinterpret_cast<const char*>(x.data()), x.size()});
   }
+  void operator()(date x) const { append_repr_date(out, x); }
+  void operator()(time_of_day x) const { append_repr_time(out, x); }
+  void operator()(timestamp x) const { append_repr_timestamp(out, x); }
+  void operator()(timestamptz x) const { append_repr_timestamptz(out, x); }
+  void operator()(const decimal& x) const { append_repr_decimal(out, x); }
+  void operator()(const uuid& x) const { append_repr_uuid(out, x); }
+  void operator()(const json_text& x) const { append_repr_str(out, x.text()); }
 };
 
 } // namespace

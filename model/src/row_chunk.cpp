@@ -23,8 +23,35 @@ value column_store::at(std::size_t row) const {
     const auto* first = reinterpret_cast<const std::byte*>(sv.data());
     return bytes(first, first + sv.size());
   }
+  case value_type::date:
+    return date::from_days(int64_at(row));
+  case value_type::time_of_day:
+    return time_of_day::from_micros(int64_at(row));
+  case value_type::timestamp:
+    return timestamp::from_micros(int64_at(row));
+  case value_type::timestamptz:
+    return timestamptz::from_micros(int64_at(row));
+  case value_type::decimal:
+    return decimal::parse(text_at(row));
+  case value_type::uuid:
+    return uuid_at(row);
+  case value_type::json:
+    return json_text::parse(text_at(row));
   }
   return null;
+}
+
+uuid column_store::uuid_at(std::size_t row) const noexcept {
+  uuid::octets b{};
+  const auto sv = text_at(row);
+  for (std::size_t i = 0; i < b.size() && i < sv.size(); ++i)
+    b[i] = static_cast<std::uint8_t>(sv[i]);
+  return uuid{b};
+}
+
+void column_store::push_uuid(const uuid& x) {
+  chars_.append(reinterpret_cast<const char*>(x.bytes().data()), x.bytes().size());
+  commit_arena_cell();
 }
 
 void column_store::push_not_null() {
@@ -38,21 +65,12 @@ void column_store::push_null() {
     nulls_.assign(size_, false);
   nulls_.push_back(true);
   ++size_;
-  switch (type_) {
-  case value_type::boolean:
-  case value_type::int64:
+  if (stored_as_int64(type_))
     ints_.push_back(0);
-    break;
-  case value_type::float64:
+  else if (type_ == value_type::float64)
     reals_.push_back(0.0);
-    break;
-  case value_type::text:
-  case value_type::bytes:
+  else if (stored_as_chars(type_))
     ends_.push_back(chars_.size());
-    break;
-  case value_type::null:
-    break;
-  }
 }
 
 void column_store::push_bool(bool x) {
@@ -80,21 +98,13 @@ void column_store::commit_arena_cell() {
 }
 
 void column_store::reserve(std::size_t rows, std::size_t text_bytes) {
-  switch (type_) {
-  case value_type::boolean:
-  case value_type::int64:
+  if (stored_as_int64(type_)) {
     ints_.reserve(ints_.size() + rows);
-    break;
-  case value_type::float64:
+  } else if (type_ == value_type::float64) {
     reals_.reserve(reals_.size() + rows);
-    break;
-  case value_type::text:
-  case value_type::bytes:
+  } else if (stored_as_chars(type_)) {
     ends_.reserve(ends_.size() + rows);
     chars_.reserve(chars_.size() + text_bytes);
-    break;
-  case value_type::null:
-    break;
   }
 }
 
@@ -104,36 +114,24 @@ std::size_t column_store::memory_bytes() const noexcept {
 }
 
 std::size_t column_store::payload_bytes() const noexcept {
-  switch (type_) {
-  case value_type::text:
-  case value_type::bytes:
+  if (stored_as_chars(type_))
     return chars_.size();
-  case value_type::null:
-    return 0;
-  default:
-    return size_ * 8;
-  }
+  return type_ == value_type::null ? 0 : size_ * 8;
 }
 
 std::size_t column_view::payload_bytes() const noexcept {
-  switch (store_->type_) {
-  case value_type::text:
-  case value_type::bytes: {
+  if (stored_as_chars(store_->type_)) {
     if (size_ == 0)
       return 0;
     const auto begin = first_ == 0 ? 0 : store_->ends_[first_ - 1];
     return static_cast<std::size_t>(store_->ends_[first_ + size_ - 1] - begin);
   }
-  case value_type::null:
-    return 0;
-  default:
-    return size_ * 8;
-  }
+  return store_->type_ == value_type::null ? 0 : size_ * 8;
 }
 
 std::size_t column_view::storage_bytes() const noexcept {
   std::size_t n = payload_bytes();
-  if (store_->type_ == value_type::text || store_->type_ == value_type::bytes)
+  if (stored_as_chars(store_->type_))
     n += size_ * sizeof(std::uint64_t); // the end offsets
   if (store_->has_nulls())
     n += (size_ + 7) / 8;

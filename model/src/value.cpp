@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "gatherdb/model/detail/backend_text.hpp"
+
 namespace gatherdb::model {
 
 std::string_view to_string(value_type t) noexcept {
@@ -18,6 +20,20 @@ std::string_view to_string(value_type t) noexcept {
     return "text";
   case value_type::bytes:
     return "bytes";
+  case value_type::date:
+    return "date";
+  case value_type::time_of_day:
+    return "time_of_day";
+  case value_type::timestamp:
+    return "timestamp";
+  case value_type::timestamptz:
+    return "timestamptz";
+  case value_type::decimal:
+    return "decimal";
+  case value_type::uuid:
+    return "uuid";
+  case value_type::json:
+    return "json";
   }
   return "unknown";
 }
@@ -55,6 +71,19 @@ struct renderer {
     out += '\'';
     return out;
   }
+  std::string operator()(date x) const { return "DATE '" + detail::format_date(x) + "'"; }
+  std::string operator()(time_of_day x) const {
+    return "TIME '" + detail::format_time(x) + "'";
+  }
+  std::string operator()(timestamp x) const {
+    return "TIMESTAMP '" + detail::format_timestamp(x) + "'";
+  }
+  std::string operator()(timestamptz x) const {
+    return "TIMESTAMP WITH TIME ZONE '" + detail::format_timestamptz(x) + "'";
+  }
+  std::string operator()(const decimal& x) const { return x.to_string(); }
+  std::string operator()(const uuid& x) const { return "UUID '" + x.to_string() + "'"; }
+  std::string operator()(const json_text& x) const { return "JSON " + (*this)(x.text()); }
 };
 
 } // namespace

@@ -32,7 +32,20 @@ inline void append_repr_bool(std::string& out, bool x) {
   out += x ? "True" : "False";
 }
 
-/// Appends Python's repr of a cell: None, True, 42, 0.5, 'text', b'bytes'.
+/// Appends Python's repr of a `datetime.date`, `datetime.time`, naive `datetime.datetime` and
+/// UTC `datetime.datetime`: datetime.date(2024, 2, 29), datetime.time(12, 0),
+/// datetime.datetime(2024, 2, 29, 12, 0, 0, 5, tzinfo=datetime.timezone.utc).
+void append_repr_date(std::string& out, date d);
+void append_repr_time(std::string& out, time_of_day t);
+void append_repr_timestamp(std::string& out, timestamp t);
+void append_repr_timestamptz(std::string& out, timestamptz t);
+
+/// Appends Decimal('1.50') and UUID('...') (Python's decimal and uuid modules).
+void append_repr_decimal(std::string& out, const decimal& d);
+void append_repr_uuid(std::string& out, const uuid& u);
+
+/// Appends Python's repr of a cell: None, True, 42, 0.5, 'text', b'bytes', the forms above;
+/// JSON as the str of its text.
 void append_repr(std::string& out, const value& v);
 
 /// Python's repr of a str; see `append_repr_str`.

@@ -13,9 +13,10 @@
 
 namespace gatherdb::model {
 
-/// The cells of one column of a row chunk, stored compactly by type: integers and booleans in
-/// one int64 array, doubles in one double array, text and bytes in one character arena with end
-/// offsets. NULLs are a bitmap that stays empty until the first NULL arrives.
+/// The cells of one column of a row chunk, stored compactly by type: integers, booleans and the
+/// day or microsecond counts of dates, times and timestamps in one int64 array, doubles in one
+/// double array, text, bytes, decimals (canonical text), UUIDs (16 bytes) and JSON in one
+/// character arena with end offsets. NULLs are a bitmap that stays empty until the first NULL arrives.
 /// Thread-safety: not thread-safe while being filled; immutable and freely shareable after.
 class column_store {
 public:
@@ -37,10 +38,15 @@ public:
     const auto begin = row == 0 ? 0 : ends_[row - 1];
     return std::string_view{chars_}.substr(begin, ends_[row] - begin);
   }
+  /// A UUID cell (16 bytes in the arena).
+  [[nodiscard]] uuid uuid_at(std::size_t row) const noexcept;
   /// A copy of one cell as a `value`.
   [[nodiscard]] value at(std::size_t row) const;
 
   void push_null();
+  /// Dates push `days_since_epoch()`, times and timestamps their microseconds (`push_int64`),
+  /// decimals and JSON their text (`push_text`); UUIDs their bytes:
+  void push_uuid(const uuid& x);
   void push_bool(bool x);
   void push_int64(std::int64_t x);
   void push_float64(double x);
@@ -109,6 +115,7 @@ public:
   [[nodiscard]] std::string_view text_at(std::size_t row) const noexcept {
     return store_->text_at(first_ + row);
   }
+  [[nodiscard]] uuid uuid_at(std::size_t row) const noexcept { return store_->uuid_at(first_ + row); }
   /// A copy of one cell as a `value`.
   [[nodiscard]] value at(std::size_t row) const { return store_->at(first_ + row); }
 

@@ -9,6 +9,14 @@
 #include <variant>
 #include <vector>
 
+#include "gatherdb/model/date.hpp"
+#include "gatherdb/model/decimal.hpp"
+#include "gatherdb/model/json_text.hpp"
+#include "gatherdb/model/time_of_day.hpp"
+#include "gatherdb/model/timestamp.hpp"
+#include "gatherdb/model/timestamptz.hpp"
+#include "gatherdb/model/uuid.hpp"
+
 namespace gatherdb::model {
 
 /// The SQL NULL marker.
@@ -24,7 +32,40 @@ inline constexpr null_t null{};
 using bytes = std::vector<std::byte>;
 
 /// The kinds of data gatherdb moves between C++ and SQL.
-enum class value_type : std::uint8_t { null, boolean, int64, float64, text, bytes };
+/// The order is the wire codec's and `value::storage`'s: append only.
+enum class value_type : std::uint8_t {
+  null,
+  boolean,
+  int64,
+  float64,
+  text,
+  bytes,
+  date,
+  time_of_day,
+  timestamp,
+  timestamptz,
+  decimal,
+  uuid,
+  json
+};
+
+/// The last value type (for range checks of decoded input).
+inline constexpr value_type last_value_type = value_type::json;
+
+/// Whether cells of `t` are stored as one int64 each in a column (booleans, integers, and the
+/// day or microsecond counts of dates, times and timestamps).
+[[nodiscard]] constexpr bool stored_as_int64(value_type t) noexcept {
+  return t == value_type::boolean || t == value_type::int64 || t == value_type::date ||
+         t == value_type::time_of_day || t == value_type::timestamp ||
+         t == value_type::timestamptz;
+}
+
+/// Whether cells of `t` are stored as characters in a column's arena (text, bytes, a decimal's
+/// canonical text, a UUID's 16 bytes, JSON text).
+[[nodiscard]] constexpr bool stored_as_chars(value_type t) noexcept {
+  return t == value_type::text || t == value_type::bytes || t == value_type::decimal ||
+         t == value_type::uuid || t == value_type::json;
+}
 
 /// Name of a value type ("int64", "text", ...). Thread-safe.
 [[nodiscard]] std::string_view to_string(value_type t) noexcept;
@@ -33,7 +74,8 @@ enum class value_type : std::uint8_t { null, boolean, int64, float64, text, byte
 /// Thread-safety: a value type; distinct objects may be used from distinct threads.
 class value {
 public:
-  using storage = std::variant<null_t, bool, std::int64_t, double, std::string, bytes>;
+  using storage = std::variant<null_t, bool, std::int64_t, double, std::string, bytes, date,
+                               time_of_day, timestamp, timestamptz, decimal, uuid, json_text>;
 
   /// NULL.
   value() noexcept = default;
@@ -51,6 +93,13 @@ public:
   value(std::string_view x) : data_(std::string{x}) {}
   value(const char* x) : data_(std::string{x}) {}
   value(bytes x) noexcept : data_(std::move(x)) {}
+  value(date x) noexcept : data_(x) {}
+  value(time_of_day x) noexcept : data_(x) {}
+  value(timestamp x) noexcept : data_(x) {}
+  value(timestamptz x) noexcept : data_(x) {}
+  value(decimal x) noexcept : data_(std::move(x)) {}
+  value(uuid x) noexcept : data_(x) {}
+  value(json_text x) noexcept : data_(std::move(x)) {}
 
   /// The kind of data held.
   [[nodiscard]] value_type type() const noexcept { return static_cast<value_type>(data_.index()); }
@@ -77,7 +126,8 @@ private:
   storage data_;
 };
 
-/// SQL-ish rendering for diagnostics: NULL, TRUE, 42, 'text' (quotes doubled), X'00FF'.
+/// SQL-ish rendering for diagnostics: NULL, TRUE, 42, 'text' (quotes doubled), X'00FF',
+/// DATE '2024-02-29', TIMESTAMP WITH TIME ZONE '...+00:00', 1.50, UUID '...', JSON '...'.
 /// Never used to build SQL: gatherdb only binds values.
 [[nodiscard]] std::string to_string(const value& v);
 
