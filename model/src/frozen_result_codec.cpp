@@ -5,11 +5,17 @@
 #include <limits>
 #include <vector>
 
+#include "gatherdb/model/value_error.hpp"
+
 namespace gatherdb::model {
 
 namespace {
 
 constexpr std::string_view magic = "GDBF";
+// Still 1 after the date, time, timestamp, decimal, UUID and JSON types were added: they are
+// encoded as their column stores hold them (an int64, or length-prefixed characters), so the
+// six original types' bytes did not change, and a decoder that predates a type refuses its tag
+// as an unknown column type instead of misreading it.
 constexpr std::uint8_t format_version = 1;
 
 class writer {
@@ -75,6 +81,52 @@ private:
   std::size_t pos_ = 0;
 };
 
+[[noreturn]] void bad_cell(value_type t, const std::string& column, std::size_t row,
+                           std::string_view what) {
+  throw codec_error("frozen result encoding has " + std::string{what} + " in " +
+                    std::string{to_string(t)} + " column \"" + column + "\", row " +
+                    std::to_string(row) + " of its chunk");
+}
+
+// A decoded cell must be a value of its column's type: readers build values from cells
+// (`column_store::at`) and would otherwise throw `value_error`, or print nonsense, long after
+// the input was accepted. The ranges are the types' own (years 1 to 9999, a day's micros).
+void check_int64_cell(value_type t, std::int64_t x, const std::string& column, std::size_t row) {
+  bool ok = true;
+  switch (t) {
+  case value_type::date:
+    ok = x >= date::min_days && x <= date::max_days;
+    break;
+  case value_type::time_of_day:
+    ok = x >= 0 && x < detail::micros_per_day;
+    break;
+  case value_type::timestamp:
+  case value_type::timestamptz:
+    ok = x >= timestamp::min_micros && x <= timestamp::max_micros;
+    break;
+  default: // booleans and integers: any int64
+    break;
+  }
+  if (!ok)
+    bad_cell(t, column, row, "a value out of range (" + std::to_string(x) + ")");
+}
+
+// Text and bytes may hold anything; a UUID is 16 bytes, a decimal its canonical text (the one
+// its `decimal` would print, so that equal values stay byte-equal) and JSON one valid document.
+void check_chars_cell(value_type t, std::string_view x, const std::string& column,
+                      std::size_t row) {
+  try {
+    if (t == value_type::uuid && x.size() != 16)
+      bad_cell(t, column, row, std::to_string(x.size()) + " bytes, not 16,");
+    if (t == value_type::decimal && decimal::parse(x).to_string() != x)
+      bad_cell(t, column, row, "a decimal that is not in canonical form");
+    if (t == value_type::json)
+      (void)json_text::parse(x);
+  } catch (const value_error& e) {
+    bad_cell(t, column, row, std::string{"malformed text ("} + e.what() + ")");
+  }
+}
+
 } // namespace
 
 std::string encode_frozen_result(const frozen_result_data& result) {
@@ -104,21 +156,13 @@ std::string encode_frozen_result(const frozen_result_data& result) {
         for (std::size_t r = 0; r < rows; ++r)
           w.number<std::uint8_t>(s.is_null(r) ? 1 : 0);
       for (std::size_t r = 0; r < rows; ++r) {
-        switch (s.type()) {
-        case value_type::boolean:
-        case value_type::int64:
+        if (stored_as_int64(s.type()))
           w.number<std::int64_t>(s.int64_at(r));
-          break;
-        case value_type::float64:
+        else if (s.type() == value_type::float64)
           w.number<double>(s.float64_at(r));
-          break;
-        case value_type::text:
-        case value_type::bytes:
+        else if (stored_as_chars(s.type()))
           w.text(s.text_at(r));
-          break;
-        case value_type::null:
-          break;
-        }
+        // else a NULL-typed column: its cells are all NULL and take no bytes
       }
     }
   }
@@ -135,7 +179,7 @@ frozen_result decode_frozen_result(std::string_view bytes) {
   for (auto& c : columns) {
     c.name = r.text();
     auto t = r.number<std::uint8_t>();
-    if (t > static_cast<std::uint8_t>(value_type::bytes))
+    if (t > static_cast<std::uint8_t>(last_value_type))
       throw codec_error("frozen result encoding has an unknown column type");
     c.type = static_cast<value_type>(t);
     c.sql_type = r.number<std::int16_t>();
@@ -157,30 +201,31 @@ frozen_result decode_frozen_result(std::string_view bytes) {
       std::vector<bool> nulls(has_nulls ? rows : 0, false);
       for (std::size_t i = 0; i < nulls.size(); ++i)
         nulls[i] = r.flag();
+      const auto type = columns[c].type;
       for (std::size_t i = 0; i < rows; ++i) {
         const bool null = has_nulls && nulls[i];
-        switch (columns[c].type) {
-        case value_type::boolean:
-        case value_type::int64: {
+        // The bytes under a NULL are read (they are there) but neither checked nor kept.
+        if (stored_as_int64(type)) {
           auto x = r.number<std::int64_t>();
-          null ? s.push_null() : s.push_int64(x);
-          break;
-        }
-        case value_type::float64: {
+          if (null) {
+            s.push_null();
+          } else {
+            check_int64_cell(type, x, columns[c].name, i);
+            s.push_int64(x);
+          }
+        } else if (type == value_type::float64) {
           auto x = r.number<double>();
           null ? s.push_null() : s.push_float64(x);
-          break;
-        }
-        case value_type::text:
-        case value_type::bytes: {
-          auto len = r.number<std::uint32_t>();
-          auto x = r.bytes(len);
-          null ? s.push_null() : s.push_text(x);
-          break;
-        }
-        case value_type::null:
+        } else if (stored_as_chars(type)) {
+          auto x = r.bytes(r.number<std::uint32_t>());
+          if (null) {
+            s.push_null();
+          } else {
+            check_chars_cell(type, x, columns[c].name, i);
+            s.push_text(x);
+          }
+        } else {
           s.push_null();
-          break;
         }
       }
     }

@@ -1,6 +1,8 @@
 // libFuzzer target: decoding a frozen result from untrusted bytes either throws codec_error or
 // yields a result whose encoding decodes to the same encoding again (a fixpoint: placeholder
-// values under NULLs are not preserved, so the first re-encoding may differ from the input).
+// values under NULLs are not preserved, so the first re-encoding may differ from the input), and
+// whose every cell reads as a value without throwing (the decoder checked each one's range or
+// form: an escaping value_error aborts the run).
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
