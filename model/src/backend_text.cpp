@@ -1,6 +1,7 @@
 #include "gatherdb/model/detail/backend_text.hpp"
 
-#include <cstdio>
+#include <cstddef>
+#include <cstdint>
 
 #include "gatherdb/model/value_error.hpp"
 
@@ -83,7 +84,8 @@ private:
   std::size_t at_ = 0;
 };
 
-// Days since 1970-01-01 of "YYYY-MM-DD" with an astronomical year (may be 0 or less after BC).
+// "YYYY-MM-DD" as written, before any era suffix is applied; `year` becomes astronomical
+// (0 is 1 BC) only in `apply_era`.
 struct parsed_date {
   std::int64_t year;
   unsigned month;
@@ -96,8 +98,6 @@ parsed_date read_date(cursor& c) {
   const auto m = static_cast<unsigned>(c.digits(2));
   c.expect('-');
   const auto d = static_cast<unsigned>(c.digits(2));
-  if (m < 1 || m > 12 || d < 1 || d > days_in_month(y, m))
-    throw bad_text(c.what(), c.text());
   return {y, m, d};
 }
 
@@ -113,10 +113,17 @@ std::int64_t read_time(cursor& c) {
   return ((h * 60 + m) * 60 + s) * 1'000'000 + f;
 }
 
-// PostgreSQL's " BC" suffix: year Y BC is astronomical year 1 - Y.
+// PostgreSQL's " BC" suffix: year Y BC is astronomical year 1 - Y. There is no year 0 BC, so
+// "0000-... BC" is malformed (rather than year 1 AD). The day is checked only now because
+// the leap years BC are those of the astronomical year (1 BC was one).
 void apply_era(cursor& c, parsed_date& d) {
-  if (c.accept(" BC"))
+  if (c.accept(" BC")) {
+    if (d.year == 0)
+      throw bad_text(c.what(), c.text());
     d.year = 1 - d.year;
+  }
+  if (d.month < 1 || d.month > 12 || d.day < 1 || d.day > days_in_month(d.year, d.month))
+    throw bad_text(c.what(), c.text());
 }
 
 std::int64_t local_micros(const parsed_date& d, std::int64_t time) {
@@ -125,30 +132,35 @@ std::int64_t local_micros(const parsed_date& d, std::int64_t time) {
   return days_from_civil(d.year, d.month, d.day) * micros_per_day + time;
 }
 
-void append_2(std::string& out, std::int64_t x) {
-  out += static_cast<char>('0' + x / 10);
-  out += static_cast<char>('0' + x % 10);
+// `x` in exactly `width` decimal digits; callers pass values that fit (years 1 to 9999,
+// two-digit parts, six-digit microseconds), which is why no snprintf with its truncation
+// cases is needed.
+void append_digits(std::string& out, std::int64_t x, int width) {
+  char buf[8];
+  for (int i = width - 1; i >= 0; --i) {
+    buf[i] = static_cast<char>('0' + x % 10);
+    x /= 10;
+  }
+  out.append(buf, static_cast<std::size_t>(width));
 }
 
 void append_date(std::string& out, date d) {
   const auto ymd = d.ymd();
-  char buf[16];
-  std::snprintf(buf, sizeof(buf), "%04lld-", static_cast<long long>(ymd.year));
-  out += buf;
-  append_2(out, ymd.month);
+  append_digits(out, ymd.year, 4);
   out += '-';
-  append_2(out, ymd.day);
+  append_digits(out, ymd.month, 2);
+  out += '-';
+  append_digits(out, ymd.day, 2);
 }
 
 void append_time(std::string& out, time_of_day t) {
-  append_2(out, t.hour());
+  append_digits(out, t.hour(), 2);
   out += ':';
-  append_2(out, t.minute());
+  append_digits(out, t.minute(), 2);
   out += ':';
-  append_2(out, t.second());
-  char buf[8];
-  std::snprintf(buf, sizeof(buf), ".%06u", t.microsecond());
-  out += buf;
+  append_digits(out, t.second(), 2);
+  out += '.';
+  append_digits(out, t.microsecond(), 6);
 }
 
 } // namespace
@@ -227,10 +239,14 @@ timestamptz parse_timestamptz(std::string_view text) {
       throw bad_text(c.what(), text);
     offset = (h * 3600 + m * 60 + s) * (west ? -1 : 1);
   }
-  if (c.accept(" BC"))
-    d.year = 1 - d.year;
+  apply_era(c, d);
   c.finish();
-  // The local wall time may lie in year 0 or 10000 while the instant does not.
+  // The local wall time may lie in year 0 (1 BC) or 10000 while the instant does not; an
+  // offset is less than a day, so any year further out is out of range (and checking it first
+  // keeps the arithmetic below from overflowing).
+  if (d.year < 0 || d.year > 10000)
+    throw value_error("22008",
+                      "year outside 1 to 9999: \"" + std::string{text.substr(0, 64)} + "\"");
   const auto local = days_from_civil(d.year, d.month, d.day) * micros_per_day + t;
   return timestamptz::from_micros(local - offset * 1'000'000);
 }

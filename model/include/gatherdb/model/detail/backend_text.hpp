@@ -26,7 +26,9 @@ namespace gatherdb::model::detail {
 /// 0 to 6 fraction digits, 'T' or ' ' between date and time; a timestamptz may carry an offset
 /// ("Z", "+01", "+05:30", "-04:56:02"; none means UTC, MariaDB's DATETIME convention). Throw
 /// `value_error`: 22007 for text of another form, 22008 for a value outside years 1 to 9999
-/// (in UTC for timestamptz). Thread-safe.
+/// (in UTC for timestamptz). So a year BC is 22008 (there is no "0000 BC": 22007), except
+/// that a timestamptz's local time may lie in 1 BC, or in 10000, when its instant does not.
+/// Thread-safe.
 [[nodiscard]] date parse_date(std::string_view text);
 [[nodiscard]] time_of_day parse_time(std::string_view text);
 [[nodiscard]] timestamp parse_timestamp(std::string_view text);
