@@ -264,7 +264,33 @@ void append_repr_timestamptz(std::string& out, timestamptz t) {
 
 void append_repr_decimal(std::string& out, const decimal& d) {
   out += "Decimal('";
-  out += d.to_string();
+  // Python's Decimal.__str__ writes the canonical text as it is only while the adjusted
+  // exponent is -6 or more: 0.000001 stays, 0.0000001 becomes 1E-7 and 0.0000000 0E-7.
+  std::string_view text = d.to_string();
+  const bool negative = !text.empty() && text.front() == '-';
+  if (negative)
+    text.remove_prefix(1);
+  std::string coefficient;
+  for (char c : text)
+    if (c != '.')
+      coefficient += c;
+  const auto first = coefficient.find_first_not_of('0');
+  coefficient.erase(0, first == std::string::npos ? coefficient.size() - 1 : first);
+  const auto exponent = -static_cast<std::int64_t>(d.scale());
+  const auto adjusted = exponent + static_cast<std::int64_t>(coefficient.size()) - 1;
+  if (adjusted >= -6) {
+    out += d.to_string();
+  } else {
+    if (negative)
+      out += '-';
+    out += coefficient[0];
+    if (coefficient.size() > 1) {
+      out += '.';
+      out.append(coefficient, 1, std::string::npos);
+    }
+    out += "E-";
+    append_repr_int(out, -adjusted);
+  }
   out += "')";
 }
 

@@ -40,7 +40,8 @@ void append_repr_time(std::string& out, time_of_day t);
 void append_repr_timestamp(std::string& out, timestamp t);
 void append_repr_timestamptz(std::string& out, timestamptz t);
 
-/// Appends Decimal('1.50') and UUID('...') (Python's decimal and uuid modules).
+/// Appends Decimal('1.50') and UUID('...') (Python's decimal and uuid modules). Like Python,
+/// a decimal whose adjusted exponent is below -6 is written in exponent form: Decimal('1E-7').
 void append_repr_decimal(std::string& out, const decimal& d);
 void append_repr_uuid(std::string& out, const uuid& u);
 
