@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "gatherdb/drivers/error.hpp"
+#include "gatherdb/model/detail/backend_text.hpp"
 #include "gatherdb/model/frozen_result.hpp"
 #include "gatherdb/model/value.hpp"
 
@@ -57,7 +58,8 @@ std::string table_cell(const model::value& v) {
 }
 
 bool is_numeric(model::value_type t) noexcept {
-  return t == model::value_type::int64 || t == model::value_type::float64;
+  return t == model::value_type::int64 || t == model::value_type::float64 ||
+         t == model::value_type::decimal;
 }
 
 void pad(std::ostream& out, std::size_t n) {
@@ -134,22 +136,63 @@ void write_table(std::ostream& out, const std::vector<outcome>& outcomes) {
   }
 }
 
-json json_cell(const model::value& v) {
+std::string dump(const json& j) {
+  // Text cells are not checked for UTF-8: replace what is invalid instead of throwing.
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+// A JSON document's text without the whitespace between its tokens. The text is valid JSON (a
+// json_text is validated when made), so it is copied rather than parsed: parsing would turn
+// numbers into doubles and lose digits (or fail on 1e400), and the copy stays on one line.
+void append_compact_json(std::string& out, std::string_view document) {
+  bool in_string = false;
+  bool escaped = false;
+  for (char c : document) {
+    if (in_string) {
+      out += c;
+      if (escaped)
+        escaped = false;
+      else if (c == '\\')
+        escaped = true;
+      else if (c == '"')
+        in_string = false;
+    } else if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+      out += c;
+      in_string = c == '"';
+    }
+  }
+}
+
+// Numbers only when JSON readers keep them exact (int64 as written, doubles as doubles);
+// decimals, dates, times and UUIDs are strings in their text forms, JSON cells the document.
+void append_json_cell(std::string& out, const model::value& v) {
   switch (v.type()) {
   case model::value_type::null:
-    return nullptr;
+    out += "null";
+    return;
   case model::value_type::boolean:
-    return v.get<bool>();
+    out += v.get<bool>() ? "true" : "false";
+    return;
   case model::value_type::int64:
-    return v.get<std::int64_t>();
+    out += std::to_string(v.get<std::int64_t>());
+    return;
   case model::value_type::float64:
-    return v.get<double>(); // NaN and infinities are written as null
+    out += dump(json(v.get<double>())); // NaN and infinities are written as null
+    return;
+  case model::value_type::json:
+    append_compact_json(out, v.get<model::json_text>().text());
+    return;
   case model::value_type::text:
-    return v.get<std::string>();
   case model::value_type::bytes:
-    return cell_text(v);
+  case model::value_type::date:
+  case model::value_type::time_of_day:
+  case model::value_type::timestamp:
+  case model::value_type::timestamptz:
+  case model::value_type::decimal:
+  case model::value_type::uuid:
+    out += dump(json(cell_text(v)));
+    return;
   }
-  return nullptr;
 }
 
 json json_error(const actors::statement_error& e) {
@@ -161,34 +204,41 @@ json json_error(const actors::statement_error& e) {
 }
 
 void write_json(std::ostream& out, const std::vector<outcome>& outcomes) {
-  // One document; one statement per line keeps large outputs readable and diffable.
+  // One document; one statement per line keeps large outputs readable and diffable. The line
+  // is written as text, not built as a json object, so that JSON cells go in verbatim.
   out << '[';
+  std::string line;
   for (std::size_t i = 0; i < outcomes.size(); ++i) {
     const auto& o = outcomes[i];
-    json j;
-    j["statement"] = i + 1;
-    j["status"] = actors::to_string(o.status);
+    line = "{\"statement\":" + std::to_string(i + 1) +
+           ",\"status\":" + dump(json(actors::to_string(o.status)));
     if (o.ok()) {
       auto columns = json::array();
-      auto rows = json::array();
-      if (o.rows) {
+      if (o.rows)
         for (const auto& c : o.rows->columns())
           columns.push_back(c.name);
+      line += ",\"columns\":" + dump(columns) + ",\"rows\":[";
+      if (o.rows) {
+        bool first_row = true;
         o.rows->for_each_row([&](const model::row_ref& row) {
-          auto r = json::array();
-          for (std::size_t c = 0; c < row.size(); ++c)
-            r.push_back(json_cell(row.at(c)));
-          rows.push_back(std::move(r));
+          line += first_row ? "[" : ",[";
+          first_row = false;
+          for (std::size_t c = 0; c < row.size(); ++c) {
+            if (c > 0)
+              line += ',';
+            append_json_cell(line, row.at(c));
+          }
+          line += ']';
         });
       }
-      j["columns"] = std::move(columns);
-      j["rows"] = std::move(rows);
+      line += ']';
       if (rows_affected(o) >= 0)
-        j["rows_affected"] = rows_affected(o);
+        line += ",\"rows_affected\":" + std::to_string(rows_affected(o));
     } else {
-      j["error"] = json_error(o.error);
+      line += ",\"error\":" + dump(json_error(o.error));
     }
-    out << (i == 0 ? "\n" : ",\n") << j.dump(-1, ' ', false, json::error_handler_t::replace);
+    line += '}';
+    out << (i == 0 ? "\n" : ",\n") << line;
   }
   out << "\n]\n";
 }
@@ -296,6 +346,20 @@ std::string cell_text(const model::value& v) {
     }
     return out;
   }
+  case model::value_type::date:
+    return model::detail::format_date(v.get<model::date>());
+  case model::value_type::time_of_day:
+    return model::detail::format_time(v.get<model::time_of_day>());
+  case model::value_type::timestamp:
+    return model::detail::format_timestamp(v.get<model::timestamp>());
+  case model::value_type::timestamptz:
+    return model::detail::format_timestamptz(v.get<model::timestamptz>());
+  case model::value_type::decimal:
+    return v.get<model::decimal>().to_string();
+  case model::value_type::uuid:
+    return v.get<model::uuid>().to_string();
+  case model::value_type::json:
+    return v.get<model::json_text>().text();
   }
   return {};
 }

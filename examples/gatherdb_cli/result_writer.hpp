@@ -25,14 +25,16 @@ enum class output_format {
 
 /// Writes one result per outcome, in order; statements are numbered from 1.
 ///
-/// - table: a statement with columns prints them aligned (numbers to the right, NULL as `NULL`,
-///   line breaks as `\n`) and `(N rows)`; one without (INSERT, CREATE, ...) prints
+/// - table: a statement with columns prints them aligned (numbers and decimals to the right,
+///   NULL as `NULL`, line breaks as `\n`) and `(N rows)`; one without (INSERT, CREATE, ...) prints
 ///   `(N rows affected)` or `(ok)`; a failed one prints `(statement N failed: ...)`.
 /// - json: `[{"statement": N, "status": "ok", "columns": [..], "rows": [[..]]}, ...]`, plus
 ///   `"rows_affected"` when the driver reported it; a statement that did not succeed is
 ///   `{"statement": N, "status": "failed"|"cancelled", "error": {"sqlstate", "native_code",
 ///   "category", "source", "message"}}`. Cells are JSON null, booleans, numbers or strings
-///   (binary data as `"\\x<hex>"`).
+///   (binary data as `"\\x<hex>"`, decimals as strings so that no digit is lost, dates, times,
+///   timestamps and UUIDs in the text forms of `cell_text`); a JSON cell is its document,
+///   embedded as it is (only the whitespace between its tokens removed).
 /// - csv: a header record and a record per row; NULL is an empty field, an empty string is
 ///   `""` (in a one-column result NULL is `""` too: an empty line ends a block); a statement
 ///   without columns prints a `rows_affected` record, a failed one a
@@ -42,7 +44,10 @@ enum class output_format {
 void write_results(std::ostream& out, output_format format,
                    const std::vector<actors::outcome>& outcomes);
 
-/// A cell as text (NULL as "NULL", binary as `\x<hex>`, doubles in shortest round-trip form).
+/// A cell as text: NULL as "NULL", binary as `\x<hex>`, doubles in shortest round-trip form,
+/// dates, times and timestamps in ISO form with six fraction digits (`2024-02-29`,
+/// `23:59:59.999999`, `2024-02-29 23:59:59.000001`, a timestamptz in UTC with `+00:00`),
+/// decimals in their canonical text (`1.50`), UUIDs lower-case 8-4-4-4-12, JSON as its text.
 [[nodiscard]] std::string cell_text(const model::value& v);
 
 } // namespace gatherdb::cli
