@@ -7,6 +7,7 @@
 
 #include "gatherdb/drivers/connection.hpp"
 #include "gatherdb/drivers/statement.hpp"
+#include "gatherdb/model/detail/backend_text.hpp"
 
 #include "driver_cancel.hpp"
 #include "odbc.hpp"
@@ -23,6 +24,15 @@ bool sendable(const model::value& v) noexcept {
   return text == nullptr || detail::refused_text(*text) == detail::text_refusal::none;
 }
 
+namespace {
+
+// Values sent as their backend text that a parameter array can hold in a fixed-size element.
+bool short_backend_text(model::value_type t) noexcept {
+  return model::detail::sent_as_text(t) && t != model::value_type::json;
+}
+
+} // namespace
+
 bool batchable(const std::vector<model::value>& params) noexcept {
   return std::all_of(params.begin(), params.end(), [](const model::value& v) {
     switch (v.type()) {
@@ -34,9 +44,11 @@ bool batchable(const std::vector<model::value>& params) noexcept {
     case model::value_type::text:
       return std::get<std::string>(v.data()).size() <= copied_text_limit && sendable(v);
     case model::value_type::bytes:
+    case model::value_type::json:
       return false;
+    default:
+      return short_backend_text(v.type());
     }
-    return false;
   });
 }
 
@@ -55,9 +67,10 @@ void statement::bind(const std::vector<model::value>& params) {
     params_.clear(); // bindings point into the slots, which a resize could move
     params_.resize(params.size());
   }
+  const auto dialect = conn_->sql_dialect();
   for (std::size_t i = 0; i < params.size(); ++i) {
     auto& slot = params_[i];
-    const auto [c_type, sql_type, column_size] = declaration_of(params[i]);
+    const auto [c_type, sql_type, column_size, digits] = declaration_of(params[i], dialect);
     const void* buffer = nullptr;
     SQLLEN buffer_length = 0;
     bool reuse = true; // the binding in place serves when nothing above differs
@@ -87,6 +100,14 @@ void statement::bind(const std::vector<model::value>& params) {
         buffer = s->data();
         buffer_length = static_cast<SQLLEN>(s->size());
       }
+    } else if (model::detail::sent_as_text(params[i].type())) {
+      // Copied into the slot, whose buffer keeps its address for every short value.
+      slot.text.reserve(copied_text_limit);
+      slot.text = model::detail::backend_text(params[i], dialect);
+      slot.indicator = static_cast<SQLLEN>(slot.text.size());
+      buffer = slot.text.data();
+      buffer_length = static_cast<SQLLEN>(std::max(slot.text.size(), copied_text_limit));
+      reuse = slot.text.size() <= copied_text_limit;
     } else if (auto bin = std::get_if<model::bytes>(&data)) {
       // Rebound every time: SQLite's driver takes a binary value's length when it is bound.
       slot.indicator = static_cast<SQLLEN>(bin->size());
@@ -99,18 +120,19 @@ void statement::bind(const std::vector<model::value>& params) {
       slot.indicator = SQL_NULL_DATA;
     }
     if (reuse && slot.c_type == c_type && slot.sql_type == sql_type &&
-        slot.column_size == column_size && slot.buffer == buffer &&
+        slot.column_size == column_size && slot.digits == digits && slot.buffer == buffer &&
         slot.buffer_length == buffer_length)
       continue;
     slot.c_type = 0; // nothing bound unless this call succeeds
-    const auto rc =
-        SQLBindParameter(h, static_cast<SQLUSMALLINT>(i + 1), SQL_PARAM_INPUT, c_type, sql_type,
-                         column_size, 0, const_cast<void*>(buffer), buffer_length, &slot.indicator);
+    const auto rc = SQLBindParameter(h, static_cast<SQLUSMALLINT>(i + 1), SQL_PARAM_INPUT, c_type,
+                                     sql_type, column_size, digits, const_cast<void*>(buffer),
+                                     buffer_length, &slot.indicator);
     if (!detail::succeeded(rc))
       fail(rc);
     slot.c_type = c_type;
     slot.sql_type = sql_type;
     slot.column_size = column_size;
+    slot.digits = digits;
     slot.buffer = buffer;
     slot.buffer_length = buffer_length;
   }
@@ -120,6 +142,7 @@ void statement::bind_arrays(const std::vector<const std::vector<model::value>*>&
   auto h = static_cast<SQLHSTMT>(handle_);
   const auto n = sets.size();
   const auto& first = *sets.front();
+  const auto dialect = conn_->sql_dialect();
   // Every batch binds afresh: its size and buffers change, and the binding is paid once per
   // batch, not per statement.
   SQLFreeStmt(h, SQL_RESET_PARAMS);
@@ -173,12 +196,25 @@ void statement::bind_arrays(const std::vector<const std::vector<model::value>*>&
       element = 1;
       break;
     case model::value_type::bytes:
-      throw std::logic_error("statement::run_batch: binary parameters are not batchable");
+    case model::value_type::json:
+      throw std::logic_error("statement::run_batch: binary and JSON parameters are not batchable");
+    default: // short backend text: dates, times, timestamps, decimals, UUIDs
+      a.text.resize(n * copied_text_limit);
+      for (std::size_t k = 0; k < n; ++k) {
+        const auto text = model::detail::backend_text((*sets[k])[p], dialect);
+        std::copy(text.begin(), text.end(),
+                  a.text.begin() + static_cast<std::ptrdiff_t>(k * copied_text_limit));
+        a.indicators[k] = static_cast<SQLLEN>(text.size());
+      }
+      buffer = a.text.data();
+      element = static_cast<SQLLEN>(copied_text_limit);
+      break;
     }
-    // Batchable text is short: declared as a single run's copied text is.
-    const auto [c_type, sql_type, column_size] = declaration_of(first[p]);
+    // Batchable text is short: declared as a single run's copied text is. A decimal's scale
+    // is that of the first set's (drivers ignore it for text).
+    const auto [c_type, sql_type, column_size, digits] = declaration_of(first[p], dialect);
     rc = SQLBindParameter(h, static_cast<SQLUSMALLINT>(p + 1), SQL_PARAM_INPUT, c_type, sql_type,
-                          column_size, 0, buffer, element, a.indicators.data());
+                          column_size, digits, buffer, element, a.indicators.data());
     if (!detail::succeeded(rc))
       fail(rc);
   }

@@ -1,5 +1,6 @@
 // Fetching: describing, binding and reading result columns into row chunks, and freezing them.
 #include <algorithm>
+#include <cctype>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -88,7 +89,11 @@ void statement::push_bound_cell(model::column_store& store, std::size_t column,
   const SQLLEN terminator = type == model::value_type::bytes ? 0 : 1;
   if (b.indicator != SQL_NO_TOTAL &&
       b.indicator <= static_cast<SQLLEN>(bound_text_size) - terminator) {
-    store.push_text({b.text, static_cast<std::size_t>(b.indicator)});
+    const std::string_view text{b.text, static_cast<std::size_t>(b.indicator)};
+    if (detail::converted_from_text(type))
+      detail::push_converted(store, type, text, conn_->sql_dialect());
+    else
+      store.push_text(text);
     return;
   }
   // Truncated: SQLGetData on a bound column reads the value from its start.
@@ -110,7 +115,16 @@ std::vector<model::column_info> statement::describe_columns(std::int16_t count) 
     c.name.assign(reinterpret_cast<const char*>(name),
                   std::clamp<SQLSMALLINT>(name_len, 0, sizeof(name) - 1));
     c.sql_type = type;
-    c.type = storage_type(type);
+    SQLCHAR type_name[64] = {};
+    SQLSMALLINT type_name_len = 0;
+    if (!detail::succeeded(SQLColAttribute(static_cast<SQLHSTMT>(handle_), i, SQL_DESC_TYPE_NAME,
+                                           type_name, sizeof(type_name), &type_name_len, nullptr)))
+      type_name_len = 0;
+    std::string lower_name(reinterpret_cast<const char*>(type_name),
+                           std::clamp<SQLSMALLINT>(type_name_len, 0, sizeof(type_name) - 1));
+    for (auto& ch : lower_name)
+      ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    c.type = storage_type(type, lower_name, conn_->sql_dialect());
     c.nullable = nullable != SQL_NO_NULLS;
     columns.push_back(std::move(c));
   }
@@ -140,10 +154,18 @@ void statement::fetch_cell(model::column_store& store, std::uint16_t column,
     push_fixed(store, type, ind, 0, x);
     return;
   }
-  case model::value_type::text:
-  case model::value_type::bytes:
-  case model::value_type::null:
+  default:
     break;
+  }
+  if (detail::converted_from_text(type)) {
+    // Read as text into a store of its own, then converted: such cells are short.
+    model::column_store text{model::value_type::text};
+    fetch_cell(text, column, model::value_type::text);
+    if (text.is_null(0))
+      store.push_null();
+    else
+      detail::push_converted(store, type, text.text_at(0), conn_->sql_dialect());
+    return;
   }
   const bool binary = type == model::value_type::bytes;
   const SQLSMALLINT c_type = binary ? SQL_C_BINARY : SQL_C_CHAR;

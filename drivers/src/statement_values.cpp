@@ -1,12 +1,17 @@
 #include "statement_values.hpp"
 
+#include <algorithm>
 #include <string>
 
+#include "gatherdb/model/detail/backend_text.hpp"
 #include "gatherdb/model/utf8.hpp"
+#include "gatherdb/model/value_error.hpp"
 
 namespace gatherdb::drivers::detail {
 
-model::value_type storage_type(SQLSMALLINT sql_type) noexcept {
+model::value_type storage_type(SQLSMALLINT sql_type, std::string_view type_name,
+                               model::dialect d) noexcept {
+  const bool sqlite = d == model::dialect::sqlite;
   switch (sql_type) {
   case SQL_BIT:
     return model::value_type::boolean;
@@ -23,33 +28,111 @@ model::value_type storage_type(SQLSMALLINT sql_type) noexcept {
   case SQL_VARBINARY:
   case SQL_LONGVARBINARY:
     return model::value_type::bytes;
+  case SQL_TYPE_DATE:
+  case SQL_DATE:
+    return sqlite ? model::value_type::text : model::value_type::date;
+  case SQL_TYPE_TIME:
+  case SQL_TIME:
+    return sqlite ? model::value_type::text : model::value_type::time_of_day;
+  case SQL_TYPE_TIMESTAMP:
+  case SQL_TIMESTAMP:
+    if (sqlite)
+      return model::value_type::text;
+    // psqlODBC says "timestamptz" and "timestamp without time zone"; MariaDB's DATETIME has
+    // no zone.
+    return type_name == "timestamptz" || type_name.find("with time zone") != std::string_view::npos
+               ? model::value_type::timestamptz
+               : model::value_type::timestamp;
+  case SQL_NUMERIC:
+  case SQL_DECIMAL:
+    return sqlite ? model::value_type::text : model::value_type::decimal;
+  case SQL_GUID:
+    return model::value_type::uuid;
   default:
-    // Text, and everything exact or structured (NUMERIC, dates, GUIDs) as its text form.
+    // Text, and what has no type of its own here (JSON, intervals, arrays) as its text form.
     return model::value_type::text;
   }
 }
 
-param_declaration declaration_of(const model::value& v) noexcept {
+void push_converted(model::column_store& store, model::value_type t, std::string_view text,
+                    model::dialect d) {
+  try {
+    const auto v = model::detail::parse_backend_text(t, text, d);
+    switch (t) {
+    case model::value_type::date:
+      store.push_int64(v.get<model::date>().days_since_epoch());
+      return;
+    case model::value_type::time_of_day:
+      store.push_int64(v.get<model::time_of_day>().micros_since_midnight());
+      return;
+    case model::value_type::timestamp:
+      store.push_int64(v.get<model::timestamp>().micros_since_epoch());
+      return;
+    case model::value_type::timestamptz:
+      store.push_int64(v.get<model::timestamptz>().micros_since_epoch());
+      return;
+    case model::value_type::decimal:
+      store.push_text(v.get<model::decimal>().to_string());
+      return;
+    case model::value_type::uuid:
+      store.push_uuid(v.get<model::uuid>());
+      return;
+    default:
+      break;
+    }
+    store.push_text(text);
+  } catch (const model::value_error& e) {
+    throw database_error(
+        error_info{e.sqlstate(), 0,
+                   std::string{"a "} + std::string{model::to_string(t)} + " cell: " + e.what(),
+                   error_category::data, false});
+  }
+}
+
+param_declaration declaration_of(const model::value& v, model::dialect d) noexcept {
+  const bool sqlite = d == model::dialect::sqlite;
+  const bool postgresql = d == model::dialect::postgresql;
+  const bool mariadb = d == model::dialect::mariadb;
+  // SQLite stores the text as it is; PostgreSQL needs a typed parameter to compare a column of
+  // the type with (an untyped one where the text's offset must count: a timestamptz), MariaDB
+  // converts text itself but cannot send a time's fraction as SQL_TYPE_TIME.
   switch (v.type()) {
+  case model::value_type::date:
+    return {SQL_C_CHAR, sqlite ? SQLSMALLINT{SQL_VARCHAR} : SQLSMALLINT{SQL_TYPE_DATE}, 10, 0};
+  case model::value_type::time_of_day:
+    return {SQL_C_CHAR, postgresql ? SQLSMALLINT{SQL_TYPE_TIME} : SQLSMALLINT{SQL_VARCHAR}, 15, 6};
+  case model::value_type::timestamp:
+    return {SQL_C_CHAR, sqlite ? SQLSMALLINT{SQL_VARCHAR} : SQLSMALLINT{SQL_TYPE_TIMESTAMP}, 26, 6};
+  case model::value_type::timestamptz:
+    return {SQL_C_CHAR, mariadb ? SQLSMALLINT{SQL_TYPE_TIMESTAMP} : SQLSMALLINT{SQL_VARCHAR}, 32,
+            6};
+  case model::value_type::decimal:
+    return {SQL_C_CHAR, sqlite ? SQLSMALLINT{SQL_VARCHAR} : SQLSMALLINT{SQL_DECIMAL},
+            model::decimal::max_digits, static_cast<SQLSMALLINT>(v.get<model::decimal>().scale())};
+  case model::value_type::uuid:
+    return {SQL_C_CHAR, postgresql ? SQLSMALLINT{SQL_GUID} : SQLSMALLINT{SQL_VARCHAR}, 36, 0};
+  case model::value_type::json:
+    return {SQL_C_CHAR, SQL_VARCHAR, std::max<SQLULEN>(v.get<model::json_text>().text().size(), 1),
+            0};
   case model::value_type::boolean:
-    return {SQL_C_BIT, SQL_BIT, 1};
+    return {SQL_C_BIT, SQL_BIT, 1, 0};
   case model::value_type::int64:
-    return {SQL_C_SBIGINT, SQL_BIGINT, 0};
+    return {SQL_C_SBIGINT, SQL_BIGINT, 0, 0};
   case model::value_type::float64:
-    return {SQL_C_DOUBLE, SQL_DOUBLE, 0};
+    return {SQL_C_DOUBLE, SQL_DOUBLE, 0, 0};
   case model::value_type::text: {
     const auto size = std::get<std::string>(v.data()).size();
     // Short text is declared at the copy buffer's size, so that every short value fits the
     // same binding.
     if (size <= copied_text_limit)
-      return {SQL_C_CHAR, SQL_VARCHAR, copied_text_limit};
+      return {SQL_C_CHAR, SQL_VARCHAR, copied_text_limit, 0};
     const SQLSMALLINT sql_type = size > long_text_threshold ? SQL_LONGVARCHAR : SQL_VARCHAR;
-    return {SQL_C_CHAR, sql_type, size};
+    return {SQL_C_CHAR, sql_type, size, 0};
   }
   case model::value_type::bytes:
     // VARBINARY even for long data: psqlODBC maps LONGVARBINARY to large objects.
     return {SQL_C_BINARY, SQL_VARBINARY,
-            std::max<SQLULEN>(std::get<model::bytes>(v.data()).size(), 1)};
+            std::max<SQLULEN>(std::get<model::bytes>(v.data()).size(), 1), 0};
   case model::value_type::null:
     break;
   }

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "gatherdb/drivers/error.hpp"
+#include "gatherdb/model/dialect.hpp"
 #include "gatherdb/model/row_chunk.hpp"
 #include "gatherdb/model/value.hpp"
 
@@ -14,8 +15,25 @@
 
 namespace gatherdb::drivers::detail {
 
-/// How the cells of an ODBC SQL type are stored.
-[[nodiscard]] model::value_type storage_type(SQLSMALLINT sql_type) noexcept;
+/// How the cells of a result column are stored, from its ODBC SQL type and the type name the
+/// driver reports (the only place psqlODBC and SQLite's driver tell a timestamp with time
+/// zone from one without). SQLite has no date, time, decimal or UUID type: its values of
+/// columns declared so are the text SQLite holds. JSON is text everywhere: no driver says a
+/// column is JSON.
+[[nodiscard]] model::value_type storage_type(SQLSMALLINT sql_type, std::string_view type_name,
+                                             model::dialect d) noexcept;
+
+/// Whether cells of `t` arrive as text the backend formats and are converted when stored
+/// (dates, times, timestamps, decimals, UUIDs).
+[[nodiscard]] constexpr bool converted_from_text(model::value_type t) noexcept {
+  return t >= model::value_type::date && t != model::value_type::json;
+}
+
+/// Stores a cell of type `t` (`converted_from_text`) that the driver returned as `text`;
+/// throws `database_error` (category `data`, the `value_error`'s SQLSTATE) when it is no
+/// value of `t` (PostgreSQL's NaN, a MariaDB zero date), so that a value never changes.
+void push_converted(model::column_store& store, model::value_type t, std::string_view text,
+                    model::dialect d);
 
 // Values above this length are sent as long data types.
 inline constexpr std::size_t long_text_threshold = 8000;
@@ -33,9 +51,13 @@ struct param_declaration {
   SQLSMALLINT c_type = SQL_C_CHAR;
   SQLSMALLINT sql_type = SQL_VARCHAR;
   SQLULEN column_size = 1;
+  SQLSMALLINT decimal_digits = 0;
 };
 
-[[nodiscard]] param_declaration declaration_of(const model::value& v) noexcept;
+/// The declaration of `v` to a driver of dialect `d`. Values of the types `model::detail::
+/// sent_as_text` names travel as their backend text (`model::detail::backend_text`), declared
+/// with the SQL type the driver turns into the server's own type.
+[[nodiscard]] param_declaration declaration_of(const model::value& v, model::dialect d) noexcept;
 
 // Appends a fixed-width cell read as SQL_C_SBIGINT (`integer`) or SQL_C_DOUBLE (`real`),
 // whether bound or fetched with SQLGetData.

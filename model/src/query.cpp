@@ -144,6 +144,20 @@ std::string_view key_placeholder(value_type type) noexcept {
     return "CAST(? AS DOUBLE PRECISION)";
   case value_type::bytes:
     return "CAST(? AS BYTEA)";
+  case value_type::date:
+    return "CAST(? AS DATE)";
+  case value_type::time_of_day:
+    return "CAST(? AS TIME)";
+  case value_type::timestamp:
+    return "CAST(? AS TIMESTAMP)";
+  case value_type::timestamptz:
+    return "CAST(? AS TIMESTAMPTZ)";
+  case value_type::decimal:
+    return "CAST(? AS NUMERIC)";
+  case value_type::uuid:
+    return "CAST(? AS UUID)";
+  case value_type::json:
+    return "CAST(? AS JSONB)";
   case value_type::null:
   case value_type::text:
     break;

@@ -1,8 +1,25 @@
 #include "gatherdb/model/table_schema.hpp"
 
 #include <stdexcept>
+#include <string>
+
+#include "gatherdb/model/value_error.hpp"
 
 namespace gatherdb::model {
+
+void check_fits_column(const value& v, const column_schema& c) {
+  const auto* d = v.get_if<decimal>();
+  if (d == nullptr || c.precision == 0)
+    return;
+  const std::string_view text = d->to_string();
+  const auto sign = text[0] == '-' ? 1 : 0;
+  const auto integer_part = text.substr(sign, text.find('.') - sign);
+  const auto integer_digits = integer_part == "0" ? 0 : integer_part.size();
+  if (d->scale() > c.scale || integer_digits > static_cast<std::size_t>(c.precision - c.scale))
+    throw value_error("22003", "decimal " + d->to_string() + " does not fit column \"" + c.name +
+                                   "\" NUMERIC(" + std::to_string(c.precision) + ", " +
+                                   std::to_string(c.scale) + ") exactly");
+}
 
 void append_quoted_identifier(std::string& out, dialect d, std::string_view name) {
   const char q = d == dialect::mariadb ? '`' : '"';
@@ -23,13 +40,15 @@ std::string quote_identifier(dialect d, std::string_view name) {
 
 namespace {
 
-std::string_view sql_type(const column_schema& c, dialect d) {
+std::string sql_type(const column_schema& c, dialect d) {
+  const bool sqlite = d == dialect::sqlite;
+  const bool mariadb = d == dialect::mariadb;
   switch (c.type) {
   case value_type::boolean:
     return "BOOLEAN";
   case value_type::int64:
     // SQLite makes only "INTEGER PRIMARY KEY" a rowid alias; BIGINT elsewhere.
-    return d == dialect::sqlite ? "INTEGER" : "BIGINT";
+    return sqlite ? "INTEGER" : "BIGINT";
   case value_type::float64:
     return d == dialect::sqlite ? "REAL" : d == dialect::mariadb ? "DOUBLE" : "DOUBLE PRECISION";
   case value_type::text:
@@ -39,6 +58,25 @@ std::string_view sql_type(const column_schema& c, dialect d) {
     return "TEXT";
   case value_type::bytes:
     return d == dialect::postgresql ? "BYTEA" : d == dialect::mariadb ? "LONGBLOB" : "BLOB";
+  case value_type::date:
+    return "DATE";
+  case value_type::time_of_day:
+    return sqlite ? "TIME" : "TIME(6)";
+  case value_type::timestamp:
+    return sqlite ? "TIMESTAMP" : mariadb ? "DATETIME(6)" : "TIMESTAMP(6)";
+  case value_type::timestamptz:
+    return sqlite ? "TIMESTAMPTZ" : mariadb ? "DATETIME(6)" : "TIMESTAMP(6) WITH TIME ZONE";
+  case value_type::decimal:
+    if (sqlite)
+      return "TEXT"; // NUMERIC affinity would turn 1.50 into the double 1.5
+    if (c.precision != 0)
+      return (mariadb ? "DECIMAL(" : "NUMERIC(") + std::to_string(c.precision) + ", " +
+             std::to_string(c.scale) + ')';
+    return mariadb ? "DECIMAL(38, 10)" : "NUMERIC";
+  case value_type::uuid:
+    return sqlite ? "TEXT" : "UUID";
+  case value_type::json:
+    return sqlite ? "TEXT" : mariadb ? "JSON" : "JSONB";
   case value_type::null:
     break;
   }

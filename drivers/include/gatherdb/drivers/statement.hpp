@@ -134,6 +134,7 @@ private:
     short c_type = 0; // SQLSMALLINT; 0: nothing bound
     short sql_type = 0;
     unsigned long column_size = 0; // SQLULEN
+    short digits = 0;              // SQLSMALLINT
     const void* buffer = nullptr;
     long buffer_length = 0; // SQLLEN
   };

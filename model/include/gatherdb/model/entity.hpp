@@ -97,9 +97,9 @@ public:
         if (s.is_null(r))
           return std::pair{merge_error_kind::null_in_non_nullable, r};
     }
-    if constexpr (std::is_integral_v<T> && sizeof(T) < 8) {
+    if constexpr (traits::checks_cells) {
       for (std::size_t r = 0; r < s.size(); ++r)
-        if (!traits::in_range(s, r))
+        if (!s.is_null(r) && !traits::in_range(s, r))
           return std::pair{merge_error_kind::type_mismatch, r};
     }
     return std::nullopt;
@@ -182,6 +182,20 @@ public:
     return *this;
   }
 
+  /// Declares the decimal column added last as `NUMERIC(precision, scale)` (`DECIMAL` on
+  /// MariaDB): what `create_table_sql` creates, and what a flush checks each value against
+  /// before sending it, as the databases would round extra fraction digits away.
+  entity_mapping& numeric(unsigned precision, unsigned scale) {
+    if (schema_.columns.empty() || schema_.columns.back().type != value_type::decimal)
+      throw std::logic_error("gatherdb: numeric() must follow a decimal column");
+    if (precision < 1 || precision > decimal::max_digits || scale > precision)
+      throw std::logic_error("gatherdb: numeric(" + std::to_string(precision) + ", " +
+                             std::to_string(scale) + ") is not a decimal type of 1 to 38 digits");
+    schema_.columns.back().precision = static_cast<std::uint8_t>(precision);
+    schema_.columns.back().scale = static_cast<std::uint8_t>(scale);
+    return *this;
+  }
+
   /// Sets the label `repr` prints for the column added last (e.g. "id_" for "id").
   entity_mapping& repr_as(std::string label) {
     if (schema_.columns.empty())
@@ -229,7 +243,9 @@ private:
   void add(T E::*member, std::string name, column_role role) {
     static_assert(is_mappable_member_v<T>,
                   "gatherdb: unsupported member type; use bool, an integer type, double, "
-                  "std::string, gatherdb::model::bytes or std::optional of one of them");
+                  "std::string, gatherdb::model::bytes, a gatherdb::model date, time_of_day, "
+                  "timestamp, timestamptz, decimal, uuid or json_text, or std::optional of one "
+                  "of them");
     column_schema c;
     c.repr_label = name;
     c.name = std::move(name);
@@ -308,6 +324,7 @@ template <class E>
     if (m.schema().columns[i].role == column_role::generated_key && !include_generated_key)
       continue;
     params.push_back(m.accessors()[i]->get(obj));
+    check_fits_column(params.back(), m.schema().columns[i]);
   }
   return params;
 }

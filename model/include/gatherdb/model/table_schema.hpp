@@ -35,6 +35,10 @@ struct column_schema {
   /// True for `std::optional` members.
   bool nullable = false;
   column_role role = column_role::plain;
+  /// For a decimal column declared with `entity_mapping::numeric`: its total digits and the
+  /// digits after the point (0 and 0: undeclared, see `create_table_sql`).
+  std::uint8_t precision = 0;
+  std::uint8_t scale = 0;
 };
 
 /// A mapped table: what DDL, INSERT, UPDATE and SELECT generation need to know, without the
@@ -59,13 +63,22 @@ struct table_schema {
   }
 };
 
+/// Throws `value_error` (22003) when `v` is a decimal with more integer or fraction digits
+/// than `c` declares with `entity_mapping::numeric`: a database would round or refuse it.
+/// Thread-safe.
+void check_fits_column(const value& v, const column_schema& c);
+
 /// Appends `name` quoted for `d` ("x" with doubled quotes; `x` for MariaDB). Thread-safe.
 void append_quoted_identifier(std::string& out, dialect d, std::string_view name);
 
 /// `name` quoted for `d`. Thread-safe.
 [[nodiscard]] std::string quote_identifier(dialect d, std::string_view name);
 
-/// `CREATE TABLE [IF NOT EXISTS] ...` for `t` in dialect `d`. Thread-safe.
+/// `CREATE TABLE [IF NOT EXISTS] ...` for `t` in dialect `d`. Each type is the one that holds
+/// its values exactly: SQLite keeps dates, times and timestamps as ISO text (declared DATE,
+/// TIME, TIMESTAMP, TIMESTAMPTZ) and decimals, UUIDs and JSON as TEXT; MariaDB keeps a
+/// timestamptz as its UTC wall time in DATETIME(6). An undeclared decimal is NUMERIC on
+/// PostgreSQL and DECIMAL(38, 10) on MariaDB, which has no unconstrained decimal. Thread-safe.
 [[nodiscard]] std::string create_table_sql(const table_schema& t, dialect d,
                                            bool if_not_exists = true);
 

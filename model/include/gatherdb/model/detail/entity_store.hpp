@@ -315,6 +315,7 @@ public:
         params.emplace_back(new_version);
       else
         params.push_back(acc[i]->get(obj));
+      check_fits_column(params.back(), schema.columns[i]);
     }
     params.push_back(acc[schema.key_index]->get(obj));
     if (schema.version_index != table_schema::npos)

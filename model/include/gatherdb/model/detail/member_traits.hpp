@@ -8,6 +8,7 @@
 #include <string_view>
 #include <type_traits>
 
+#include "gatherdb/model/detail/backend_text.hpp"
 #include "gatherdb/model/repr.hpp"
 #include "gatherdb/model/row_chunk.hpp"
 #include "gatherdb/model/value.hpp"
@@ -16,7 +17,9 @@ namespace gatherdb::model {
 
 /// How a C++ member type maps to SQL: storage type, nullability, conversion from a column
 /// cell and to a bound parameter, and its Python repr. Specialized for bool, integers (not
-/// char, not 64-bit unsigned), double, std::string, `bytes` and `std::optional` of those.
+/// char, not 64-bit unsigned), double, std::string, `bytes`, the date, time, decimal, UUID and
+/// JSON types of `value`, and `std::optional` of those. `checks_cells` says whether a merge
+/// must ask `in_range` per cell (narrow integers, values converted from text).
 /// `supported` is false for anything else, which `entity_mapping` turns into a static_assert.
 /// Thread-safety: stateless.
 template <class T, class = void>
@@ -32,6 +35,7 @@ template <>
 struct member_traits<bool> {
   static constexpr bool supported = true;
   static constexpr bool nullable = false;
+  static constexpr bool checks_cells = false;
   static constexpr value_type type = value_type::boolean;
   /// SQLite and MariaDB report booleans as integers.
   static bool fits(value_type t) noexcept {
@@ -51,11 +55,12 @@ struct member_traits<
                         !std::is_same_v<T, char> && !(std::is_unsigned_v<T> && sizeof(T) >= 8)>> {
   static constexpr bool supported = true;
   static constexpr bool nullable = false;
+  /// Narrower members reject values they cannot hold instead of truncating them.
+  static constexpr bool checks_cells = sizeof(T) < 8;
   static constexpr value_type type = value_type::int64;
   static bool fits(value_type t) noexcept {
     return t == value_type::int64 || t == value_type::boolean;
   }
-  /// Narrower members reject values they cannot hold instead of truncating them.
   static bool in_range(const column_view& s, std::size_t row) noexcept {
     if constexpr (sizeof(T) >= 8) {
       return true;
@@ -78,6 +83,7 @@ template <>
 struct member_traits<double> {
   static constexpr bool supported = true;
   static constexpr bool nullable = false;
+  static constexpr bool checks_cells = false;
   static constexpr value_type type = value_type::float64;
   /// Integers widen (SQLite stores 1.0 as an integer when it can).
   static bool fits(value_type t) noexcept {
@@ -95,6 +101,7 @@ template <>
 struct member_traits<std::string> {
   static constexpr bool supported = true;
   static constexpr bool nullable = false;
+  static constexpr bool checks_cells = false;
   static constexpr value_type type = value_type::text;
   static bool fits(value_type t) noexcept { return t == value_type::text; }
   static bool in_range(const column_view&, std::size_t) noexcept { return true; }
@@ -111,6 +118,7 @@ template <>
 struct member_traits<bytes> {
   static constexpr bool supported = true;
   static constexpr bool nullable = false;
+  static constexpr bool checks_cells = false;
   static constexpr value_type type = value_type::bytes;
   static bool fits(value_type t) noexcept { return t == value_type::bytes; }
   static bool in_range(const column_view&, std::size_t) noexcept { return true; }
@@ -125,11 +133,100 @@ struct member_traits<bytes> {
   }
 };
 
+/// Shared by the types a backend may return as text (SQLite has no date, decimal or UUID
+/// type; MariaDB returns UUID and JSON columns as text; a timestamp without time zone read into
+/// a `timestamptz` member is taken as UTC, as MariaDB's DATETIME holds it): a cell fits when it
+/// is of `T`'s own type, or of one of the `also` types and converts. Conversions that fail are
+/// reported per row by `in_range`, so a merge refuses the result instead of changing a value.
+template <class T, value_type own>
+struct converted_member_traits {
+  static constexpr bool supported = true;
+  static constexpr bool nullable = false;
+  static constexpr bool checks_cells = true;
+  static constexpr value_type type = own;
+
+  static bool fits(value_type t) noexcept {
+    return t == own || t == value_type::text ||
+           (own == value_type::timestamptz && t == value_type::timestamp) ||
+           (own == value_type::decimal && t == value_type::int64);
+  }
+  static bool in_range(const column_view& s, std::size_t row) noexcept {
+    if (s.type() == own && own != value_type::json)
+      return true; // fetched and checked as this type already
+    try {
+      (void)read(s, row);
+      return true;
+    } catch (const std::exception&) {
+      return false;
+    }
+  }
+  static void assign(T& m, const column_view& s, std::size_t row) { m = read(s, row); }
+  static value to_value(const T& m) { return m; }
+
+  /// The cell as `T`; throws `value_error` when a text cell does not convert.
+  static T read(const column_view& s, std::size_t row) {
+    if constexpr (own == value_type::uuid) {
+      if (s.type() == own)
+        return s.uuid_at(row);
+    } else if constexpr (own == value_type::decimal) {
+      if (s.type() == value_type::int64)
+        return decimal::parse(std::to_string(s.int64_at(row)));
+      if (s.type() == own)
+        return decimal::parse(s.text_at(row));
+    } else if constexpr (own == value_type::json) {
+      return json_text::parse(s.text_at(row));
+    } else {
+      if (s.type() == own) {
+        if constexpr (own == value_type::date)
+          return date::from_days(s.int64_at(row));
+        else
+          return T::from_micros(s.int64_at(row));
+      }
+      if constexpr (own == value_type::timestamptz) {
+        if (s.type() == value_type::timestamp)
+          return timestamptz::from_micros(s.int64_at(row));
+      }
+    }
+    return detail::parse_backend_text(own, s.text_at(row), dialect::other).template get<T>();
+  }
+};
+
+template <>
+struct member_traits<date> : converted_member_traits<date, value_type::date> {
+  static void append_repr(std::string& out, date m) { append_repr_date(out, m); }
+};
+template <>
+struct member_traits<time_of_day> : converted_member_traits<time_of_day, value_type::time_of_day> {
+  static void append_repr(std::string& out, time_of_day m) { append_repr_time(out, m); }
+};
+template <>
+struct member_traits<timestamp> : converted_member_traits<timestamp, value_type::timestamp> {
+  static void append_repr(std::string& out, timestamp m) { append_repr_timestamp(out, m); }
+};
+template <>
+struct member_traits<timestamptz> : converted_member_traits<timestamptz, value_type::timestamptz> {
+  static void append_repr(std::string& out, timestamptz m) { append_repr_timestamptz(out, m); }
+};
+template <>
+struct member_traits<decimal> : converted_member_traits<decimal, value_type::decimal> {
+  static void append_repr(std::string& out, const decimal& m) { append_repr_decimal(out, m); }
+};
+template <>
+struct member_traits<uuid> : converted_member_traits<uuid, value_type::uuid> {
+  static void append_repr(std::string& out, const uuid& m) { append_repr_uuid(out, m); }
+};
+/// JSON is validated whatever the column's type: no backend's driver says a column is JSON.
+template <>
+struct member_traits<json_text> : converted_member_traits<json_text, value_type::json> {
+  static void append_repr(std::string& out, const json_text& m) { append_repr_str(out, m.text()); }
+};
+
 template <class T>
 struct member_traits<std::optional<T>, std::enable_if_t<member_traits<T>::supported>> {
   using base = member_traits<T>;
   static constexpr bool supported = true;
   static constexpr bool nullable = true;
+  static constexpr bool checks_cells = base::checks_cells;
   static constexpr value_type type = base::type;
   static bool fits(value_type t) noexcept { return t == value_type::null || base::fits(t); }
   static bool in_range(const column_view& s, std::size_t row) noexcept {
