@@ -111,6 +111,12 @@ connection connection::open(std::string_view connection_string,
     c.through_proxy_ = true;
     c.connect(connection_string, login_timeout);
   }
+  // psqlODBC hands a timestamptz over as the server's wall time in the session's zone and
+  // drops the offset: in UTC, that wall time names the instant exactly. PgBouncer keeps the
+  // setting per client across the server connections it hands out. Set once it is known
+  // whether statements may be prepared on the server.
+  if (c.dialect_ == model::dialect::postgresql)
+    (void)c.execute("SET TIME ZONE 'UTC'");
   return c;
 }
 
@@ -163,11 +169,6 @@ void connection::connect(std::string_view given, std::chrono::milliseconds login
   batches_param_arrays_ = detail::succeeded(SQLGetInfo(dbc, SQL_PARAM_ARRAY_SELECTS, &selects,
                                                        sizeof(selects), nullptr)) &&
                           selects == SQL_PAS_BATCH;
-  // psqlODBC hands a timestamptz over as the server's wall time in the session's zone and
-  // drops the offset: in UTC, that wall time names the instant exactly. PgBouncer keeps the
-  // setting per client across the server connections it hands out.
-  if (dialect_ == model::dialect::postgresql)
-    (void)execute("SET TIME ZONE 'UTC'");
 }
 
 connection::connection(connection&& other) noexcept

@@ -12,12 +12,13 @@
 #include "gatherdb/model/repr.hpp"
 #include "gatherdb/model/row_chunk.hpp"
 #include "gatherdb/model/value.hpp"
+#include "gatherdb/model/value_error.hpp"
 
 namespace gatherdb::model {
 
 /// How a C++ member type maps to SQL: storage type, nullability, conversion from a column
 /// cell and to a bound parameter, and its Python repr. Specialized for bool, integers (not
-/// char, not 64-bit unsigned), double, std::string, `bytes`, the date, time, decimal, UUID and
+/// char), double, std::string, `bytes`, the date, time, decimal, UUID and
 /// JSON types of `value`, and `std::optional` of those. `checks_cells` says whether a merge
 /// must ask `in_range` per cell (narrow integers, values converted from text).
 /// `supported` is false for anything else, which `entity_mapping` turns into a static_assert.
@@ -77,6 +78,33 @@ struct member_traits<
   static void append_repr(std::string& out, T m) {
     append_repr_int(out, static_cast<std::int64_t>(m));
   }
+};
+
+/// A 64-bit unsigned member is stored in a BIGINT: values above INT64_MAX are refused when sent
+/// (`value_error` 22003) and negative cells when merged, never wrapped around.
+template <class T>
+struct member_traits<
+    T, std::enable_if_t<std::is_integral_v<T> && std::is_unsigned_v<T> && sizeof(T) >= 8>> {
+  static constexpr bool supported = true;
+  static constexpr bool nullable = false;
+  static constexpr bool checks_cells = true;
+  static constexpr value_type type = value_type::int64;
+  static bool fits(value_type t) noexcept {
+    return t == value_type::int64 || t == value_type::boolean;
+  }
+  static bool in_range(const column_view& s, std::size_t row) noexcept {
+    return s.int64_at(row) >= 0;
+  }
+  static void assign(T& m, const column_view& s, std::size_t row) noexcept {
+    m = static_cast<T>(s.int64_at(row));
+  }
+  static value to_value(T m) {
+    if (m > static_cast<T>(std::numeric_limits<std::int64_t>::max()))
+      throw value_error("22003",
+                        "unsigned value " + std::to_string(m) + " does not fit a BIGINT column");
+    return static_cast<std::int64_t>(m);
+  }
+  static void append_repr(std::string& out, T m) { out += std::to_string(m); }
 };
 
 template <>

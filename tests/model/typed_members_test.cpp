@@ -1,0 +1,303 @@
+// Mapped members of the date, time, decimal, UUID, JSON and unsigned types: the DDL each
+// dialect gets, merges from typed cells and from the text SQLite and MariaDB return, refusals
+// of cells that are no value of the member's type (the session unchanged), and values checked
+// against their column before a flush sends them.
+
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/test/unit_test.hpp>
+
+#include "gatherdb/model/detail/backend_text.hpp"
+#include "gatherdb/model/session_state.hpp"
+#include "gatherdb/model/table_schema.hpp"
+#include "gatherdb/model/value_error.hpp"
+
+#include "test_entities.hpp"
+
+using namespace gatherdb::model;
+
+namespace model_test {
+
+/// One member of each new type, and nullable and unsigned ones.
+struct W {
+  std::int64_t id = 0;
+  date day;
+  time_of_day at;
+  timestamp local;
+  timestamptz instant;
+  decimal price;
+  uuid ref;
+  json_text doc;
+  std::optional<date> maybe_day;
+  std::uint64_t count = 0;
+};
+
+} // namespace model_test
+
+template <>
+struct gatherdb::model::entity_definition<model_test::W> {
+  static entity_mapping<model_test::W> define() {
+    using model_test::W;
+    return entity_mapping<W>{"w", "W"}
+        .primary_key(&W::id, "id")
+        .column(&W::day, "day")
+        .column(&W::at, "at")
+        .column(&W::local, "local")
+        .column(&W::instant, "instant")
+        .column(&W::price, "price")
+        .numeric(12, 2)
+        .column(&W::ref, "ref")
+        .column(&W::doc, "doc")
+        .column(&W::maybe_day, "maybe_day")
+        .column(&W::count, "count");
+  }
+};
+
+using model_test::W;
+
+namespace {
+
+void push(column_store& s, const value& v) {
+  if (v.is_null())
+    s.push_null();
+  else if (auto d = v.get_if<date>())
+    s.push_int64(d->days_since_epoch());
+  else if (auto t = v.get_if<time_of_day>())
+    s.push_int64(t->micros_since_midnight());
+  else if (auto ts = v.get_if<timestamp>())
+    s.push_int64(ts->micros_since_epoch());
+  else if (auto tz = v.get_if<timestamptz>())
+    s.push_int64(tz->micros_since_epoch());
+  else if (auto n = v.get_if<decimal>())
+    s.push_text(n->to_string());
+  else if (auto u = v.get_if<uuid>())
+    s.push_uuid(*u);
+  else if (auto j = v.get_if<json_text>())
+    s.push_text(j->text());
+  else if (auto i = v.get_if<std::int64_t>())
+    s.push_int64(*i);
+  else if (auto x = v.get_if<std::string>())
+    s.push_text(*x);
+}
+
+frozen_result rows_of(std::vector<column_info> cols, const std::vector<std::vector<value>>& rows) {
+  row_chunk chunk{cols};
+  for (const auto& row : rows) {
+    for (std::size_t c = 0; c < row.size(); ++c)
+      push(chunk.column(c), row[c]);
+    chunk.finish_row();
+  }
+  std::vector<row_chunk> chunks;
+  chunks.push_back(std::move(chunk));
+  return freeze(std::move(cols), std::move(chunks));
+}
+
+const std::vector<std::string> w_columns = {"id",    "day", "at",  "local",     "instant",
+                                            "price", "ref", "doc", "maybe_day", "count"};
+
+// Columns typed as a backend that has the types reports them (PostgreSQL).
+std::vector<column_info> typed_columns() {
+  const value_type types[] = {
+      value_type::int64,       value_type::date,    value_type::time_of_day, value_type::timestamp,
+      value_type::timestamptz, value_type::decimal, value_type::uuid,        value_type::text,
+      value_type::date,        value_type::int64};
+  std::vector<column_info> cols;
+  for (std::size_t i = 0; i < w_columns.size(); ++i)
+    cols.push_back({w_columns[i], types[i], 0, true});
+  return cols;
+}
+
+// Every column but the integers as text, as SQLite returns them.
+std::vector<column_info> text_columns() {
+  std::vector<column_info> cols;
+  for (std::size_t i = 0; i < w_columns.size(); ++i) {
+    const bool integer = w_columns[i] == "id" || w_columns[i] == "count";
+    cols.push_back({w_columns[i], integer ? value_type::int64 : value_type::text, 0, true});
+  }
+  return cols;
+}
+
+std::vector<value> sample_row(std::int64_t id) {
+  return {id,
+          date::from_ymd(2024, 2, 29),
+          time_of_day::from_hms(23, 59, 59, 999999),
+          detail::parse_timestamp("0001-01-01 00:00:00"),
+          detail::parse_timestamptz("2024-03-31 02:30:00+02:00"),
+          decimal::parse("-1234567890.50"),
+          uuid::parse("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"),
+          json_text::parse(R"({"a": [1, 2.5e10, "\u00e9"]})"),
+          null,
+          std::int64_t{7}};
+}
+
+std::vector<value> as_text(const std::vector<value>& row) {
+  std::vector<value> out;
+  for (const auto& v : row) {
+    if (v.is_null() || v.type() == value_type::int64)
+      out.push_back(v);
+    else if (auto j = v.get_if<json_text>())
+      out.emplace_back(j->text());
+    else
+      out.emplace_back(detail::backend_text(v, dialect::sqlite));
+  }
+  return out;
+}
+
+void check_sample(const W& w, std::int64_t id) {
+  const auto row = sample_row(id);
+  BOOST_TEST(w.id == id);
+  BOOST_TEST(value{w.day} == row[1]);
+  BOOST_TEST(value{w.at} == row[2]);
+  BOOST_TEST(value{w.local} == row[3]);
+  BOOST_TEST(value{w.instant} == row[4]);
+  BOOST_TEST(value{w.price} == row[5]);
+  BOOST_TEST(value{w.ref} == row[6]);
+  BOOST_TEST(value{w.doc} == row[7]);
+  BOOST_TEST(!w.maybe_day.has_value());
+  BOOST_TEST(w.count == 7u);
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(model_typed_members)
+
+BOOST_AUTO_TEST_CASE(each_dialect_creates_the_column_type_that_holds_values_exactly) {
+  const auto& schema = mapping_of<W>().schema();
+  const auto pg = create_table_sql(schema, dialect::postgresql);
+  BOOST_TEST(pg.find("\"day\" DATE NOT NULL") != std::string::npos);
+  BOOST_TEST(pg.find("\"instant\" TIMESTAMP(6) WITH TIME ZONE NOT NULL") != std::string::npos);
+  BOOST_TEST(pg.find("\"price\" NUMERIC(12, 2) NOT NULL") != std::string::npos);
+  BOOST_TEST(pg.find("\"ref\" UUID NOT NULL") != std::string::npos);
+  BOOST_TEST(pg.find("\"doc\" JSONB NOT NULL") != std::string::npos);
+  BOOST_TEST(pg.find("\"maybe_day\" DATE,") != std::string::npos);
+  const auto maria = create_table_sql(schema, dialect::mariadb);
+  BOOST_TEST(maria.find("`instant` DATETIME(6) NOT NULL") != std::string::npos);
+  BOOST_TEST(maria.find("`price` DECIMAL(12, 2) NOT NULL") != std::string::npos);
+  BOOST_TEST(maria.find("`doc` JSON NOT NULL") != std::string::npos);
+  // SQLite's NUMERIC affinity would turn 1.50 into the double 1.5.
+  const auto lite = create_table_sql(schema, dialect::sqlite);
+  BOOST_TEST(lite.find("\"price\" TEXT NOT NULL") != std::string::npos);
+  BOOST_TEST(lite.find("\"instant\" TIMESTAMPTZ NOT NULL") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(numeric_is_refused_on_a_column_that_is_not_a_decimal) {
+  struct X {
+    std::int64_t id = 0;
+  };
+  entity_mapping<X> m{"x", "X"};
+  m.primary_key(&X::id, "id");
+  BOOST_CHECK_THROW(m.numeric(10, 2), std::logic_error);
+}
+
+BOOST_AUTO_TEST_CASE(typed_cells_merge_into_members_of_their_type) {
+  session_state s;
+  auto m = s.merge<W>(rows_of(typed_columns(), {sample_row(1)}));
+  BOOST_REQUIRE_EQUAL(m.size(), 1u);
+  check_sample(m.get<W>(0), 1);
+}
+
+BOOST_AUTO_TEST_CASE(text_cells_as_sqlite_returns_them_merge_into_the_same_members) {
+  session_state s;
+  auto m = s.merge<W>(rows_of(text_columns(), {as_text(sample_row(1))}));
+  BOOST_REQUIRE_EQUAL(m.size(), 1u);
+  check_sample(m.get<W>(0), 1);
+}
+
+BOOST_AUTO_TEST_CASE(a_timestamp_cell_merges_into_a_timestamptz_member_as_utc) {
+  auto cols = typed_columns();
+  cols[4].type = value_type::timestamp; // MariaDB's DATETIME(6)
+  auto row = sample_row(1);
+  row[4] = std::get<timestamptz>(row[4].data()).utc();
+  session_state s;
+  auto m = s.merge<W>(rows_of(cols, {row}));
+  check_sample(m.get<W>(0), 1);
+}
+
+BOOST_AUTO_TEST_CASE(a_text_cell_that_is_no_value_of_the_member_type_fails_the_merge) {
+  const std::pair<std::size_t, std::string> bad[] = {{1, "2023-02-29"},
+                                                     {1, "0000-00-00"},
+                                                     {2, "24:00:00"},
+                                                     {3, "yesterday"},
+                                                     {4, "2024-01-01 10:00:00+16:00"},
+                                                     {5, "NaN"},
+                                                     {5, "1e5"},
+                                                     {6, "not-a-uuid"},
+                                                     {7, "{'single': 'quotes'}"},
+                                                     {7, ""}};
+  for (const auto& [column, text] : bad) {
+    BOOST_TEST_CONTEXT("column " << w_columns[column] << " = '" << text << "'") {
+      auto row = as_text(sample_row(1));
+      row[column] = text;
+      session_state s;
+      (void)s.merge<W>(rows_of(text_columns(), {as_text(sample_row(2))}));
+      try {
+        (void)s.merge<W>(rows_of(text_columns(), {as_text(sample_row(3)), row}));
+        BOOST_ERROR("merged");
+      } catch (const merge_error& e) {
+        BOOST_TEST(e.kind() == merge_error_kind::type_mismatch);
+        BOOST_TEST(e.column() == w_columns[column]);
+        BOOST_TEST(e.row() == 1u);
+      }
+      // All or nothing: row 3, which was fine, did not arrive either.
+      BOOST_TEST(s.size<W>() == 1u);
+      BOOST_TEST(s.find<W>(3) == nullptr);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(a_negative_cell_fails_the_merge_into_an_unsigned_member) {
+  auto row = sample_row(1);
+  row[9] = std::int64_t{-1};
+  session_state s;
+  BOOST_CHECK_EXCEPTION(
+      (void)s.merge<W>(rows_of(typed_columns(), {row})), merge_error, [](const merge_error& e) {
+        return e.kind() == merge_error_kind::type_mismatch && e.column() == "count";
+      });
+  BOOST_TEST(s.size<W>() == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(an_unsigned_value_above_int64_max_is_refused_before_it_is_sent) {
+  W w;
+  w.id = 1;
+  w.price = decimal::parse("1.00");
+  w.count = std::numeric_limits<std::uint64_t>::max();
+  BOOST_CHECK_EXCEPTION((void)insert_params(w), value_error,
+                        [](const value_error& e) { return e.sqlstate() == "22003"; });
+  w.count = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
+  BOOST_TEST(insert_params(w)[9] == value{std::numeric_limits<std::int64_t>::max()});
+}
+
+BOOST_AUTO_TEST_CASE(a_decimal_that_its_numeric_column_would_round_is_refused_before_it_is_sent) {
+  W w;
+  w.id = 1;
+  for (const char* fits : {"0.01", "-9999999999.99", "1234567890.5", "0"}) {
+    w.price = decimal::parse(fits);
+    BOOST_TEST_CONTEXT(fits) {
+      BOOST_CHECK_NO_THROW((void)insert_params(w));
+    }
+  }
+  for (const char* too_big : {"0.001", "10000000000.00", "12345678901", "-0.125"}) {
+    w.price = decimal::parse(too_big);
+    BOOST_TEST_CONTEXT(too_big) {
+      BOOST_CHECK_EXCEPTION((void)insert_params(w), value_error,
+                            [](const value_error& e) { return e.sqlstate() == "22003"; });
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(members_print_as_python_prints_them) {
+  session_state s;
+  auto m = s.merge<W>(rows_of(typed_columns(), {sample_row(1)}));
+  BOOST_TEST(repr(m.get<W>(0)) ==
+             "W(id=1, day=datetime.date(2024, 2, 29), at=datetime.time(23, 59, 59, 999999), "
+             "local=datetime.datetime(1, 1, 1, 0, 0), instant=datetime.datetime(2024, 3, 31, 0, "
+             "30, tzinfo=datetime.timezone.utc), price=Decimal('-1234567890.50'), "
+             "ref=UUID('a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'), doc='{\"a\": [1, 2.5e10, "
+             "\"\\\\u00e9\"]}', maybe_day=None, count=7)");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
