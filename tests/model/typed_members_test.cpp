@@ -12,6 +12,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "gatherdb/model/detail/backend_text.hpp"
+#include "gatherdb/model/query.hpp"
 #include "gatherdb/model/session_state.hpp"
 #include "gatherdb/model/table_schema.hpp"
 #include "gatherdb/model/value_error.hpp"
@@ -298,6 +299,39 @@ BOOST_AUTO_TEST_CASE(members_print_as_python_prints_them) {
              "30, tzinfo=datetime.timezone.utc), price=Decimal('-1234567890.50'), "
              "ref=UUID('a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'), doc='{\"a\": [1, 2.5e10, "
              "\"\\\\u00e9\"]}', maybe_day=None, count=7)");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(model_typed_members_queries)
+
+BOOST_AUTO_TEST_CASE(a_typed_member_is_compared_with_an_operand_of_its_own_type) {
+  const auto day = date::from_ymd(2024, 2, 29);
+  const auto st = select<W>().where(col(&W::day) == day && col(&W::maybe_day) == day);
+  const auto sql = st.compile(dialect::postgresql);
+  BOOST_TEST(sql.sql.find("WHERE \"w\".\"day\" = ? AND \"w\".\"maybe_day\" = ?") !=
+                 std::string::npos,
+             sql.sql);
+  BOOST_REQUIRE_EQUAL(sql.params.size(), 2u);
+  BOOST_TEST(sql.params[0] == value{day});
+}
+
+BOOST_AUTO_TEST_CASE(an_unsigned_operand_above_int64_max_is_refused) {
+  BOOST_CHECK_EXCEPTION((void)(col(&W::count) == std::numeric_limits<std::uint64_t>::max()),
+                        value_error, [](const value_error& e) { return e.sqlstate() == "22003"; });
+  const auto st = select<W>().where(col(&W::count) == std::uint64_t{42});
+  BOOST_TEST(st.compile(dialect::sqlite).params.at(0) == value{std::int64_t{42}});
+}
+
+BOOST_AUTO_TEST_CASE(coalesced_keys_are_cast_to_the_column_type_on_postgresql) {
+  const auto a = uuid::parse("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11");
+  const auto st = select<W>().where(col(&W::ref) == a);
+  const value key{a};
+  compiled_sql out;
+  compile_coalesced_select_into(mapping_of<W>().schema(), st.spec(), dialect::postgresql,
+                                {&key, &key}, out);
+  BOOST_TEST(out.sql.find("VALUES (CAST(? AS INTEGER), CAST(? AS UUID))") != std::string::npos,
+             out.sql);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

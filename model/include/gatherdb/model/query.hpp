@@ -100,8 +100,14 @@ inline constexpr bool is_text_operand_v =
 
 template <class T>
 inline constexpr bool is_integer_operand_v =
-    std::is_integral_v<T> && !std::is_same_v<T, bool> && !std::is_same_v<T, char> &&
-    !(std::is_unsigned_v<T> && sizeof(T) >= 8);
+    std::is_integral_v<T> && !std::is_same_v<T, bool> && !std::is_same_v<T, char>;
+
+/// The value types compared only with an operand of their own type.
+template <class T>
+inline constexpr bool is_value_class_v =
+    std::is_same_v<T, date> || std::is_same_v<T, time_of_day> || std::is_same_v<T, timestamp> ||
+    std::is_same_v<T, timestamptz> || std::is_same_v<T, decimal> || std::is_same_v<T, uuid> ||
+    std::is_same_v<T, json_text>;
 
 /// Whether a member of type `M` may be compared with an operand of type `U`: the operand must
 /// have the member's SQL type (text with text, integers with integers, ...).
@@ -119,6 +125,8 @@ constexpr bool comparable() {
     return std::is_same_v<V, bytes>;
   else if constexpr (std::is_integral_v<B>)
     return is_integer_operand_v<V>;
+  else if constexpr (is_value_class_v<B>)
+    return std::is_same_v<V, B>;
   else
     return false;
 }
@@ -131,6 +139,8 @@ value to_operand(U&& x) {
   using V = std::decay_t<U>;
   if constexpr (std::is_same_v<V, std::string_view>)
     return value{std::string{x}};
+  else if constexpr (std::is_integral_v<V> && std::is_unsigned_v<V> && sizeof(V) >= 8)
+    return member_traits<V>::to_value(x); // refuses what a BIGINT cannot hold
   else if constexpr (std::is_integral_v<V> && !std::is_same_v<V, bool>)
     return value{static_cast<std::int64_t>(x)};
   else if constexpr (std::is_floating_point_v<V>)
