@@ -72,9 +72,7 @@ struct renderer {
     return out;
   }
   std::string operator()(date x) const { return "DATE '" + detail::format_date(x) + "'"; }
-  std::string operator()(time_of_day x) const {
-    return "TIME '" + detail::format_time(x) + "'";
-  }
+  std::string operator()(time_of_day x) const { return "TIME '" + detail::format_time(x) + "'"; }
   std::string operator()(timestamp x) const {
     return "TIMESTAMP '" + detail::format_timestamp(x) + "'";
   }

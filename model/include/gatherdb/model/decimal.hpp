@@ -29,9 +29,7 @@ public:
   /// Digits after the point.
   [[nodiscard]] std::size_t scale() const noexcept;
 
-  friend bool operator==(const decimal& a, const decimal& b) noexcept {
-    return a.text_ == b.text_;
-  }
+  friend bool operator==(const decimal& a, const decimal& b) noexcept { return a.text_ == b.text_; }
   friend bool operator!=(const decimal& a, const decimal& b) noexcept { return !(a == b); }
 
 private:

@@ -16,8 +16,9 @@ namespace gatherdb::model {
 /// The cells of one column of a row chunk, stored compactly by type: integers, booleans and the
 /// day or microsecond counts of dates, times and timestamps in one int64 array, doubles in one
 /// double array, text, bytes, decimals (canonical text), UUIDs (16 bytes) and JSON in one
-/// character arena with end offsets. NULLs are a bitmap that stays empty until the first NULL arrives.
-/// Thread-safety: not thread-safe while being filled; immutable and freely shareable after.
+/// character arena with end offsets. NULLs are a bitmap that stays empty until the first NULL
+/// arrives. Thread-safety: not thread-safe while being filled; immutable and freely shareable
+/// after.
 class column_store {
 public:
   explicit column_store(value_type type) noexcept : type_(type) {}
@@ -115,7 +116,9 @@ public:
   [[nodiscard]] std::string_view text_at(std::size_t row) const noexcept {
     return store_->text_at(first_ + row);
   }
-  [[nodiscard]] uuid uuid_at(std::size_t row) const noexcept { return store_->uuid_at(first_ + row); }
+  [[nodiscard]] uuid uuid_at(std::size_t row) const noexcept {
+    return store_->uuid_at(first_ + row);
+  }
   /// A copy of one cell as a `value`.
   [[nodiscard]] value at(std::size_t row) const { return store_->at(first_ + row); }
 

@@ -56,8 +56,7 @@ inline constexpr value_type last_value_type = value_type::json;
 /// day or microsecond counts of dates, times and timestamps).
 [[nodiscard]] constexpr bool stored_as_int64(value_type t) noexcept {
   return t == value_type::boolean || t == value_type::int64 || t == value_type::date ||
-         t == value_type::time_of_day || t == value_type::timestamp ||
-         t == value_type::timestamptz;
+         t == value_type::time_of_day || t == value_type::timestamp || t == value_type::timestamptz;
 }
 
 /// Whether cells of `t` are stored as characters in a column's arena (text, bytes, a decimal's
