@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "gatherdb/model/detail/dialect_rules.hpp"
 #include "gatherdb/model/value_error.hpp"
 
 namespace gatherdb::model::detail {
@@ -262,8 +263,8 @@ std::string backend_text(const value& v, dialect d) {
   case value_type::timestamptz:
     // MariaDB's DATETIME has no offset (a literal with one is refused in strict mode): it
     // holds the UTC wall time. Everywhere else the offset travels with the value.
-    return d == dialect::mariadb ? format_timestamp(v.get<timestamptz>().utc())
-                                 : format_timestamptz(v.get<timestamptz>());
+    return rules_of(d).timestamptz_as_utc_wall_time ? format_timestamp(v.get<timestamptz>().utc())
+                                                    : format_timestamptz(v.get<timestamptz>());
   case value_type::decimal:
     return v.get<decimal>().to_string();
   case value_type::uuid:

@@ -4,6 +4,8 @@
 #include <string_view>
 #include <vector>
 
+#include "gatherdb/model/detail/dialect_rules.hpp"
+
 namespace gatherdb::model {
 
 namespace {
@@ -201,8 +203,9 @@ void compile_coalesced_select_into(const table_schema& t, const select_spec& s, 
   // of a UNION ALL on PostgreSQL; MariaDB names a VALUES list's columns after its first row.
   // SQLite's planner scans the table once per key of a join; CROSS JOIN keeps the table the
   // outer loop, where the IN list below filters it in one pass.
-  if (d == dialect::postgresql || d == dialect::sqlite) {
-    if (d == dialect::sqlite) {
+  const auto form = detail::rules_of(d).coalesced;
+  if (form != detail::coalesced_form::union_all) {
+    if (form == detail::coalesced_form::values_cross_join) {
       out.sql += " CROSS JOIN (SELECT \"column1\" AS ";
       append_quoted_identifier(out.sql, d, lookup_index);
       out.sql += ", \"column2\" AS ";
@@ -213,17 +216,18 @@ void compile_coalesced_select_into(const table_schema& t, const select_spec& s, 
     }
     // PostgreSQL types a VALUES column after its first row: an untyped key would be text.
     out.sql += "VALUES (CAST(? AS INTEGER), ";
-    out.sql += d == dialect::postgresql ? key_placeholder(t.columns.at(key_column).type)
-                                        : std::string_view{"?"};
+    out.sql += form == detail::coalesced_form::values_join
+                   ? key_placeholder(t.columns.at(key_column).type)
+                   : std::string_view{"?"};
     out.sql += ')';
     push_lookup(0);
     for (std::size_t i = 1; i < keys.size(); ++i) {
       out.sql += ", (?, ?)";
       push_lookup(i);
     }
-    out.sql += d == dialect::sqlite ? ")) " : ") ";
+    out.sql += form == detail::coalesced_form::values_cross_join ? ")) " : ") ";
     append_quoted_identifier(out.sql, d, lookup_table);
-    if (d == dialect::postgresql) {
+    if (form == detail::coalesced_form::values_join) {
       out.sql += " (";
       append_quoted_identifier(out.sql, d, lookup_index);
       out.sql += ", ";
@@ -248,7 +252,7 @@ void compile_coalesced_select_into(const table_schema& t, const select_spec& s, 
   out.sql += " = ";
   append_lookup_column(out.sql, d, lookup_key);
   const char* joiner = " WHERE ";
-  if (d == dialect::sqlite) {
+  if (form == detail::coalesced_form::values_cross_join) {
     // A prefilter only: SQLite's IN compares as its = does (the column's affinity and
     // collation), and the join's condition still decides which lookup a row belongs to.
     out.sql += joiner;
@@ -308,9 +312,9 @@ void compile_select_into(const table_schema& t, const select_heads& heads, const
   if (s.limit) {
     out.sql += " LIMIT ?";
     out.params.emplace_back(static_cast<std::int64_t>(*s.limit));
-  } else if (s.offset && d != dialect::postgresql) {
-    // SQLite and MariaDB accept OFFSET only after a LIMIT; -1 / 2^64-1 mean "no limit".
-    out.sql += d == dialect::mariadb ? " LIMIT 18446744073709551615" : " LIMIT -1";
+  } else if (s.offset) {
+    // SQLite and MariaDB accept OFFSET only after a LIMIT.
+    out.sql += detail::rules_of(d).limit_all;
   }
   if (s.offset) {
     out.sql += " OFFSET ?";

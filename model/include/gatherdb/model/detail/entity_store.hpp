@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "gatherdb/model/detail/dialect_rules.hpp"
 #include "gatherdb/model/detail/identity_index.hpp"
 #include "gatherdb/model/detail/object_arena.hpp"
 #include "gatherdb/model/detail/slot_flags.hpp"
@@ -282,7 +283,7 @@ public:
     }
     auto result = ex.execute(insert_sql(schema, d, !generated), params);
     if (generated) {
-      if (d == dialect::postgresql) {
+      if (detail::rules_of(d).insert_returns_key) {
         out.generated_key = read_generated_key(result);
       } else {
         const auto sql = last_insert_id_sql(d);

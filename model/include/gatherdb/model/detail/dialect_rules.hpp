@@ -1,0 +1,68 @@
+#pragma once
+// What gatherdb's generated SQL and values need to know about one database, as data: one
+// object per backend in model/src/dialects/, found by `rules_of`. Adding a backend is a new
+// file there (and its driver-side profile in drivers/src/backends/). Internal.
+
+#include <string_view>
+
+#include "gatherdb/model/dialect.hpp"
+
+namespace gatherdb::model::detail {
+
+/// How a coalesced lookup's keys are joined to the table. Each row comes back with the index of
+/// the lookup the server matched it to, so no form assumes anything about how the database
+/// compares text (MariaDB's default collations ignore case and trailing spaces).
+enum class coalesced_form : unsigned char {
+  /// `JOIN (VALUES (?, ?), ...) k (i, v)`; the first row's parameters cast to their types,
+  /// since PostgreSQL types a VALUES column after its first row.
+  values_join,
+  /// `CROSS JOIN (SELECT column1 AS i, column2 AS v FROM (VALUES ...))` keeping the table the
+  /// outer loop, plus an `IN (...)` prefilter (SQLite's planner scans the table once per key
+  /// of a plain join).
+  values_cross_join,
+  /// `JOIN (SELECT ? AS i, ? AS v UNION ALL SELECT ?, ? ...)` (MariaDB names a VALUES list's
+  /// columns after its first row's values).
+  union_all,
+};
+
+/// The rules of one dialect. Thread-safety: immutable, shared by every thread.
+struct dialect_rules {
+  dialect id;
+  /// Quotes identifiers (doubled inside one).
+  char identifier_quote;
+
+  /// Column types of `create_table_sql`, by member type.
+  std::string_view boolean_type;
+  std::string_view integer_type;
+  std::string_view float_type;
+  std::string_view text_type;
+  /// Text as a primary key (MariaDB cannot index TEXT without a prefix length).
+  std::string_view text_key_type;
+  std::string_view bytes_type;
+  std::string_view date_type;
+  std::string_view time_type;
+  std::string_view timestamp_type;
+  std::string_view timestamptz_type;
+  /// A decimal without `numeric(p, s)`; `decimal_prefix` + "p, s)" with one.
+  std::string_view decimal_type;
+  std::string_view decimal_prefix;
+  std::string_view uuid_type;
+  std::string_view json_type;
+  /// The whole column definition of a key the database generates.
+  std::string_view generated_key_column;
+
+  /// Whether an INSERT ends with `RETURNING key`; otherwise `last_insert_id` reads it.
+  bool insert_returns_key;
+  std::string_view last_insert_id;
+  /// What goes before OFFSET when a select has no LIMIT ("" when OFFSET may stand alone).
+  std::string_view limit_all;
+
+  coalesced_form coalesced;
+  /// Whether a timestamptz travels as its UTC wall time (a column type without an offset).
+  bool timestamptz_as_utc_wall_time;
+};
+
+/// The rules of `d`. Thread-safe.
+[[nodiscard]] const dialect_rules& rules_of(dialect d) noexcept;
+
+} // namespace gatherdb::model::detail
