@@ -8,6 +8,7 @@
 #include "gatherdb/drivers/connection_string.hpp"
 #include "gatherdb/drivers/statement.hpp"
 
+#include "backend_profile.hpp"
 #include "odbc.hpp"
 
 namespace gatherdb::drivers {
@@ -103,7 +104,8 @@ connection connection::open(std::string_view connection_string,
     c.through_proxy_ = true;
   }
   c.connect(connection_string, login_timeout);
-  if (c.dialect_ == model::dialect::postgresql && !prepare_chosen && !c.through_proxy_ &&
+  const auto& profile = detail::profile_of(c.dialect_);
+  if (profile.detects_proxy && !prepare_chosen && !c.through_proxy_ &&
       postgres_behind_proxy(static_cast<SQLHDBC>(c.handle_), c.redacted_)) {
     known_proxied().insert(original);
     c.close();
@@ -111,12 +113,9 @@ connection connection::open(std::string_view connection_string,
     c.through_proxy_ = true;
     c.connect(connection_string, login_timeout);
   }
-  // psqlODBC hands a timestamptz over as the server's wall time in the session's zone and
-  // drops the offset: in UTC, that wall time names the instant exactly. PgBouncer keeps the
-  // setting per client across the server connections it hands out. Set once it is known
-  // whether statements may be prepared on the server.
-  if (c.dialect_ == model::dialect::postgresql)
-    (void)c.execute("SET TIME ZONE 'UTC'");
+  // Once it is known whether statements may be prepared on the server.
+  if (!profile.session_setup.empty())
+    (void)c.execute(profile.session_setup);
   return c;
 }
 

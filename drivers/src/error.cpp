@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "backend_profile.hpp"
+
 namespace gatherdb::drivers {
 
 std::string_view to_string(error_category c) noexcept {
@@ -54,75 +56,6 @@ bool starts_with(std::string_view s, std::string_view prefix) {
   return s.substr(0, prefix.size()) == prefix;
 }
 
-// SQLite result codes (the low byte of an extended code).
-constexpr std::int32_t sqlite_error = 1;
-constexpr std::int32_t sqlite_perm = 3;
-constexpr std::int32_t sqlite_busy = 5;
-constexpr std::int32_t sqlite_locked = 6;
-constexpr std::int32_t sqlite_readonly = 8;
-constexpr std::int32_t sqlite_interrupt = 9;
-constexpr std::int32_t sqlite_cantopen = 14;
-constexpr std::int32_t sqlite_toobig = 18;
-constexpr std::int32_t sqlite_constraint = 19;
-constexpr std::int32_t sqlite_mismatch = 20;
-constexpr std::int32_t sqlite_auth = 23;
-
-// MariaDB server and client error numbers (Connector/ODBC's native codes) whose SQLSTATE does
-// not say enough: several arrive as HY000 or as HY018 ("server declined cancel request").
-constexpr std::int32_t mariadb_dbaccess_denied = 1044;
-constexpr std::int32_t mariadb_access_denied = 1045;
-constexpr std::int32_t mariadb_server_shutdown = 1053;
-constexpr std::int32_t mariadb_tableaccess_denied = 1142;
-constexpr std::int32_t mariadb_columnaccess_denied = 1143;
-constexpr std::int32_t mariadb_lock_wait_timeout = 1205;
-constexpr std::int32_t mariadb_deadlock = 1213;
-constexpr std::int32_t mariadb_specific_access_denied = 1227;
-constexpr std::int32_t mariadb_query_interrupted = 1317;
-constexpr std::int32_t mariadb_connection_killed = 1927;
-constexpr std::int32_t mariadb_statement_timeout = 1969;
-constexpr std::int32_t mysql_statement_timeout = 3024;
-constexpr std::int32_t mariadb_cannot_connect = 2002;
-constexpr std::int32_t mariadb_cannot_connect_host = 2003;
-constexpr std::int32_t mariadb_server_gone = 2006;
-constexpr std::int32_t mariadb_server_lost = 2013;
-
-// The MariaDB rules: true when `native_code` decided the category.
-bool classify_mariadb(error_info& e) {
-  auto set = [&e](error_category c, bool retry) {
-    e.category = c;
-    e.retryable = retry;
-    return true;
-  };
-  switch (e.native_code) {
-  case mariadb_server_shutdown:
-  case mariadb_connection_killed:
-  case mariadb_cannot_connect:
-  case mariadb_cannot_connect_host:
-  case mariadb_server_gone:
-  case mariadb_server_lost:
-    return set(error_category::connection, true);
-  case mariadb_access_denied:
-  case mariadb_dbaccess_denied:
-  case mariadb_tableaccess_denied:
-  case mariadb_columnaccess_denied:
-  case mariadb_specific_access_denied:
-    return set(error_category::permission, false);
-  case mariadb_lock_wait_timeout:
-    // As SQLite's busy: the lock holder may be gone by the next try.
-    return set(error_category::timeout, true);
-  case mariadb_deadlock:
-    return set(error_category::other, true);
-  case mariadb_query_interrupted:
-    // KILL QUERY, which is also how Connector/ODBC's SQLCancel stops a statement.
-    return set(error_category::cancelled, false);
-  case mariadb_statement_timeout:
-  case mysql_statement_timeout:
-    return set(error_category::timeout, false);
-  default:
-    return false;
-  }
-}
-
 } // namespace
 
 error_info classify(std::string sqlstate, std::int32_t native_code, std::string message,
@@ -133,7 +66,6 @@ error_info classify(std::string sqlstate, std::int32_t native_code, std::string 
 
 error_info classify(std::string sqlstate, std::int32_t native_code, std::string message,
                     model::dialect d) {
-  const bool sqlite = d == model::dialect::sqlite;
   error_info e;
   e.sqlstate = std::move(sqlstate);
   e.native_code = native_code;
@@ -143,38 +75,7 @@ error_info classify(std::string sqlstate, std::int32_t native_code, std::string 
     e.category = c;
     e.retryable = retry;
   };
-  if (sqlite && st == "HY000") {
-    switch (native_code & 0xff) {
-    case sqlite_busy:
-    case sqlite_locked:
-      set(error_category::timeout, true);
-      return e;
-    case sqlite_interrupt:
-      set(error_category::cancelled, false);
-      return e;
-    case sqlite_cantopen:
-      set(error_category::connection, false);
-      return e;
-    case sqlite_constraint:
-      set(error_category::constraint, false);
-      return e;
-    case sqlite_perm:
-    case sqlite_readonly:
-    case sqlite_auth:
-      set(error_category::permission, false);
-      return e;
-    case sqlite_mismatch:
-    case sqlite_toobig:
-      set(error_category::data, false);
-      return e;
-    case sqlite_error:
-      set(error_category::syntax, false);
-      return e;
-    default:
-      break;
-    }
-  }
-  if (d == model::dialect::mariadb && classify_mariadb(e))
+  if (detail::profile_of(d).classify_native(e))
     return e;
   if (starts_with(st, "08")) {
     // A refused login is final; a lost or refused connection may come back.

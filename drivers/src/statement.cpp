@@ -8,6 +8,7 @@
 
 #include "gatherdb/drivers/connection.hpp"
 
+#include "backend_profile.hpp"
 #include "driver_cancel.hpp"
 #include "odbc.hpp"
 #include "statement_values.hpp"
@@ -35,15 +36,11 @@ statement::statement(connection& conn, std::string_view sql)
     close();
     throw database_error(std::move(info));
   }
-  // sqlite3odbc's SQLCancel interrupts the connection and then closes the statement it is
-  // given (SQLFreeStmt(SQL_CLOSE)) from the cancelling thread, freeing the result set under
-  // the running SQLExecute/SQLFetch (a crash). Cancelling through an idle sibling statement
-  // only interrupts the connection, which is all a cancel needs; through the driver manager
-  // is safe there, since no other thread calls anything on the sibling. MariaDB's
-  // Connector/ODBC sends KILL QUERY (from a connection of its own) while the connection is
-  // busy and otherwise closes the cursor of the statement it is given, from the cancelling
-  // thread, under a running fetch (a hang): a sibling's cursor is never open.
-  if (conn.is_sqlite() || conn.sql_dialect() == model::dialect::mariadb) {
+  // Where the driver's SQLCancel also closes the statement it is given, from the cancelling
+  // thread, under a running fetch (see each backend's profile), an idle sibling statement is
+  // cancelled instead: interrupting the connection is all a cancel needs, and no other thread
+  // calls anything on the sibling.
+  if (detail::profile_of(conn.sql_dialect()).cancels_through_sibling) {
     SQLHSTMT sibling = SQL_NULL_HSTMT;
     if (!detail::succeeded(SQLAllocHandle(SQL_HANDLE_STMT,
                                           static_cast<SQLHDBC>(conn.native_handle()), &sibling))) {
@@ -140,9 +137,9 @@ void statement::fail(short rc) {
   (void)rc;
   auto info =
       detail::diagnose(SQL_HANDLE_STMT, handle_, conn_->sql_dialect(), conn_->secret_source());
-  if (conn_->sql_dialect() == model::dialect::mariadb &&
-      (cancel_->fired() != error_category::other || info.native_code == 1317 ||
-       info.native_code == 1969))
+  if (detail::profile_of(conn_->sql_dialect()).cancel_spoils_statement &&
+      (cancel_->fired() != error_category::other || info.category == error_category::cancelled ||
+       info.category == error_category::timeout))
     stale_ = true; // interrupted by a KILL QUERY: see `stale_`
   if (auto reason = cancel_->fired(); reason != error_category::other) {
     info.category = reason;
@@ -218,7 +215,7 @@ auto statement::execute_watched(const run_options& options, Bind&& bind, Fetch&&
   // MariaDB: a KILL QUERY (what Connector/ODBC's SQLCancel sends) that interrupts SLEEP() may
   // end the statement with SLEEP's "interrupted" result instead of error 1317; whatever the
   // statement returns after a cancel reached it is not its result.
-  if (conn_->sql_dialect() == model::dialect::mariadb) {
+  if (detail::profile_of(conn_->sql_dialect()).cancel_spoils_statement) {
     if (auto reason = cancel_->fired(); reason != error_category::other) {
       SQLFreeStmt(h, SQL_CLOSE);
       stale_ = true;

@@ -9,6 +9,7 @@
 #include "gatherdb/drivers/connection.hpp"
 #include "gatherdb/drivers/statement.hpp"
 
+#include "backend_profile.hpp"
 #include "driver_cancel.hpp"
 #include "odbc.hpp"
 #include "statement_values.hpp"
@@ -262,7 +263,7 @@ model::frozen_result statement::fetch_result(std::size_t chunk_rows) {
       // long fetch checks for one itself, once per chunk.
       if (auto reason = cancel_->fired(); reason != error_category::other) {
         SQLFreeStmt(h, SQL_CLOSE);
-        stale_ = conn_->sql_dialect() == model::dialect::mariadb;
+        stale_ = detail::profile_of(conn_->sql_dialect()).cancel_spoils_statement;
         throw cancelled_error(reason, "while fetching rows");
       }
       chunks.push_back(std::move(chunk));

@@ -7,11 +7,13 @@
 #include "gatherdb/model/utf8.hpp"
 #include "gatherdb/model/value_error.hpp"
 
+#include "backend_profile.hpp"
+
 namespace gatherdb::drivers::detail {
 
 model::value_type storage_type(SQLSMALLINT sql_type, std::string_view type_name,
                                model::dialect d) noexcept {
-  const bool sqlite = d == model::dialect::sqlite;
+  const bool as_text = !profile_of(d).typed_temporal_columns;
   switch (sql_type) {
   case SQL_BIT:
     return model::value_type::boolean;
@@ -30,13 +32,13 @@ model::value_type storage_type(SQLSMALLINT sql_type, std::string_view type_name,
     return model::value_type::bytes;
   case SQL_TYPE_DATE:
   case SQL_DATE:
-    return sqlite ? model::value_type::text : model::value_type::date;
+    return as_text ? model::value_type::text : model::value_type::date;
   case SQL_TYPE_TIME:
   case SQL_TIME:
-    return sqlite ? model::value_type::text : model::value_type::time_of_day;
+    return as_text ? model::value_type::text : model::value_type::time_of_day;
   case SQL_TYPE_TIMESTAMP:
   case SQL_TIMESTAMP:
-    if (sqlite)
+    if (as_text)
       return model::value_type::text;
     // psqlODBC says "timestamptz" and "timestamp without time zone"; MariaDB's DATETIME has
     // no zone.
@@ -45,7 +47,7 @@ model::value_type storage_type(SQLSMALLINT sql_type, std::string_view type_name,
                : model::value_type::timestamp;
   case SQL_NUMERIC:
   case SQL_DECIMAL:
-    return sqlite ? model::value_type::text : model::value_type::decimal;
+    return as_text ? model::value_type::text : model::value_type::decimal;
   case SQL_GUID:
     return model::value_type::uuid;
   default:
@@ -90,27 +92,21 @@ void push_converted(model::column_store& store, model::value_type t, std::string
 }
 
 param_declaration declaration_of(const model::value& v, model::dialect d) noexcept {
-  const bool sqlite = d == model::dialect::sqlite;
-  const bool postgresql = d == model::dialect::postgresql;
-  const bool mariadb = d == model::dialect::mariadb;
-  // SQLite stores the text as it is; PostgreSQL needs a typed parameter to compare a column of
-  // the type with (an untyped one where the text's offset must count: a timestamptz), MariaDB
-  // converts text itself but cannot send a time's fraction as SQL_TYPE_TIME.
+  const auto& p = profile_of(d);
   switch (v.type()) {
   case model::value_type::date:
-    return {SQL_C_CHAR, sqlite ? SQLSMALLINT{SQL_VARCHAR} : SQLSMALLINT{SQL_TYPE_DATE}, 10, 0};
+    return {SQL_C_CHAR, p.date_param, 10, 0};
   case model::value_type::time_of_day:
-    return {SQL_C_CHAR, postgresql ? SQLSMALLINT{SQL_TYPE_TIME} : SQLSMALLINT{SQL_VARCHAR}, 15, 6};
+    return {SQL_C_CHAR, p.time_param, 15, 6};
   case model::value_type::timestamp:
-    return {SQL_C_CHAR, sqlite ? SQLSMALLINT{SQL_VARCHAR} : SQLSMALLINT{SQL_TYPE_TIMESTAMP}, 26, 6};
+    return {SQL_C_CHAR, p.timestamp_param, 26, 6};
   case model::value_type::timestamptz:
-    return {SQL_C_CHAR, mariadb ? SQLSMALLINT{SQL_TYPE_TIMESTAMP} : SQLSMALLINT{SQL_VARCHAR}, 32,
-            6};
+    return {SQL_C_CHAR, p.timestamptz_param, 32, 6};
   case model::value_type::decimal:
-    return {SQL_C_CHAR, sqlite ? SQLSMALLINT{SQL_VARCHAR} : SQLSMALLINT{SQL_DECIMAL},
-            model::decimal::max_digits, static_cast<SQLSMALLINT>(v.get<model::decimal>().scale())};
+    return {SQL_C_CHAR, p.decimal_param, model::decimal::max_digits,
+            static_cast<SQLSMALLINT>(v.get<model::decimal>().scale())};
   case model::value_type::uuid:
-    return {SQL_C_CHAR, postgresql ? SQLSMALLINT{SQL_GUID} : SQLSMALLINT{SQL_VARCHAR}, 36, 0};
+    return {SQL_C_CHAR, p.uuid_param, 36, 0};
   case model::value_type::json:
     return {SQL_C_CHAR, SQL_VARCHAR, std::max<SQLULEN>(v.get<model::json_text>().text().size(), 1),
             0};
