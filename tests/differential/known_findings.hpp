@@ -1,0 +1,105 @@
+#pragma once
+// Differences between gatherdb's answers and the database's own that this suite found: each
+// is reproduced on its own by a test of findings_test.cpp, which fails until it is fixed. The
+// generic suites count a mismatch a finding explains under the finding's id (the summary's
+// "known findings" column) instead of failing again for it; every other mismatch fails them.
+// When a finding is fixed, its explanation here must go too, so that a regression fails the
+// generic suites again.
+//
+// Thread-safety: pure functions.
+
+#include <cmath>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "gatherdb/model/value.hpp"
+
+#include "sql_oracle.hpp"
+#include "support/backends.hpp"
+#include "value_generators.hpp"
+
+namespace gatherdb::differential {
+
+enum class finding : std::uint8_t {
+  /// SQLite: a double read through gatherdb keeps 15 significant digits (DBL_MAX reads as
+  /// +infinity): the SQLite ODBC driver hands a REAL cell over as SQLite's 15-digit text.
+  sqlite_double_digits,
+  /// SQLite: a NaN parameter is stored as NULL: a NOT NULL column refuses it as a constraint
+  /// error (HY000, native 19), a nullable one silently holds NULL; not refused as `data`.
+  sqlite_nan_becomes_null,
+  /// MariaDB: a decimal with more than 10 fraction digits written to an undeclared decimal
+  /// column (DECIMAL(38, 10)) is rounded silently instead of refused (22003).
+  mariadb_decimal_rounded,
+  /// MariaDB, coalesced lookups: a +-infinity or NaN key finds the rows of +-DBL_MAX or 0.0
+  /// (the derived table of keys holds it in a DOUBLE column); alone it finds none.
+  mariadb_coalesced_special_double,
+  /// MariaDB, coalesced lookups: bytes keys are compared as text (X'20' finds X'', bytes
+  /// 0x80-0xFF find X'3F').
+  mariadb_coalesced_bytes_as_text,
+  /// MariaDB, coalesced lookups: decimal keys are compared as doubles
+  /// (9223372036854775807 also finds 9223372036854775808).
+  mariadb_coalesced_decimal_as_double,
+  /// MariaDB, coalesced lookups: in a statement whose keys add up to about a megabyte, text
+  /// keys of 64 KiB or more find no rows (alone they find theirs), and the statement takes
+  /// seconds (13 s for the generic suite's first group of 49 text keys).
+  mariadb_coalesced_long_text,
+  /// PgBouncer: after a statement fails on the server (jsonb refusing "\u0000": 22P05), a
+  /// later statement on the connection can fail with 26000 "unnamed prepared statement does
+  /// not exist".
+  pgbouncer_lost_prepared_statement,
+  /// MariaDB 10.11.19: a coalesced lookup with a text key of a little more than 1 MiB
+  /// ("a\u00e9\u65e5" repeated, 1048578 bytes) crashes the server (signal 11). Never met by
+  /// the generic suites (their longest key is 1 MiB exactly); its test is disabled.
+  mariadb_coalesced_key_crashes_server,
+};
+
+/// "F1" ... "F9", the ids of the report.
+[[nodiscard]] std::string id_of(finding f);
+
+/// Text keys this long or longer are left out of MariaDB's coalesced lookups: they find
+/// nothing and each costs seconds (`mariadb_coalesced_long_text`, tested on its own).
+inline constexpr std::size_t mariadb_coalesced_text_limit = 65'535;
+
+// Explanations. `explain_stored` explains an outcome other than an exact round trip of `s`:
+// a refusal `r` of something the backend holds, or (`r` empty) a value stored although the
+// backend cannot hold it exactly. `explain_read` explains a value read back as `got` where
+// `want` was stored. `explain_lookup` explains a lookup of `key` in `mode` that found other
+// rows than the database; `explain_error` a lookup refused with `sqlstate`.
+
+template <class T>
+[[nodiscard]] std::optional<finding>
+explain_stored(const sample<T>&, test::backend, const std::optional<std::string>&, column_decl) {
+  return std::nullopt;
+}
+[[nodiscard]] std::optional<finding> explain_stored(const sample<double>& s, test::backend b,
+                                                    const std::optional<std::string>& category,
+                                                    column_decl c);
+[[nodiscard]] std::optional<finding> explain_stored(const sample<model::decimal>& s,
+                                                    test::backend b,
+                                                    const std::optional<std::string>& category,
+                                                    column_decl c);
+
+template <class T>
+[[nodiscard]] std::optional<finding> explain_read(const T&, const T&, test::backend) {
+  return std::nullopt;
+}
+[[nodiscard]] std::optional<finding> explain_read(const double& got, const double& want,
+                                                  test::backend b);
+
+template <class T>
+[[nodiscard]] std::optional<finding> explain_lookup(const sample<T>&, test::backend,
+                                                    std::string_view) {
+  return std::nullopt;
+}
+[[nodiscard]] std::optional<finding> explain_lookup(const sample<double>& key, test::backend b,
+                                                    std::string_view mode);
+[[nodiscard]] std::optional<finding> explain_lookup(const sample<model::bytes>& key,
+                                                    test::backend b, std::string_view mode);
+[[nodiscard]] std::optional<finding> explain_lookup(const sample<model::decimal>& key,
+                                                    test::backend b, std::string_view mode);
+
+[[nodiscard]] std::optional<finding> explain_error(std::string_view sqlstate, test::backend b);
+
+} // namespace gatherdb::differential
