@@ -83,10 +83,13 @@ bool coalesce_group(connection_worker_state& st, const std::vector<work_item>& i
   if (max_coalesce < 2 || !st.conn || !first.stmt.coalescible() || first.control->stopped())
     return false;
   const auto& key_sql = compiled(st, items, i);
-  // A NULL key matches nothing and says nothing about the type of the others, and a key the
-  // driver refuses must fail alone: both run alone.
+  // A NULL key matches nothing and says nothing about the type of the others, a key the driver
+  // refuses must fail alone, and one the dialect's list of keys would compare otherwise must
+  // be compared alone: all run alone.
+  const auto dialect = st.conn->sql_dialect();
   if (key_sql.params.empty() || key_sql.params.front().is_null() ||
-      !drivers::sendable(key_sql.params.front()))
+      !drivers::sendable(key_sql.params.front()) ||
+      !model::coalescible_key(key_sql.params.front(), dialect))
     return false;
   st.group.push_back(i);
   for (auto k = i + 1; k < items.size() && st.group.size() < max_coalesce; ++k) {
@@ -98,6 +101,7 @@ bool coalesce_group(connection_worker_state& st, const std::vector<work_item>& i
     if (sql.sql != key_sql.sql || sql.params.size() != key_sql.params.size() ||
         sql.params.front().type() != key_sql.params.front().type() ||
         !drivers::sendable(sql.params.front()) ||
+        !model::coalescible_key(sql.params.front(), dialect) ||
         !std::equal(sql.params.begin() + 1, sql.params.end(), key_sql.params.begin() + 1))
       continue;
     st.group.push_back(k);

@@ -25,6 +25,7 @@ const backend_profile other_profile{
     /*timestamptz_param=*/SQL_VARCHAR,
     /*decimal_param=*/SQL_DECIMAL,
     /*uuid_param=*/SQL_VARCHAR,
+    /*stores_nan=*/true,
     /*session_setup=*/"",
     /*detects_proxy=*/false,
 };

@@ -40,6 +40,9 @@ struct backend_profile {
   SQLSMALLINT decimal_param;
   SQLSMALLINT uuid_param;
 
+  /// Whether a double parameter may be NaN (SQLite stores NaN as NULL: it is refused instead).
+  bool stores_nan;
+
   /// Run once on every new connection ("" for none).
   std::string_view session_setup;
   /// Whether `connection::open` looks for a transaction pooler in front of the server.

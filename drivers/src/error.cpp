@@ -97,9 +97,12 @@ error_info classify(std::string sqlstate, std::int32_t native_code, std::string 
     // psqlODBC's server-side prepared statement is gone from the server connection: a
     // transaction pooler that connection::open could not detect (it listens on the server's
     // own port) handed the transaction to another one.
+    // The statement did not run: the connection is replaced and a read is retried on the new
+    // one, as after a lost connection (psqlODBC sends some statements in two exchanges, which
+    // PgBouncer may hand to two server connections even without server-side prepares).
     e.message += " (is a transaction pooler such as PgBouncer between gatherdb and PostgreSQL? "
                  "add UseServerSidePrepare=0; to the connection string)";
-    set(error_category::other, false);
+    set(error_category::connection, true);
   } else if (starts_with(st, "22")) {
     set(error_category::data, false);
   } else if (starts_with(st, "23")) {

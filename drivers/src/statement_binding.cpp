@@ -1,5 +1,6 @@
 // Binding: parameters of single runs and parameter arrays, and which sets may share an array.
 #include <algorithm>
+#include <cmath>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -9,6 +10,7 @@
 #include "gatherdb/drivers/statement.hpp"
 #include "gatherdb/model/detail/backend_text.hpp"
 
+#include "backend_profile.hpp"
 #include "driver_cancel.hpp"
 #include "odbc.hpp"
 #include "statement_values.hpp"
@@ -84,6 +86,11 @@ void statement::bind(const std::vector<model::value>& params) {
       slot.indicator = 0;
       buffer = &slot.integer;
     } else if (auto d = std::get_if<double>(&data)) {
+      if (std::isnan(*d) && !detail::profile_of(dialect).stores_nan)
+        throw database_error(error_info{"22003", 0,
+                                        "parameter " + std::to_string(i + 1) +
+                                            " is NaN, which this database would store as NULL",
+                                        error_category::data, false});
       slot.real = *d;
       slot.indicator = 0;
       buffer = &slot.real;

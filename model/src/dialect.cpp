@@ -46,6 +46,8 @@ const dialect_rules other_rules{
     /*timestamp_type=*/"TIMESTAMP(6)",
     /*timestamptz_type=*/"TIMESTAMP(6) WITH TIME ZONE",
     /*decimal_type=*/"NUMERIC",
+    /*decimal_precision=*/0,
+    /*decimal_scale=*/0,
     /*decimal_prefix=*/"NUMERIC(",
     /*uuid_type=*/"UUID",
     /*json_type=*/"JSON",
@@ -54,6 +56,8 @@ const dialect_rules other_rules{
     /*last_insert_id=*/"",
     /*limit_all=*/" LIMIT -1",
     /*coalesced=*/coalesced_form::union_all,
+    /*coalesced_key_types=*/all_value_types,
+    /*coalesced_text_key_limit=*/0,
     /*timestamptz_as_utc_wall_time=*/false,
 };
 

@@ -169,6 +169,15 @@ std::string_view key_placeholder(value_type type) noexcept {
 
 } // namespace
 
+bool coalescible_key(const value& key, dialect d) noexcept {
+  const auto& r = detail::rules_of(d);
+  if ((r.coalesced_key_types & (1u << static_cast<unsigned>(key.type()))) == 0)
+    return false;
+  const auto* text = key.get_if<std::string>();
+  return text == nullptr || r.coalesced_text_key_limit == 0 ||
+         text->size() <= r.coalesced_text_key_limit;
+}
+
 bool coalescible(const select_spec& s) noexcept {
   if (!s.where || s.limit || s.offset)
     return false;

@@ -8,18 +8,23 @@
 
 namespace gatherdb::model {
 
-void check_fits_column(const value& v, const column_schema& c) {
+void check_fits_column(const value& v, const column_schema& c, dialect in) {
   const auto* d = v.get_if<decimal>();
-  if (d == nullptr || c.precision == 0)
+  if (d == nullptr)
+    return;
+  const auto& r = detail::rules_of(in);
+  const unsigned precision = c.precision != 0 ? c.precision : r.decimal_precision;
+  const unsigned scale = c.precision != 0 ? c.scale : r.decimal_scale;
+  if (precision == 0)
     return;
   const std::string_view text = d->to_string();
   const auto sign = text[0] == '-' ? 1 : 0;
   const auto integer_part = text.substr(sign, text.find('.') - sign);
   const auto integer_digits = integer_part == "0" ? 0 : integer_part.size();
-  if (d->scale() > c.scale || integer_digits > static_cast<std::size_t>(c.precision - c.scale))
+  if (d->scale() > scale || integer_digits > static_cast<std::size_t>(precision - scale))
     throw value_error("22003", "decimal " + d->to_string() + " does not fit column \"" + c.name +
-                                   "\" NUMERIC(" + std::to_string(c.precision) + ", " +
-                                   std::to_string(c.scale) + ") exactly");
+                                   "\" NUMERIC(" + std::to_string(precision) + ", " +
+                                   std::to_string(scale) + ") exactly");
 }
 
 void append_quoted_identifier(std::string& out, dialect d, std::string_view name) {

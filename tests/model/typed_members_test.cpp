@@ -273,21 +273,46 @@ BOOST_AUTO_TEST_CASE(an_unsigned_value_above_int64_max_is_refused_before_it_is_s
 }
 
 BOOST_AUTO_TEST_CASE(a_decimal_that_its_numeric_column_would_round_is_refused_before_it_is_sent) {
-  W w;
-  w.id = 1;
+  const auto& price = mapping_of<W>().schema().columns.at(5);
   for (const char* fits : {"0.01", "-9999999999.99", "1234567890.5", "0"}) {
-    w.price = decimal::parse(fits);
     BOOST_TEST_CONTEXT(fits) {
-      BOOST_CHECK_NO_THROW((void)insert_params(w));
+      BOOST_CHECK_NO_THROW(check_fits_column(decimal::parse(fits), price, dialect::postgresql));
     }
   }
   for (const char* too_big : {"0.001", "10000000000.00", "12345678901", "-0.125"}) {
-    w.price = decimal::parse(too_big);
     BOOST_TEST_CONTEXT(too_big) {
-      BOOST_CHECK_EXCEPTION((void)insert_params(w), value_error,
+      BOOST_CHECK_EXCEPTION(check_fits_column(decimal::parse(too_big), price, dialect::sqlite),
+                            value_error,
                             [](const value_error& e) { return e.sqlstate() == "22003"; });
     }
   }
+}
+
+BOOST_AUTO_TEST_CASE(an_undeclared_decimal_is_checked_against_what_the_dialect_creates) {
+  column_schema undeclared;
+  undeclared.name = "n";
+  undeclared.type = value_type::decimal;
+  // MariaDB has no unconstrained DECIMAL: its DECIMAL(38, 10) would round an 11th digit.
+  const auto eleven = decimal::parse("0.12345678901");
+  BOOST_CHECK_EXCEPTION(check_fits_column(eleven, undeclared, dialect::mariadb), value_error,
+                        [](const value_error& e) { return e.sqlstate() == "22003"; });
+  BOOST_CHECK_NO_THROW(check_fits_column(decimal::parse("1234567890123456789012345678.1234567890"),
+                                         undeclared, dialect::mariadb));
+  BOOST_CHECK_NO_THROW(check_fits_column(eleven, undeclared, dialect::postgresql));
+  BOOST_CHECK_NO_THROW(check_fits_column(eleven, undeclared, dialect::sqlite));
+}
+
+BOOST_AUTO_TEST_CASE(a_flush_refuses_a_decimal_its_column_would_round_and_sends_nothing) {
+  model_test::fake_executor ex{dialect::postgresql};
+  session_state s;
+  W w;
+  w.id = 1;
+  w.price = decimal::parse("0.001");
+  s.add(w);
+  BOOST_CHECK_THROW(s.commit(ex), flush_error);
+  for (const auto& sql : ex.log)
+    BOOST_TEST(sql.rfind("INSERT", 0) != 0, sql);
+  BOOST_TEST(s.size<W>() == 0u);
 }
 
 BOOST_AUTO_TEST_CASE(members_print_as_python_prints_them) {

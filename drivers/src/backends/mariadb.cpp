@@ -83,6 +83,7 @@ const backend_profile mariadb_profile{
     // Text would compare with a DECIMAL column as a double.
     /*decimal_param=*/SQL_DECIMAL,
     /*uuid_param=*/SQL_VARCHAR,
+    /*stores_nan=*/true,
     /*session_setup=*/"",
     /*detects_proxy=*/false,
 };

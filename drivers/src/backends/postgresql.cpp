@@ -27,6 +27,7 @@ const backend_profile postgresql_profile{
     /*timestamptz_param=*/SQL_VARCHAR,
     /*decimal_param=*/SQL_DECIMAL,
     /*uuid_param=*/SQL_GUID,
+    /*stores_nan=*/true,
     // psqlODBC hands a timestamptz over as the wall time in the session's zone and drops the
     // offset: in UTC, that wall time names the instant exactly. PgBouncer keeps the setting
     // per client across the server connections it hands out.

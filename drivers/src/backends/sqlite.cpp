@@ -75,6 +75,7 @@ const backend_profile sqlite_profile{
     /*timestamptz_param=*/SQL_VARCHAR,
     /*decimal_param=*/SQL_VARCHAR,
     /*uuid_param=*/SQL_VARCHAR,
+    /*stores_nan=*/false,
     /*session_setup=*/"",
     /*detects_proxy=*/false,
 };

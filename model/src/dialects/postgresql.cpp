@@ -19,6 +19,8 @@ const dialect_rules postgresql_rules{
     /*timestamp_type=*/"TIMESTAMP(6)",
     /*timestamptz_type=*/"TIMESTAMP(6) WITH TIME ZONE",
     /*decimal_type=*/"NUMERIC",
+    /*decimal_precision=*/0,
+    /*decimal_scale=*/0,
     /*decimal_prefix=*/"NUMERIC(",
     /*uuid_type=*/"UUID",
     /*json_type=*/"JSONB",
@@ -27,6 +29,8 @@ const dialect_rules postgresql_rules{
     /*last_insert_id=*/"",
     /*limit_all=*/"",
     /*coalesced=*/coalesced_form::values_join,
+    /*coalesced_key_types=*/all_value_types,
+    /*coalesced_text_key_limit=*/0,
     /*timestamptz_as_utc_wall_time=*/false,
 };
 

@@ -22,6 +22,8 @@ const dialect_rules sqlite_rules{
     /*timestamptz_type=*/"TIMESTAMPTZ",
     // NUMERIC affinity would turn 1.50 into the double 1.5.
     /*decimal_type=*/"TEXT",
+    /*decimal_precision=*/0,
+    /*decimal_scale=*/0,
     /*decimal_prefix=*/"",
     /*uuid_type=*/"TEXT",
     /*json_type=*/"TEXT",
@@ -30,6 +32,8 @@ const dialect_rules sqlite_rules{
     /*last_insert_id=*/"SELECT last_insert_rowid()",
     /*limit_all=*/" LIMIT -1",
     /*coalesced=*/coalesced_form::values_cross_join,
+    /*coalesced_key_types=*/all_value_types,
+    /*coalesced_text_key_limit=*/0,
     /*timestamptz_as_utc_wall_time=*/false,
 };
 

@@ -324,7 +324,6 @@ template <class E>
     if (m.schema().columns[i].role == column_role::generated_key && !include_generated_key)
       continue;
     params.push_back(m.accessors()[i]->get(obj));
-    check_fits_column(params.back(), m.schema().columns[i]);
   }
   return params;
 }

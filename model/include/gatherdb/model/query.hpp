@@ -280,6 +280,12 @@ void compile_select_into(const table_schema& t, const select_heads& heads, const
 /// execution for several keys could not keep per statement. Thread-safe.
 [[nodiscard]] bool coalescible(const select_spec& s) noexcept;
 
+/// Whether `key` may share a coalesced lookup in dialect `d`: its list of keys must compare
+/// with the column exactly as the key alone does. MariaDB's UNION ALL of keys holds a double's
+/// infinities, bytes and decimals in columns that compare otherwise, and long text keys find
+/// nothing there; those run alone. Thread-safe.
+[[nodiscard]] bool coalescible_key(const value& key, dialect d) noexcept;
+
 /// Renders into `out` (replacing it) the coalesced form of a coalescible `s` for one lookup per
 /// key of `keys` (the values its first equality predicate compares with; `s`'s own is ignored):
 /// `s`'s select list after a leading lookup index column, its table joined with a derived table

@@ -64,9 +64,10 @@ struct table_schema {
 };
 
 /// Throws `value_error` (22003) when `v` is a decimal with more integer or fraction digits
-/// than `c` declares with `entity_mapping::numeric`: a database would round or refuse it.
-/// Thread-safe.
-void check_fits_column(const value& v, const column_schema& c);
+/// than column `c` holds in dialect `d` (declared with `entity_mapping::numeric`, or the
+/// dialect's undeclared decimal type, MariaDB's DECIMAL(38, 10)): the database would round it
+/// or refuse it. Thread-safe.
+void check_fits_column(const value& v, const column_schema& c, dialect d);
 
 /// Appends `name` quoted for `d` ("x" with doubled quotes; `x` for MariaDB). Thread-safe.
 void append_quoted_identifier(std::string& out, dialect d, std::string_view name);

@@ -3,6 +3,7 @@
 // object per backend in model/src/dialects/, found by `rules_of`. Adding a backend is a new
 // file there (and its driver-side profile in drivers/src/backends/). Internal.
 
+#include <cstddef>
 #include <string_view>
 
 #include "gatherdb/model/dialect.hpp"
@@ -45,6 +46,9 @@ struct dialect_rules {
   std::string_view timestamptz_type;
   /// A decimal without `numeric(p, s)`; `decimal_prefix` + "p, s)" with one.
   std::string_view decimal_type;
+  /// The digits and scale `decimal_type` holds (0, 0: any decimal of up to 38 digits).
+  unsigned char decimal_precision;
+  unsigned char decimal_scale;
   std::string_view decimal_prefix;
   std::string_view uuid_type;
   std::string_view json_type;
@@ -58,9 +62,16 @@ struct dialect_rules {
   std::string_view limit_all;
 
   coalesced_form coalesced;
+  /// The key types a coalesced lookup compares exactly (bit `1 << value_type`), and the longest
+  /// text key it does (0: no bound).
+  unsigned coalesced_key_types;
+  std::size_t coalesced_text_key_limit;
   /// Whether a timestamptz travels as its UTC wall time (a column type without an offset).
   bool timestamptz_as_utc_wall_time;
 };
+
+/// Every value type, for `coalesced_key_types`.
+inline constexpr unsigned all_value_types = ~0u;
 
 /// The rules of `d`. Thread-safe.
 [[nodiscard]] const dialect_rules& rules_of(dialect d) noexcept;

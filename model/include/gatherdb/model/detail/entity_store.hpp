@@ -270,6 +270,9 @@ public:
       throw std::runtime_error("primary key already present in the session");
     }
     auto params = insert_params(obj, !generated);
+    for (std::size_t i = 0, p = 0; i < schema.columns.size(); ++i)
+      if (schema.columns[i].role != column_role::generated_key || !generated)
+        check_fits_column(params[p++], schema.columns[i], d);
     if (auto vm = mapping_.version_member()) {
       const auto v = obj.*vm == 0 ? std::int64_t{1} : obj.*vm;
       out.version = v;
@@ -316,7 +319,7 @@ public:
         params.emplace_back(new_version);
       else
         params.push_back(acc[i]->get(obj));
-      check_fits_column(params.back(), schema.columns[i]);
+      check_fits_column(params.back(), schema.columns[i], d);
     }
     params.push_back(acc[schema.key_index]->get(obj));
     if (schema.version_index != table_schema::npos)
