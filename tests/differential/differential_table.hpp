@@ -83,19 +83,6 @@ struct refusal {
   return {"write", "", "unknown", cause};
 }
 
-/// gatherdb's own check of a value against its column before a flush (`value_error` 22003 for
-/// a decimal that does not fit), with the dialect where the library's check takes one (it
-/// checks MariaDB's undeclared DECIMAL(38, 10) then), without where it does not.
-template <class V, class C>
-auto check_column(const V& v, const C& c, model::dialect d, int)
-    -> decltype(model::check_fits_column(v, c, d)) {
-  return model::check_fits_column(v, c, d);
-}
-template <class V, class C>
-void check_column(const V& v, const C& c, model::dialect, long) {
-  model::check_fits_column(v, c);
-}
-
 /// Who wrote a row and from which sample; whether its nullable column is NULL.
 struct row_origin {
   std::size_t sample = 0;
@@ -185,7 +172,7 @@ public:
         const auto params = model::insert_params(make(i));
         const auto& columns = model::mapping_of<entity>().schema().columns;
         for (std::size_t c = 0; c < columns.size(); ++c)
-          check_column(params[c], columns[c], conn_.sql_dialect(), 0);
+          model::check_fits_column(params[c], columns[c], conn_.sql_dialect());
       } catch (const model::value_error& e) {
         write_refusals_[i] = refusal{"write", e.sqlstate(), "data", e.what()};
       }

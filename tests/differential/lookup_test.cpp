@@ -103,16 +103,6 @@ std::vector<std::optional<id_list>> ask_the_database(differential_table<T, Decl>
   return out;
 }
 
-// Whether `key` is left out of `mode` on `b` because a known finding makes it useless there
-// (and slow): long text keys of MariaDB's coalesced lookups.
-template <class T>
-bool left_out(const sample<T>& key, backend b, lookup_mode mode) {
-  if constexpr (std::is_same_v<T, std::string>)
-    return b == backend::mariadb && mode == lookup_mode::coalesced &&
-           key.value.size() >= mariadb_coalesced_text_limit;
-  return false;
-}
-
 // Whether keys of type `T` are expected to share batches and coalesced statements on `b`. On
 // MariaDB the library may run double, bytes, decimal and JSON keys alone, as its list of keys
 // compares them otherwise (F4 to F6): there the summary shows how many shared, unchecked.
@@ -143,10 +133,6 @@ lookup_counts run_lookups(differential_table<T, Decl>& t, lookup_mode mode,
   std::vector<std::size_t> asked; // the key of each statement
   std::vector<model::statement> statements;
   for (std::size_t i = 0; i < keys.size(); ++i) {
-    if (left_out(*keys[i], b, mode)) {
-      log.known(finding::mariadb_coalesced_long_text);
-      continue;
-    }
     asked.push_back(i);
     statements.emplace_back(lookup(keys[i]->value));
   }
