@@ -59,30 +59,7 @@ model::value_type storage_type(SQLSMALLINT sql_type, std::string_view type_name,
 void push_converted(model::column_store& store, model::value_type t, std::string_view text,
                     model::dialect d) {
   try {
-    const auto v = model::detail::parse_backend_text(t, text, d);
-    switch (t) {
-    case model::value_type::date:
-      store.push_int64(v.get<model::date>().days_since_epoch());
-      return;
-    case model::value_type::time_of_day:
-      store.push_int64(v.get<model::time_of_day>().micros_since_midnight());
-      return;
-    case model::value_type::timestamp:
-      store.push_int64(v.get<model::timestamp>().micros_since_epoch());
-      return;
-    case model::value_type::timestamptz:
-      store.push_int64(v.get<model::timestamptz>().micros_since_epoch());
-      return;
-    case model::value_type::decimal:
-      store.push_text(v.get<model::decimal>().to_string());
-      return;
-    case model::value_type::uuid:
-      store.push_uuid(v.get<model::uuid>());
-      return;
-    default:
-      break;
-    }
-    store.push_text(text);
+    store.push(model::detail::parse_backend_text(t, text, d));
   } catch (const model::value_error& e) {
     throw database_error(
         error_info{e.sqlstate(), 0,

@@ -1,6 +1,9 @@
 #include "gatherdb/model/row_chunk.hpp"
 
 #include <stdexcept>
+#include <string>
+#include <type_traits>
+#include <variant>
 
 namespace gatherdb::model {
 
@@ -52,6 +55,43 @@ uuid column_store::uuid_at(std::size_t row) const noexcept {
 void column_store::push_uuid(const uuid& x) {
   chars_.append(reinterpret_cast<const char*>(x.bytes().data()), x.bytes().size());
   commit_arena_cell();
+}
+
+void column_store::push(const value& v) {
+  const auto t = v.type();
+  if (t != type_ && t != value_type::null &&
+      !(type_ == value_type::int64 && t == value_type::boolean))
+    throw std::invalid_argument("gatherdb: a " + std::string{to_string(t)} +
+                                " value in a column of " + std::string{to_string(type_)});
+  std::visit(
+      [this](const auto& x) {
+        using T = std::decay_t<decltype(x)>;
+        if constexpr (std::is_same_v<T, null_t>)
+          push_null();
+        else if constexpr (std::is_same_v<T, bool>)
+          push_bool(x);
+        else if constexpr (std::is_same_v<T, std::int64_t>)
+          push_int64(x);
+        else if constexpr (std::is_same_v<T, double>)
+          push_float64(x);
+        else if constexpr (std::is_same_v<T, std::string>)
+          push_text(x);
+        else if constexpr (std::is_same_v<T, bytes>)
+          push_text({reinterpret_cast<const char*>(x.data()), x.size()});
+        else if constexpr (std::is_same_v<T, date>)
+          push_int64(x.days_since_epoch());
+        else if constexpr (std::is_same_v<T, time_of_day>)
+          push_int64(x.micros_since_midnight());
+        else if constexpr (std::is_same_v<T, timestamp> || std::is_same_v<T, timestamptz>)
+          push_int64(x.micros_since_epoch());
+        else if constexpr (std::is_same_v<T, decimal>)
+          push_text(x.to_string());
+        else if constexpr (std::is_same_v<T, uuid>)
+          push_uuid(x);
+        else
+          push_text(x.text()); // json_text
+      },
+      v.data());
 }
 
 void column_store::push_not_null() {

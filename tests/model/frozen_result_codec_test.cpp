@@ -66,24 +66,7 @@ frozen_result typed_sample() {
   const std::vector<value> docs{json_text::parse("{\"a\": [1, 2.5e400, null], \"ü\": \"😀\"}"),
                                 json_text::parse(" \"\\u0000\" "), json_text::parse("[]"),
                                 json_text::parse("-0")};
-  auto push = [](column_store& s, const value& v) {
-    if (v.is_null())
-      s.push_null();
-    else if (auto d = v.get_if<date>())
-      s.push_int64(d->days_since_epoch());
-    else if (auto t = v.get_if<time_of_day>())
-      s.push_int64(t->micros_since_midnight());
-    else if (auto ts = v.get_if<timestamp>())
-      s.push_int64(ts->micros_since_epoch());
-    else if (auto tz = v.get_if<timestamptz>())
-      s.push_int64(tz->micros_since_epoch());
-    else if (auto n = v.get_if<decimal>())
-      s.push_text(n->to_string());
-    else if (auto u = v.get_if<uuid>())
-      s.push_uuid(*u);
-    else if (auto j = v.get_if<json_text>())
-      s.push_text(j->text());
-  };
+
   std::vector<row_chunk> chunks;
   for (int c = 0; c < 3; ++c) {
     row_chunk chunk{cols};
@@ -91,13 +74,13 @@ frozen_result typed_sample() {
       const int i = c * 4 + r;
       // Column k is NULL in rows where i % 3 == k % 3, so every column has NULLs and values.
       auto cell = [&](int k, const value& v) { return i % 3 == k % 3 ? value{} : v; };
-      push(chunk.column(0), cell(0, dates[r]));
-      push(chunk.column(1), cell(1, times[r]));
-      push(chunk.column(2), cell(2, stamps[r]));
-      push(chunk.column(3), cell(3, instants[r]));
-      push(chunk.column(4), cell(4, decimals[r]));
-      push(chunk.column(5), cell(5, uuids[r]));
-      push(chunk.column(6), cell(6, docs[r]));
+      chunk.column(0).push(cell(0, dates[r]));
+      chunk.column(1).push(cell(1, times[r]));
+      chunk.column(2).push(cell(2, stamps[r]));
+      chunk.column(3).push(cell(3, instants[r]));
+      chunk.column(4).push(cell(4, decimals[r]));
+      chunk.column(5).push(cell(5, uuids[r]));
+      chunk.column(6).push(cell(6, docs[r]));
       chunk.column(7).push_null();
       chunk.finish_row();
     }

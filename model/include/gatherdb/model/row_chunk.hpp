@@ -52,6 +52,9 @@ public:
   void push_int64(std::int64_t x);
   void push_float64(double x);
   void push_text(std::string_view x);
+  /// Appends `v` stored as `at` reads it back; `v` is NULL or of this column's type (a
+  /// boolean or integer in an int64 column). Throws `std::invalid_argument` otherwise.
+  void push(const value& v);
 
   /// The character arena, for drivers that write text straight into it: append the cell's
   /// characters to `arena()`, then call `commit_arena_cell()`; no temporary string is made.
