@@ -210,6 +210,11 @@ auto statement::execute_watched(const run_options& options, Bind&& bind, Fetch&&
     throw cancelled_error(cancel_->fired(), "before execution");
   on_exit disarm{[this]() noexcept { cancel_->disarm(); }};
   auto rc = SQLExecute(h);
+  // Only SQLExecute may overlap a cancel. psqlODBC's SQLCancel rewrites the statement's
+  // diagnostics, unlocked, once it finds the connection lost, so a cancel fired again while
+  // this thread reads them or closes the statement frees them twice; fetches check for a
+  // cancel themselves, once per chunk.
+  cancel_->disarm();
   if (!detail::succeeded(rc) && rc != SQL_NO_DATA)
     fail(rc);
   // MariaDB: a KILL QUERY (what Connector/ODBC's SQLCancel sends) that interrupts SLEEP() may

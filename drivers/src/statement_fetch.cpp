@@ -259,8 +259,8 @@ model::frozen_result statement::fetch_result(std::size_t chunk_rows) {
       fetch_cell(chunk.column(c), static_cast<std::uint16_t>(c + 1), cols[c].type);
     chunk.finish_row();
     if (chunk.row_count() == chunk_rows) {
-      // Both drivers read the result during SQLExecute and ignore a cancel after it, so a
-      // long fetch checks for one itself, once per chunk.
+      // The drivers read the result during SQLExecute and the handle is disarmed after it,
+      // so a long fetch checks for a cancel itself, once per chunk.
       if (auto reason = cancel_->fired(); reason != error_category::other) {
         SQLFreeStmt(h, SQL_CLOSE);
         stale_ = detail::profile_of(conn_->sql_dialect()).cancel_spoils_statement;

@@ -48,11 +48,16 @@ inline fs::path write_temp(const std::string& text) {
   return p;
 }
 
+/// How long one run of the tool may take before it is killed: a hang fails the case that ran
+/// it, with the tool's stderr, instead of the whole suite's ctest timeout.
+constexpr int run_limit_seconds = 120;
+
 // Runs `gatherdb ARGS < input`, stdout and stderr captured apart.
 inline run_result run(const std::string& args, const std::string& input = "") {
   const auto in = write_temp(input);
   const auto err = fs::path{in}.replace_extension(".err");
-  const std::string cmd = std::string{GATHERDB_CLI_BINARY} + " " + args + " < " +
+  const std::string cmd = "timeout -k 10 " + std::to_string(run_limit_seconds) + " " +
+                          std::string{GATHERDB_CLI_BINARY} + " " + args + " < " +
                           shell_quoted(in.string()) + " 2> " + shell_quoted(err.string());
   run_result r;
   const auto started = std::chrono::steady_clock::now();
@@ -65,6 +70,10 @@ inline run_result run(const std::string& args, const std::string& input = "") {
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
   r.err = read_file(err);
+  // timeout(1) exits 124 after its SIGTERM, 137 after its SIGKILL.
+  BOOST_CHECK_MESSAGE(r.status != 124 && r.status != 137,
+                      "gatherdb " << args << " did not end within " << run_limit_seconds
+                                  << " s; its stderr: " << r.err);
   return r;
 }
 

@@ -10,10 +10,11 @@ namespace gatherdb::drivers {
 class statement;
 
 /// Cancels the execution of one statement from another thread (`SQLCancel`).
-/// A statement arms its handle while it executes and fetches. A cancel that arrives during
-/// `statement::run` but before the execution started is kept and stops it at the start; one
-/// that arrives between runs is dropped, so a cancel never hits the *next* execution on the
-/// same ODBC handle.
+/// A statement arms its handle only while `SQLExecute` runs, the one call a driver cancel may
+/// overlap safely. A cancel that arrives during `statement::run` but outside that call is
+/// kept: before it, the execution does not start; after it, the fetch stops at its next chunk.
+/// One that arrives between runs is dropped, so a cancel never hits the *next* execution on
+/// the same ODBC handle.
 /// Thread-safety: thread-safe; shared between the executing thread and cancellers through
 /// `std::shared_ptr`. It never owns the ODBC handle.
 class cancel_handle {
