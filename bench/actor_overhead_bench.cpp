@@ -1,7 +1,7 @@
 // What the actor topology costs per statement on top of the database work: the same N
-// statements run (a) one after another on one connection through drivers::statement (execute +
-// fetch + freeze) and (b) as one gather on a pool of one connection (session actor spawn,
-// messages, chunked dispatch, merge). Same connection count, same SQL, same rows: the
+// statements run (a) one after another on one connection through drivers::prepared_statement
+// (execute + fetch + freeze) and (b) as one gather on a pool of one connection (session actor
+// spawn, messages, chunked dispatch, merge). Same connection count, same SQL, same rows: the
 // difference per statement is the overhead of spawn + hops + merge. SQLite in a temp file.
 //
 //   gatherdb_actor_overhead_bench [--statements N] [--repeat R]

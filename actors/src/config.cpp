@@ -6,7 +6,7 @@
 
 #include "gatherdb/drivers/connection_string.hpp"
 
-#include "sharing_coordinator.hpp"
+#include "sharing_scheduler.hpp"
 
 namespace gatherdb::actors {
 

@@ -12,7 +12,7 @@
 #include "gatherdb/actors/messages.hpp"
 #include "gatherdb/actors/settings.hpp"
 #include "gatherdb/drivers/connection.hpp"
-#include "gatherdb/drivers/statement.hpp"
+#include "gatherdb/drivers/prepared_statement.hpp"
 #include "gatherdb/model/compiled_sql.hpp"
 
 namespace gatherdb::actors {
@@ -21,9 +21,9 @@ namespace gatherdb::actors {
 /// Thread-safety: owned by its worker's thread.
 struct prepared_sql {
   /// Runs it one parameter set at a time.
-  drivers::statement single;
+  drivers::prepared_statement single;
   /// Runs batches of parameter sets (`settings::max_read_batch`); prepared on the first.
-  std::optional<drivers::statement> batch;
+  std::optional<drivers::prepared_statement> batch;
   /// Rows of its latest result; batches are for SQL whose results are small.
   std::size_t last_rows = SIZE_MAX;
   /// For a coalesced lookup: its result's columns (`described`) without the leading statement

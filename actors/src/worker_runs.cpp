@@ -51,9 +51,11 @@ prepared_sql& prepared(connection_worker_state& st, const std::string& sql) {
       st.last_prepared = nullptr;
       st.prepared.clear();
     }
-    it = st.prepared
-             .emplace(sql, prepared_sql{drivers::statement{*st.conn, sql}, {}, SIZE_MAX, {}, {}})
-             .first;
+    it =
+        st.prepared
+            .emplace(sql,
+                     prepared_sql{drivers::prepared_statement{*st.conn, sql}, {}, SIZE_MAX, {}, {}})
+            .first;
   }
   st.last_prepared = &it->second;
   return it->second;

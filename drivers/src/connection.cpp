@@ -6,7 +6,7 @@
 #include <set>
 
 #include "gatherdb/drivers/connection_string.hpp"
-#include "gatherdb/drivers/statement.hpp"
+#include "gatherdb/drivers/prepared_statement.hpp"
 
 #include "backend_profile.hpp"
 #include "odbc.hpp"
@@ -246,7 +246,7 @@ void connection::rollback() noexcept {
 
 model::frozen_result connection::execute(std::string_view sql,
                                          const std::vector<model::value>& params) {
-  statement stmt{*this, sql};
+  prepared_statement stmt{*this, sql};
   return stmt.run(params);
 }
 

@@ -2,10 +2,10 @@
 
 namespace gatherdb::drivers {
 
-statement& connection_executor::prepared(std::string_view sql) {
+prepared_statement& connection_executor::prepared(std::string_view sql) {
   auto it = cache_.find(std::string{sql});
   if (it == cache_.end())
-    it = cache_.emplace(std::string{sql}, statement{conn_, sql}).first;
+    it = cache_.emplace(std::string{sql}, prepared_statement{conn_, sql}).first;
   return it->second;
 }
 

@@ -16,7 +16,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "gatherdb/actors/client.hpp"
-#include "gatherdb/drivers/statement.hpp"
+#include "gatherdb/drivers/prepared_statement.hpp"
 #include "gatherdb/model/query.hpp"
 
 #include "differential_table.hpp"

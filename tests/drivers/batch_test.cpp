@@ -1,5 +1,5 @@
-// drivers::statement::run_batch: parameter arrays that psqlODBC sends in one round trip, one
-// result per parameter set, against real PostgreSQL; SQLite's driver does not qualify.
+// drivers::prepared_statement::run_batch: parameter arrays that psqlODBC sends in one round trip,
+// one result per parameter set, against real PostgreSQL; SQLite's driver does not qualify.
 
 #include <chrono>
 #include <cmath>
@@ -13,7 +13,7 @@
 
 #include "gatherdb/drivers/connection.hpp"
 #include "gatherdb/drivers/error.hpp"
-#include "gatherdb/drivers/statement.hpp"
+#include "gatherdb/drivers/prepared_statement.hpp"
 
 #include "support/backends.hpp"
 #include "support/open_connection.hpp"
@@ -27,7 +27,8 @@ namespace {
 
 using param_sets = std::vector<std::vector<model::value>>;
 
-std::vector<model::frozen_result> run_batch(drivers::statement& stmt, const param_sets& sets,
+std::vector<model::frozen_result> run_batch(drivers::prepared_statement& stmt,
+                                            const param_sets& sets,
                                             const drivers::run_options& options = {}) {
   std::vector<const std::vector<model::value>*> pointers;
   for (const auto& s : sets)
@@ -48,7 +49,7 @@ BOOST_AUTO_TEST_SUITE(drivers_batch)
 BOOST_AUTO_TEST_CASE(run_batch_returns_one_result_per_parameter_set_in_order) {
   auto conn = open_connection(backend::postgresql);
   BOOST_REQUIRE(conn.batches_param_arrays());
-  drivers::statement stmt{conn, "SELECT CAST(? AS BIGINT) * 2 AS twice"};
+  drivers::prepared_statement stmt{conn, "SELECT CAST(? AS BIGINT) * 2 AS twice"};
   param_sets sets;
   for (std::int64_t k = 0; k < 40; ++k)
     sets.push_back({model::value{k}});
@@ -70,7 +71,7 @@ BOOST_AUTO_TEST_CASE(run_batch_is_one_round_trip_and_one_transaction) {
   auto conn = open_connection(backend::postgresql);
   const std::string sql = "SELECT CAST(statement_timestamp() AS TEXT), "
                           "CAST(transaction_timestamp() AS TEXT), CAST(? AS BIGINT)";
-  drivers::statement batch{conn, sql};
+  drivers::prepared_statement batch{conn, sql};
   param_sets sets;
   for (std::int64_t k = 0; k < 5; ++k)
     sets.push_back({model::value{k}});
@@ -80,7 +81,7 @@ BOOST_AUTO_TEST_CASE(run_batch_is_one_round_trip_and_one_transaction) {
     BOOST_TEST(text_of(r, 0) == text_of(results[0], 0));
     BOOST_TEST(text_of(r, 1) == text_of(results[0], 1));
   }
-  drivers::statement single{conn, sql};
+  drivers::prepared_statement single{conn, sql};
   const auto first = single.run({model::value{std::int64_t{1}}});
   const auto second = single.run({model::value{std::int64_t{2}}});
   BOOST_TEST(text_of(first, 1) != text_of(second, 1));
@@ -88,7 +89,7 @@ BOOST_AUTO_TEST_CASE(run_batch_is_one_round_trip_and_one_transaction) {
 
 BOOST_AUTO_TEST_CASE(run_batch_binds_nulls_booleans_integers_doubles_and_text) {
   auto conn = open_connection(backend::postgresql);
-  drivers::statement stmt{
+  drivers::prepared_statement stmt{
       conn, "SELECT CAST(? AS TEXT), CAST(CAST(? AS BOOLEAN) AS INTEGER), CAST(? AS BIGINT), "
             "CAST(? AS DOUBLE PRECISION), CAST(? AS TEXT)"};
   const param_sets sets{
@@ -116,7 +117,7 @@ BOOST_AUTO_TEST_CASE(run_batch_sends_text_as_data_never_as_sql) {
   // psqlODBC renders a batch's parameters as literals: quotes, backslashes and semicolons must
   // come back as the same text, never end the statement.
   auto conn = open_connection(backend::postgresql);
-  drivers::statement stmt{conn, "SELECT CAST(? AS TEXT)"};
+  drivers::prepared_statement stmt{conn, "SELECT CAST(? AS TEXT)"};
   const std::vector<std::string> texts{"x'); SELECT 1; --", "\\'", "it''s", "$$;$$", "é ✓"};
   param_sets sets;
   for (const auto& t : texts)
@@ -131,7 +132,7 @@ BOOST_AUTO_TEST_CASE(run_batch_renders_negative_numbers_next_to_operators) {
   // A literal -7 after a minus sign must not become the comment "--7", nor NaN and
   // infinity bare words.
   auto conn = open_connection(backend::postgresql);
-  drivers::statement stmt{conn, "SELECT 10-?, CAST(1.5-? AS DOUBLE PRECISION)"};
+  drivers::prepared_statement stmt{conn, "SELECT 10-?, CAST(1.5-? AS DOUBLE PRECISION)"};
   const param_sets sets{
       {model::value{std::int64_t{-7}}, model::value{-2.5}},
       {model::value{std::int64_t{3}}, model::value{1e300}},
@@ -148,7 +149,7 @@ BOOST_AUTO_TEST_CASE(run_batch_renders_negative_numbers_next_to_operators) {
 
 BOOST_AUTO_TEST_CASE(a_failing_set_fails_the_batch_with_its_sqlstate) {
   auto conn = open_connection(backend::postgresql);
-  drivers::statement stmt{conn, "SELECT CAST(CAST(? AS TEXT) AS BIGINT)"};
+  drivers::prepared_statement stmt{conn, "SELECT CAST(CAST(? AS TEXT) AS BIGINT)"};
   const param_sets bad{{model::value{std::string{"1"}}},
                        {model::value{std::string{"not a number"}}},
                        {model::value{std::string{"3"}}}};
@@ -167,7 +168,7 @@ BOOST_AUTO_TEST_CASE(a_failing_set_fails_the_batch_with_its_sqlstate) {
 
 BOOST_AUTO_TEST_CASE(a_batch_past_its_deadline_is_cancelled_as_a_timeout) {
   auto conn = open_connection(backend::postgresql);
-  drivers::statement stmt{conn, "SELECT pg_sleep(CAST(? AS DOUBLE PRECISION))"};
+  drivers::prepared_statement stmt{conn, "SELECT pg_sleep(CAST(? AS DOUBLE PRECISION))"};
   const param_sets sets{{model::value{4.0}}, {model::value{4.0}}, {model::value{4.0}}};
   drivers::run_options options;
   options.deadline = drivers::watchdog::clock::now() + std::chrono::milliseconds{200};
@@ -186,7 +187,7 @@ BOOST_AUTO_TEST_CASE(a_batch_past_its_deadline_is_cancelled_as_a_timeout) {
 BOOST_AUTO_TEST_CASE(run_batch_needs_a_driver_with_one_result_per_parameter_set) {
   auto conn = open_connection(backend::sqlite);
   BOOST_TEST(!conn.batches_param_arrays());
-  drivers::statement stmt{conn, "SELECT ?"};
+  drivers::prepared_statement stmt{conn, "SELECT ?"};
   const param_sets sets{{model::value{std::int64_t{1}}}, {model::value{std::int64_t{2}}}};
   BOOST_CHECK_THROW((void)run_batch(stmt, sets), std::logic_error);
   // Single runs are unaffected.
@@ -198,10 +199,10 @@ BOOST_AUTO_TEST_CASE(a_statement_runs_batches_or_single_sets_never_both) {
   // server; a statement that ran alone would quietly make one round trip per set.
   auto conn = open_connection(backend::postgresql);
   const param_sets sets{{model::value{std::int64_t{1}}}, {model::value{std::int64_t{2}}}};
-  drivers::statement single{conn, "SELECT CAST(? AS BIGINT)"};
+  drivers::prepared_statement single{conn, "SELECT CAST(? AS BIGINT)"};
   (void)single.run({model::value{std::int64_t{1}}});
   BOOST_CHECK_THROW((void)run_batch(single, sets), std::logic_error);
-  drivers::statement batch{conn, "SELECT CAST(? AS BIGINT)"};
+  drivers::prepared_statement batch{conn, "SELECT CAST(? AS BIGINT)"};
   (void)run_batch(batch, sets);
   BOOST_CHECK_THROW((void)batch.run({model::value{std::int64_t{1}}}), std::logic_error);
 }
@@ -218,7 +219,7 @@ BOOST_AUTO_TEST_CASE(parameter_sets_of_different_shapes_are_not_batchable_togeth
   BOOST_TEST(drivers::batchable(text));
   BOOST_TEST(!drivers::batchable({model::value{std::string(257, 'x')}}));
   BOOST_TEST(!drivers::batchable({model::value{model::bytes{std::byte{1}}}}));
-  drivers::statement stmt{conn, "SELECT CAST(? AS TEXT)"};
+  drivers::prepared_statement stmt{conn, "SELECT CAST(? AS TEXT)"};
   std::vector<const std::vector<model::value>*> mixed{&number, &text};
   BOOST_CHECK_THROW((void)stmt.run_batch(mixed, {}), std::logic_error);
 }

@@ -16,7 +16,7 @@
 
 #include "gatherdb/drivers/connection.hpp"
 #include "gatherdb/drivers/error.hpp"
-#include "gatherdb/drivers/statement.hpp"
+#include "gatherdb/drivers/prepared_statement.hpp"
 #include "gatherdb/drivers/watchdog.hpp"
 
 #include "support/backends.hpp"
@@ -61,7 +61,7 @@ std::string numbered_rows_sql(backend b, int n) {
 
 /// Runs `stmt` expecting it to be stopped; returns the error and how long the run took.
 std::pair<drivers::error_info, clock_type::duration>
-run_expecting_error(drivers::statement& stmt, const drivers::run_options& options = {}) {
+run_expecting_error(drivers::prepared_statement& stmt, const drivers::run_options& options = {}) {
   const auto start = clock_type::now();
   try {
     stmt.run({}, options);
@@ -75,7 +75,7 @@ run_expecting_error(drivers::statement& stmt, const drivers::run_options& option
 
 /// Runs `stmt` with a deadline `after` from now, expecting it to be stopped.
 std::pair<drivers::error_info, clock_type::duration>
-run_with_deadline_in(drivers::statement& stmt, clock_type::duration after) {
+run_with_deadline_in(drivers::prepared_statement& stmt, clock_type::duration after) {
   drivers::run_options options;
   options.deadline = clock_type::now() + after;
   return run_expecting_error(stmt, options);
@@ -97,7 +97,7 @@ BOOST_AUTO_TEST_SUITE(drivers_cancel)
 
 BOOST_DATA_TEST_CASE(cancel_from_another_thread_stops_the_statement, all_backends, backend) {
   auto conn = open_connection(backend);
-  drivers::statement stmt{conn, long_running_sql(backend)};
+  drivers::prepared_statement stmt{conn, long_running_sql(backend)};
   auto canceller = stmt.canceller();
   clock_type::time_point cancelled_at;
   auto killer = std::async(std::launch::async, [&] {
@@ -116,13 +116,13 @@ BOOST_DATA_TEST_CASE(cancel_from_another_thread_stops_the_statement, all_backend
   BOOST_TEST(canceller->fired() == error_category::cancelled);
   check_usable(conn);
   // The statement itself runs again once its cancel is over.
-  drivers::statement quick{conn, "SELECT 42"};
+  drivers::prepared_statement quick{conn, "SELECT 42"};
   BOOST_TEST(quick.run({})->row_count() == 1u);
 }
 
 BOOST_DATA_TEST_CASE(deadline_stops_the_statement_as_a_timeout, all_backends, backend) {
   auto conn = open_connection(backend);
-  drivers::statement stmt{conn, long_running_sql(backend)};
+  drivers::prepared_statement stmt{conn, long_running_sql(backend)};
   // Let the watchdog thread go idle first: a deadline must wake it.
   (void)drivers::watchdog::instance();
   std::this_thread::sleep_for(50ms);
@@ -140,8 +140,8 @@ BOOST_DATA_TEST_CASE(an_earlier_deadline_on_another_thread_wakes_the_watchdog, a
   // near one, watched later from another thread, must still fire on time.
   auto far_conn = open_connection(backend);
   auto near_conn = open_connection(backend);
-  drivers::statement far_stmt{far_conn, long_running_sql(backend)};
-  drivers::statement near_stmt{near_conn, long_running_sql(backend)};
+  drivers::prepared_statement far_stmt{far_conn, long_running_sql(backend)};
+  drivers::prepared_statement near_stmt{near_conn, long_running_sql(backend)};
   auto far = std::async(std::launch::async, [&] { return run_with_deadline_in(far_stmt, 3s); });
   std::this_thread::sleep_for(200ms);
   auto [e, took] = run_with_deadline_in(near_stmt, 300ms);
@@ -169,7 +169,8 @@ BOOST_DATA_TEST_CASE(deadlines_on_many_threads_each_fire_at_their_own_time, all_
   std::vector<std::future<std::pair<drivers::error_info, long long>>> runs;
   for (int i = 0; i < threads; ++i) {
     runs.push_back(std::async(std::launch::async, [&, i] {
-      drivers::statement stmt{conns[static_cast<std::size_t>(i)], long_running_sql(backend)};
+      drivers::prepared_statement stmt{conns[static_cast<std::size_t>(i)],
+                                       long_running_sql(backend)};
       drivers::run_options options;
       options.deadline = start + std::chrono::milliseconds{deadline_of(i)};
       auto error = run_expecting_error(stmt, options).first;
@@ -189,7 +190,7 @@ BOOST_DATA_TEST_CASE(deadlines_on_many_threads_each_fire_at_their_own_time, all_
 
 BOOST_DATA_TEST_CASE(stop_flag_and_poke_stop_the_statement, all_backends, backend) {
   auto conn = open_connection(backend);
-  drivers::statement stmt{conn, long_running_sql(backend)};
+  drivers::prepared_statement stmt{conn, long_running_sql(backend)};
   auto flag = std::make_shared<std::atomic<bool>>(false);
   drivers::run_options options;
   options.stop = flag;
@@ -211,7 +212,7 @@ BOOST_DATA_TEST_CASE(stop_flag_and_poke_stop_the_statement, all_backends, backen
 
 BOOST_DATA_TEST_CASE(stop_flag_already_set_stops_before_executing, all_backends, backend) {
   auto conn = open_connection(backend);
-  drivers::statement stmt{conn, long_running_sql(backend)};
+  drivers::prepared_statement stmt{conn, long_running_sql(backend)};
   auto flag = std::make_shared<std::atomic<bool>>(true);
   drivers::run_options options;
   options.stop = flag;
@@ -224,7 +225,7 @@ BOOST_DATA_TEST_CASE(stop_flag_already_set_stops_before_executing, all_backends,
 
 BOOST_DATA_TEST_CASE(cancel_between_runs_does_not_affect_the_next_run, all_backends, backend) {
   auto conn = open_connection(backend);
-  drivers::statement stmt{conn, "SELECT ?"};
+  drivers::prepared_statement stmt{conn, "SELECT ?"};
   BOOST_TEST(stmt.run({model::value{"a"}})->row(0).at(0) == model::value{"a"});
   stmt.canceller()->cancel();
   stmt.canceller()->cancel(error_category::timeout);
@@ -234,7 +235,7 @@ BOOST_DATA_TEST_CASE(cancel_between_runs_does_not_affect_the_next_run, all_backe
   BOOST_TEST(stmt.canceller()->fired() == error_category::other);
   // Same with a long statement: after a cancel between runs it is still bounded only by its
   // own deadline, which fires as a timeout (not as the stale cancel).
-  drivers::statement slow{conn, long_running_sql(backend)};
+  drivers::prepared_statement slow{conn, long_running_sql(backend)};
   slow.canceller()->cancel();
   drivers::run_options options;
   options.deadline = clock_type::now() + 300ms;
@@ -245,7 +246,7 @@ BOOST_DATA_TEST_CASE(cancel_between_runs_does_not_affect_the_next_run, all_backe
 
 BOOST_DATA_TEST_CASE(finished_deadline_run_leaves_the_connection_usable, all_backends, backend) {
   auto conn = open_connection(backend);
-  drivers::statement stmt{conn, "SELECT ?"};
+  drivers::prepared_statement stmt{conn, "SELECT ?"};
   drivers::run_options options;
   options.deadline = clock_type::now() + 200ms;
   for (int i = 0; i < 20; ++i)
@@ -260,7 +261,7 @@ BOOST_DATA_TEST_CASE(cancel_at_any_moment_completes_or_reports_cancelled, all_ba
   // Cancels land before, during and after execution and during the fetch of a large result;
   // every run either returns the whole result or fails as cancelled, and nothing crashes.
   auto conn = open_connection(backend);
-  drivers::statement stmt{conn, numbered_rows_sql(backend, 50000)};
+  drivers::prepared_statement stmt{conn, numbered_rows_sql(backend, 50000)};
   const auto start = clock_type::now();
   stmt.run({});
   const auto full = clock_type::now() - start;
@@ -317,7 +318,7 @@ BOOST_DATA_TEST_CASE(cancels_racing_each_run_and_its_error_report_leave_the_stat
           ? std::vector<model::value>{model::value{0.0005}, model::value{0.002}, model::value{0.01}}
           : std::vector<model::value>{model::value{2000}, model::value{20000},
                                       model::value{200000}};
-  drivers::statement stmt{conn, sql};
+  drivers::prepared_statement stmt{conn, sql};
   std::atomic<bool> done{false};
   auto canceller = stmt.canceller();
   auto hammer = std::async(std::launch::async, [&] {
@@ -361,7 +362,7 @@ BOOST_DATA_TEST_CASE(a_cancel_while_rows_are_fetched_ends_the_run_as_cancelled, 
   // that, so the fetch itself has to notice a cancel (a deadline past which a large result
   // would otherwise still be copied row by row).
   auto conn = open_connection(backend);
-  drivers::statement stmt{conn, numbered_rows_sql(backend, 400000)};
+  drivers::prepared_statement stmt{conn, numbered_rows_sql(backend, 400000)};
   drivers::run_timings reference; // of the last run that completed
   drivers::run_options timed;
   timed.timings = &reference;

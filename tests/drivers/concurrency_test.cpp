@@ -16,7 +16,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "gatherdb/drivers/connection.hpp"
-#include "gatherdb/drivers/statement.hpp"
+#include "gatherdb/drivers/prepared_statement.hpp"
 
 #include "support/backends.hpp"
 
@@ -144,7 +144,7 @@ BOOST_DATA_TEST_CASE(parallel_queries_on_separate_connections_are_safe, all_back
     threads.emplace_back([&, t] {
       try {
         auto conn = drivers::connection::open(cs);
-        drivers::statement stmt{conn, "SELECT ?, ?"};
+        drivers::prepared_statement stmt{conn, "SELECT ?, ?"};
         for (int r = 0; r < 200; ++r) {
           const std::int64_t expected = t * 1000 + r;
           auto result = stmt.run({expected, "t" + std::to_string(expected)});

@@ -1,4 +1,4 @@
-// drivers::connection and drivers::statement against real SQLite and PostgreSQL.
+// drivers::connection and drivers::prepared_statement against real SQLite and PostgreSQL.
 
 #include <cstddef>
 #include <cstdint>
@@ -11,7 +11,7 @@
 
 #include "gatherdb/drivers/connection.hpp"
 #include "gatherdb/drivers/connection_string.hpp"
-#include "gatherdb/drivers/statement.hpp"
+#include "gatherdb/drivers/prepared_statement.hpp"
 
 #include "support/backends.hpp"
 #include "support/open_connection.hpp"
@@ -80,8 +80,8 @@ BOOST_DATA_TEST_CASE(bound_parameters_round_trip_exactly, all_backends, backend)
       {4, model::null, 0, model::null, model::null},
       {5, "Grüße 日本 😀; DROP TABLE x; --", -1, 1.5e-300, make_bytes({255, 254, 0, 0})},
   };
-  drivers::statement insert{conn, "INSERT INTO " + table.name() +
-                                      " (id, t, n, d, b) VALUES (?, ?, ?, ?, ?)"};
+  drivers::prepared_statement insert{conn, "INSERT INTO " + table.name() +
+                                               " (id, t, n, d, b) VALUES (?, ?, ?, ?, ?)"};
   for (const auto& row : rows) {
     auto r = insert.run(row);
     BOOST_TEST(r->rows_affected() == 1);
@@ -116,8 +116,8 @@ BOOST_DATA_TEST_CASE(reexecuting_a_statement_sends_each_execution_s_own_paramete
       {8, 42, "8", 8, make_bytes({8})}, // other types in the same places
       {9, "d", 9, 9.5, make_bytes({9, 9})},
   };
-  drivers::statement insert{conn, "INSERT INTO " + table.name() +
-                                      " (id, t, n, d, b) VALUES (?, ?, ?, ?, ?)"};
+  drivers::prepared_statement insert{conn, "INSERT INTO " + table.name() +
+                                               " (id, t, n, d, b) VALUES (?, ?, ?, ?, ?)"};
   for (const auto& row : rows)
     BOOST_TEST(insert.run(row)->rows_affected() == 1);
   auto result = conn.execute("SELECT id, t, n, d, b FROM " + table.name() + " ORDER BY id");
@@ -139,8 +139,8 @@ BOOST_DATA_TEST_CASE(text_and_bytes_around_the_first_read_s_size_come_back_whole
   // length around that edge must come back byte for byte, in one chunk with its neighbours.
   auto conn = open_connection(backend);
   scoped_table table{conn, "drivers_connection_edges", all_columns(backend)};
-  drivers::statement insert{conn, "INSERT INTO " + table.name() +
-                                      " (id, t, n, d, b) VALUES (?, ?, ?, ?, ?)"};
+  drivers::prepared_statement insert{conn, "INSERT INTO " + table.name() +
+                                               " (id, t, n, d, b) VALUES (?, ?, ?, ?, ?)"};
   const std::vector<std::size_t> lengths{0, 1, 15, 16, 254, 255, 256, 257, 511, 512, 513, 4096};
   std::vector<std::string> texts;
   std::vector<model::bytes> blobs;
@@ -272,13 +272,14 @@ BOOST_DATA_TEST_CASE(large_result_is_fetched_in_chunks_in_order, all_backends, b
   auto conn = open_connection(backend);
   scoped_table table{conn, "drivers_connection_chunks", "id BIGINT PRIMARY KEY, t TEXT"};
   {
-    drivers::statement insert{conn, "INSERT INTO " + table.name() + " (id, t) VALUES (?, ?)"};
+    drivers::prepared_statement insert{conn,
+                                       "INSERT INTO " + table.name() + " (id, t) VALUES (?, ?)"};
     conn.begin();
     for (std::int64_t i = 1; i <= 10000; ++i)
       insert.run({i, "row " + std::to_string(i)});
     conn.commit();
   }
-  drivers::statement select{conn, "SELECT id, t FROM " + table.name() + " ORDER BY id"};
+  drivers::prepared_statement select{conn, "SELECT id, t FROM " + table.name() + " ORDER BY id"};
   drivers::run_options options;
   options.chunk_rows = 1000;
   auto r = select.run({}, options);

@@ -15,7 +15,7 @@
 #include "gatherdb/drivers/connection.hpp"
 #include "gatherdb/drivers/connection_string.hpp"
 #include "gatherdb/drivers/error.hpp"
-#include "gatherdb/drivers/statement.hpp"
+#include "gatherdb/drivers/prepared_statement.hpp"
 
 #include "support/backends.hpp"
 #include "support/open_connection.hpp"
@@ -130,7 +130,7 @@ BOOST_DATA_TEST_CASE(missing_table_is_a_syntax_error, all_backends, backend) {
 BOOST_DATA_TEST_CASE(unique_violation_is_a_constraint_error, all_backends, backend) {
   auto conn = open_connection(backend);
   gatherdb::test::scoped_table table{conn, "drivers_error_unique", "id BIGINT PRIMARY KEY"};
-  drivers::statement insert{conn, "INSERT INTO " + table.name() + " (id) VALUES (?)"};
+  drivers::prepared_statement insert{conn, "INSERT INTO " + table.name() + " (id) VALUES (?)"};
   insert.run({1});
   auto e = expect_error([&] { insert.run({1}); });
   BOOST_TEST(e.category == error_category::constraint);
@@ -390,7 +390,7 @@ BOOST_AUTO_TEST_CASE(mariadb_killed_connection_is_a_retryable_connection_error,
   auto victim = open_connection(backend::mariadb);
   auto killer = open_connection(backend::mariadb);
   const auto id = victim.execute("SELECT CONNECTION_ID()")->row(0).int64_at(0);
-  drivers::statement sleep{victim, "SELECT SLEEP(30)"};
+  drivers::prepared_statement sleep{victim, "SELECT SLEEP(30)"};
   auto kill = std::async(std::launch::async, [&] {
     // Poll until the sleep runs: a kill before it would end an idle connection instead.
     for (int i = 0; i < 1000; ++i) {

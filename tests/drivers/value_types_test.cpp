@@ -10,7 +10,7 @@
 
 #include "gatherdb/drivers/connection.hpp"
 #include "gatherdb/drivers/error.hpp"
-#include "gatherdb/drivers/statement.hpp"
+#include "gatherdb/drivers/prepared_statement.hpp"
 #include "gatherdb/model/detail/backend_text.hpp"
 
 #include "support/backends.hpp"
@@ -87,9 +87,9 @@ BOOST_DATA_TEST_CASE(typed_parameters_are_stored_and_read_back_as_the_same_value
   auto conn = open_connection(backend);
   scoped_table table{conn, "gdb_types", typed_columns(backend)};
   const auto rows = edge_rows();
-  drivers::statement insert{conn,
-                            "INSERT INTO " + table.name() +
-                                " (k, d, t, ts, tz, n, u, j) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"};
+  drivers::prepared_statement insert{
+      conn, "INSERT INTO " + table.name() +
+                " (k, d, t, ts, tz, n, u, j) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"};
   for (std::size_t k = 0; k < rows.size(); ++k)
     (void)insert.run(params_of(static_cast<std::int64_t>(k), rows[k]));
   auto result = conn.execute("SELECT d, t, ts, tz, n, u, j FROM " + table.name() + " ORDER BY k");
@@ -132,8 +132,8 @@ BOOST_DATA_TEST_CASE(typed_parameters_find_the_rows_whose_column_equals_them, al
                        params_of(static_cast<std::int64_t>(k), rows[k]));
   const char* columns[] = {"d", "t", "ts", "tz", "n", "u"};
   for (std::size_t c = 0; c < std::size(columns); ++c) {
-    drivers::statement lookup{conn, "SELECT k FROM " + table.name() + " WHERE " + columns[c] +
-                                        " = ? ORDER BY k"};
+    drivers::prepared_statement lookup{conn, "SELECT k FROM " + table.name() + " WHERE " +
+                                                 columns[c] + " = ? ORDER BY k"};
     for (std::size_t k = 0; k < rows.size(); ++k) {
       const auto params = params_of(static_cast<std::int64_t>(k), rows[k]);
       const auto result = lookup.run({params[c + 1]});
@@ -158,7 +158,8 @@ BOOST_DATA_TEST_CASE(a_batch_of_typed_keys_finds_what_single_runs_find, all_back
                        params_of(static_cast<std::int64_t>(k), rows[k]));
     sets.push_back({rows[k].ts, rows[k].n});
   }
-  drivers::statement lookup{conn, "SELECT k FROM " + table.name() + " WHERE ts = ? AND n = ?"};
+  drivers::prepared_statement lookup{conn,
+                                     "SELECT k FROM " + table.name() + " WHERE ts = ? AND n = ?"};
   std::vector<const std::vector<model::value>*> pointers;
   for (const auto& s : sets) {
     BOOST_REQUIRE(drivers::batchable(s));

@@ -7,11 +7,11 @@
 
 namespace gatherdb::drivers {
 
-class statement;
+class prepared_statement;
 
 /// Cancels the execution of one statement from another thread (`SQLCancel`).
 /// A statement arms its handle only while `SQLExecute` runs, the one call a driver cancel may
-/// overlap safely. A cancel that arrives during `statement::run` but outside that call is
+/// overlap safely. A cancel that arrives during `prepared_statement::run` but outside that call is
 /// kept: before it, the execution does not start; after it, the fetch stops at its next chunk.
 /// One that arrives between runs is dropped, so a cancel never hits the *next* execution on
 /// the same ODBC handle.
@@ -28,7 +28,7 @@ public:
   [[nodiscard]] error_category fired() const noexcept;
 
 private:
-  friend class statement;
+  friend class prepared_statement;
   /// The statement's `SQLCancel`: the driver's own (`cancel_fn`, with the driver's handle), or
   /// the driver manager's when `cancel_fn` is null. `short (*)(void*)` is `SQLRETURN
   /// (*)(SQLHSTMT)`, spelled so that this header needs no ODBC header.

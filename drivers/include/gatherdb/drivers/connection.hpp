@@ -68,7 +68,7 @@ public:
 
   /// Whether a statement run with an array of parameter sets returns one result set per set
   /// (`SQL_PARAM_ARRAY_SELECTS` is `SQL_PAS_BATCH`: psqlODBC, not SQLite's driver), which
-  /// `statement::run_batch` needs.
+  /// `prepared_statement::run_batch` needs.
   [[nodiscard]] bool batches_param_arrays() const noexcept { return batches_param_arrays_; }
 
   /// Whether this PostgreSQL connection goes through a proxy such as PgBouncer: the server

@@ -4,7 +4,7 @@
 #include <unordered_map>
 
 #include "gatherdb/drivers/connection.hpp"
-#include "gatherdb/drivers/statement.hpp"
+#include "gatherdb/drivers/prepared_statement.hpp"
 #include "gatherdb/model/executor.hpp"
 
 namespace gatherdb::drivers {
@@ -24,11 +24,11 @@ public:
   void rollback() noexcept override { conn_.rollback(); }
 
   /// The cached prepared statement for `sql`, prepared on first use.
-  [[nodiscard]] statement& prepared(std::string_view sql);
+  [[nodiscard]] prepared_statement& prepared(std::string_view sql);
 
 private:
   connection& conn_;
-  std::unordered_map<std::string, statement> cache_;
+  std::unordered_map<std::string, prepared_statement> cache_;
 };
 
 } // namespace gatherdb::drivers

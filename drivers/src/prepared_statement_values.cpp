@@ -1,4 +1,4 @@
-#include "statement_values.hpp"
+#include "prepared_statement_values.hpp"
 
 #include <algorithm>
 #include <string>

@@ -7,13 +7,13 @@
 #include <type_traits>
 
 #include "gatherdb/drivers/connection.hpp"
-#include "gatherdb/drivers/statement.hpp"
+#include "gatherdb/drivers/prepared_statement.hpp"
 #include "gatherdb/model/detail/backend_text.hpp"
 
 #include "backend_profile.hpp"
 #include "driver_cancel.hpp"
 #include "odbc.hpp"
-#include "statement_values.hpp"
+#include "prepared_statement_values.hpp"
 
 namespace gatherdb::drivers {
 
@@ -62,7 +62,7 @@ bool batchable_together(const std::vector<model::value>& a,
                                             });
 }
 
-void statement::bind(const std::vector<model::value>& params) {
+void prepared_statement::bind(const std::vector<model::value>& params) {
   auto h = static_cast<SQLHSTMT>(handle_);
   if (params.size() != params_.size()) {
     SQLFreeStmt(h, SQL_RESET_PARAMS);
@@ -145,7 +145,7 @@ void statement::bind(const std::vector<model::value>& params) {
   }
 }
 
-void statement::bind_arrays(const std::vector<const std::vector<model::value>*>& sets) {
+void prepared_statement::bind_arrays(const std::vector<const std::vector<model::value>*>& sets) {
   auto h = static_cast<SQLHSTMT>(handle_);
   const auto n = sets.size();
   const auto& first = *sets.front();
@@ -204,7 +204,8 @@ void statement::bind_arrays(const std::vector<const std::vector<model::value>*>&
       break;
     case model::value_type::bytes:
     case model::value_type::json:
-      throw std::logic_error("statement::run_batch: binary and JSON parameters are not batchable");
+      throw std::logic_error(
+          "prepared_statement::run_batch: binary and JSON parameters are not batchable");
     default: // short backend text: dates, times, timestamps, decimals, UUIDs
       a.text.resize(n * copied_text_limit);
       for (std::size_t k = 0; k < n; ++k) {

@@ -1,4 +1,4 @@
-#include "sharing_coordinator.hpp"
+#include "sharing_scheduler.hpp"
 
 #include <utility>
 
@@ -31,9 +31,9 @@ public:
 
 /// One scheduler thread: runs queued jobs until it meets a `stop_thread`.
 /// Thread-safety: `exec_later` from its own thread; the rest from the coordinator.
-class sharing_coordinator::worker final : public caf::execution_unit {
+class sharing_scheduler::worker final : public caf::execution_unit {
 public:
-  explicit worker(sharing_coordinator& parent)
+  explicit worker(sharing_scheduler& parent)
       : caf::execution_unit(&parent.system()), parent_(parent) {}
 
   // Actors that this thread's jobs schedule go to the central queue like any other.
@@ -76,15 +76,15 @@ private:
     }
   }
 
-  sharing_coordinator& parent_;
+  sharing_scheduler& parent_;
   std::thread thread_;
 };
 
-sharing_coordinator::sharing_coordinator(caf::actor_system& sys) : super(sys) {}
+sharing_scheduler::sharing_scheduler(caf::actor_system& sys) : super(sys) {}
 
-sharing_coordinator::~sharing_coordinator() = default;
+sharing_scheduler::~sharing_scheduler() = default;
 
-void sharing_coordinator::enqueue(caf::resumable* job) {
+void sharing_scheduler::enqueue(caf::resumable* job) {
   {
     std::lock_guard<std::mutex> guard{mtx_};
     queue_.push_back(job);
@@ -92,7 +92,7 @@ void sharing_coordinator::enqueue(caf::resumable* job) {
   cv_.notify_one();
 }
 
-caf::resumable* sharing_coordinator::dequeue() {
+caf::resumable* sharing_scheduler::dequeue() {
   std::unique_lock<std::mutex> guard{mtx_};
   cv_.wait(guard, [this] { return !queue_.empty(); });
   auto* job = queue_.front();
@@ -100,7 +100,7 @@ caf::resumable* sharing_coordinator::dequeue() {
   return job;
 }
 
-void sharing_coordinator::start() {
+void sharing_scheduler::start() {
   // Running before any actor does: actors may set timeouts as soon as the workers start.
   clock_thread_ = std::thread{[this] {
     caf::detail::set_thread_name("gatherdb.clock");
@@ -116,7 +116,7 @@ void sharing_coordinator::start() {
   super::start(); // utility actors
 }
 
-void sharing_coordinator::stop() {
+void sharing_scheduler::stop() {
   // CAF's order: scheduler threads first (each ends at the first stop it dequeues, after the
   // jobs queued before it), then utility actors, then whatever is still queued, then the clock.
   stop_thread stop;
@@ -141,7 +141,7 @@ caf::actor_system::module* make_scheduler(caf::actor_system& sys) {
       caf::get_or(sys.config(), "scheduler.policy", caf::defaults::scheduler::policy);
   // CAF's module interface hands over ownership as a raw pointer.
   if (policy == caf::atom("sharing"))
-    return std::make_unique<sharing_coordinator>(sys).release();
+    return std::make_unique<sharing_scheduler>(sys).release();
   return std::make_unique<caf::scheduler::coordinator<caf::policy::work_stealing>>(sys).release();
 }
 

@@ -7,12 +7,12 @@
 #include <type_traits>
 
 #include "gatherdb/drivers/connection.hpp"
-#include "gatherdb/drivers/statement.hpp"
+#include "gatherdb/drivers/prepared_statement.hpp"
 
 #include "backend_profile.hpp"
 #include "driver_cancel.hpp"
 #include "odbc.hpp"
-#include "statement_values.hpp"
+#include "prepared_statement_values.hpp"
 
 namespace gatherdb::drivers {
 
@@ -22,7 +22,7 @@ using detail::cancelled_error;
 using detail::push_fixed;
 using detail::storage_type;
 
-void statement::bind_result_columns(const std::vector<model::column_info>& columns) {
+void prepared_statement::bind_result_columns(const std::vector<model::column_info>& columns) {
   // Bound columns are converted inside SQLFetch; each SQLGetData is a call through the driver
   // manager per cell (binding the text column of a one-row result saved ~650 instructions
   // per statement on psqlODBC).
@@ -76,8 +76,8 @@ void statement::bind_result_columns(const std::vector<model::column_info>& colum
   }
 }
 
-void statement::push_bound_cell(model::column_store& store, std::size_t column,
-                                model::value_type type) {
+void prepared_statement::push_bound_cell(model::column_store& store, std::size_t column,
+                                         model::value_type type) {
   const auto& b = bound_[column];
   if (b.text == nullptr) {
     push_fixed(store, type, b.indicator, b.integer, b.real);
@@ -101,7 +101,7 @@ void statement::push_bound_cell(model::column_store& store, std::size_t column,
   fetch_cell(store, static_cast<std::uint16_t>(column + 1), type);
 }
 
-std::vector<model::column_info> statement::describe_columns(std::int16_t count) {
+std::vector<model::column_info> prepared_statement::describe_columns(std::int16_t count) {
   std::vector<model::column_info> columns;
   columns.reserve(static_cast<std::size_t>(count));
   for (SQLUSMALLINT i = 1; i <= static_cast<SQLUSMALLINT>(count); ++i) {
@@ -132,8 +132,8 @@ std::vector<model::column_info> statement::describe_columns(std::int16_t count) 
   return columns;
 }
 
-void statement::fetch_cell(model::column_store& store, std::uint16_t column,
-                           model::value_type type) {
+void prepared_statement::fetch_cell(model::column_store& store, std::uint16_t column,
+                                    model::value_type type) {
   auto h = static_cast<SQLHSTMT>(handle_);
   SQLLEN ind = 0;
   SQLRETURN rc;
@@ -221,7 +221,7 @@ void statement::fetch_cell(model::column_store& store, std::uint16_t column,
   store.commit_arena_cell();
 }
 
-model::frozen_result statement::fetch_result(std::size_t chunk_rows) {
+model::frozen_result prepared_statement::fetch_result(std::size_t chunk_rows) {
   auto h = static_cast<SQLHSTMT>(handle_);
   SQLSMALLINT ncols = 0;
   auto rc = SQLNumResultCols(h, &ncols);

@@ -26,17 +26,16 @@ namespace gatherdb::actors::detail {
 /// allocation per job). Its threads also run without CAF's thread-local logger between jobs,
 /// so that `scheduled_actor::resume` skips the same bookkeeping; with Debian's CAF
 /// (`CAF_LOG_LEVEL_QUIET`) nothing is logged either way, and with a logging CAF the threads
-/// keep the logger. Together: 21.7k -> 18.1k instructions per statement on the scheduler
-/// thread (callgrind, 3,000-statement gathers on PostgreSQL).
+/// keep the logger (the saving is measured in bench/results/performance_notes.md).
 /// Thread-safety: thread-safe; owned by the actor system.
-class sharing_coordinator final : public caf::scheduler::abstract_coordinator {
+class sharing_scheduler final : public caf::scheduler::abstract_coordinator {
 public:
   using super = caf::scheduler::abstract_coordinator;
 
-  explicit sharing_coordinator(caf::actor_system& sys);
-  ~sharing_coordinator() override;
-  sharing_coordinator(const sharing_coordinator&) = delete;
-  sharing_coordinator& operator=(const sharing_coordinator&) = delete;
+  explicit sharing_scheduler(caf::actor_system& sys);
+  ~sharing_scheduler() override;
+  sharing_scheduler(const sharing_scheduler&) = delete;
+  sharing_scheduler& operator=(const sharing_scheduler&) = delete;
 
   /// Queues `job` (whose reference the caller passes on) for any scheduler thread.
   void enqueue(caf::resumable* job) override;
@@ -61,7 +60,7 @@ private:
   std::vector<std::unique_ptr<worker>> workers_;
 };
 
-/// The scheduler module for `sys`: `sharing_coordinator` for `scheduler.policy=sharing`,
+/// The scheduler module for `sys`: `sharing_scheduler` for `scheduler.policy=sharing`,
 /// otherwise CAF's work-stealing coordinator (what CAF falls back to; CAF's profiled and
 /// testing schedulers are not offered). For `actor_system_config::module_factories`, which
 /// takes ownership of the result.

@@ -1,6 +1,6 @@
 #pragma once
-// What statement.cpp, statement_binding.cpp and statement_fetch.cpp share: how values are
-// declared to the driver and stored from it. Internal to the drivers library.
+// What the prepared statement's sources (prepared_statement*.cpp) share: how values are declared
+// to the driver and stored from it. Internal to the drivers library.
 
 #include <cstddef>
 #include <cstdint>

@@ -1,4 +1,4 @@
-#include "gatherdb/drivers/statement.hpp"
+#include "gatherdb/drivers/prepared_statement.hpp"
 
 #include <algorithm>
 #include <optional>
@@ -11,14 +11,14 @@
 #include "backend_profile.hpp"
 #include "driver_cancel.hpp"
 #include "odbc.hpp"
-#include "statement_values.hpp"
+#include "prepared_statement_values.hpp"
 
 namespace gatherdb::drivers {
 
 static_assert(std::is_same_v<SQLLEN, long>, "fixed_param::indicator must be an SQLLEN");
 using detail::cancelled_error;
 
-statement::statement(connection& conn, std::string_view sql)
+prepared_statement::prepared_statement(connection& conn, std::string_view sql)
     : conn_(&conn), sql_(sql), cancel_(std::make_shared<cancel_handle>()) {
   // Drivers read SQL as a C string: what follows a NUL would silently not run.
   if (auto why = detail::refused_text(sql_); why != detail::text_refusal::none)
@@ -59,7 +59,7 @@ statement::statement(connection& conn, std::string_view sql)
   }
 }
 
-statement::statement(statement&& other) noexcept
+prepared_statement::prepared_statement(prepared_statement&& other) noexcept
     : conn_(other.conn_), handle_(std::exchange(other.handle_, nullptr)),
       cancel_sibling_(std::exchange(other.cancel_sibling_, nullptr)), sql_(std::move(other.sql_)),
       params_(std::move(other.params_)), arrays_(std::move(other.arrays_)), ran_(other.ran_),
@@ -67,7 +67,7 @@ statement::statement(statement&& other) noexcept
       described_(std::move(other.described_)), bound_(std::move(other.bound_)),
       text_buffers_(std::move(other.text_buffers_)) {}
 
-statement& statement::operator=(statement&& other) noexcept {
+prepared_statement& prepared_statement::operator=(prepared_statement&& other) noexcept {
   if (this != &other) {
     close();
     conn_ = other.conn_;
@@ -87,11 +87,11 @@ statement& statement::operator=(statement&& other) noexcept {
   return *this;
 }
 
-statement::~statement() {
+prepared_statement::~prepared_statement() {
   close();
 }
 
-void statement::close() noexcept {
+void prepared_statement::close() noexcept {
   if (handle_ == nullptr)
     return;
   if (cancel_)
@@ -101,7 +101,7 @@ void statement::close() noexcept {
   SQLFreeHandle(SQL_HANDLE_STMT, static_cast<SQLHSTMT>(std::exchange(handle_, nullptr)));
 }
 
-void statement::set_query_timeout(std::chrono::milliseconds timeout) {
+void prepared_statement::set_query_timeout(std::chrono::milliseconds timeout) {
   auto seconds = std::chrono::seconds{(timeout.count() + 999) / 1000};
   if (seconds == query_timeout_)
     return;
@@ -113,7 +113,7 @@ void statement::set_query_timeout(std::chrono::milliseconds timeout) {
   query_timeout_ = seconds;
 }
 
-void statement::reprepare() {
+void prepared_statement::reprepare() {
   SQLFreeHandle(SQL_HANDLE_STMT, static_cast<SQLHSTMT>(std::exchange(handle_, nullptr)));
   params_.clear();
   described_ = nullptr;
@@ -133,7 +133,7 @@ void statement::reprepare() {
   stale_ = false;
 }
 
-void statement::fail(short rc) {
+void prepared_statement::fail(short rc) {
   (void)rc;
   auto info =
       detail::diagnose(SQL_HANDLE_STMT, handle_, conn_->sql_dialect(), conn_->secret_source());
@@ -198,7 +198,7 @@ std::optional<watchdog::watch_guard> watch(const std::shared_ptr<cancel_handle>&
 } // namespace
 
 template <class Bind, class Fetch>
-auto statement::execute_watched(const run_options& options, Bind&& bind, Fetch&& fetch) {
+auto prepared_statement::execute_watched(const run_options& options, Bind&& bind, Fetch&& fetch) {
   if (stale_)
     reprepare();
   auto h = static_cast<SQLHSTMT>(handle_);
@@ -233,27 +233,29 @@ auto statement::execute_watched(const run_options& options, Bind&& bind, Fetch&&
   return result;
 }
 
-model::frozen_result statement::run(const std::vector<model::value>& params,
-                                    const run_options& options) {
+model::frozen_result prepared_statement::run(const std::vector<model::value>& params,
+                                             const run_options& options) {
   if (ran_ == run_kind::batch)
-    throw std::logic_error("statement::run on a statement that runs batches");
+    throw std::logic_error("prepared_statement::run on a statement that runs batches");
   ran_ = run_kind::single;
   return execute_watched(
       options, [&] { bind(params); }, [&] { return fetch_result(options.chunk_rows); });
 }
 
 std::vector<model::frozen_result>
-statement::run_batch(const std::vector<const std::vector<model::value>*>& sets,
-                     const run_options& options) {
+prepared_statement::run_batch(const std::vector<const std::vector<model::value>*>& sets,
+                              const run_options& options) {
   if (ran_ == run_kind::single)
-    throw std::logic_error("statement::run_batch on a statement that ran single executions");
+    throw std::logic_error(
+        "prepared_statement::run_batch on a statement that ran single executions");
   if (!conn_->batches_param_arrays())
-    throw std::logic_error("statement::run_batch: the driver returns no result per parameter set");
+    throw std::logic_error(
+        "prepared_statement::run_batch: the driver returns no result per parameter set");
   if (sets.empty())
     return {};
   for (const auto* set : sets)
     if (!batchable(*set) || !batchable_together(*sets.front(), *set))
-      throw std::logic_error("statement::run_batch: parameter sets of different shapes");
+      throw std::logic_error("prepared_statement::run_batch: parameter sets of different shapes");
   ran_ = run_kind::batch;
   auto results = execute_watched(
       options, [&] { bind_arrays(sets); },

@@ -20,7 +20,7 @@ class connection;
 
 /// Whether `v` can be sent as it is: anything but text that holds a NUL byte (PostgreSQL's
 /// text cannot hold one; SQLite's and MariaDB's drivers would end the value there) or that is
-/// not well-formed UTF-8. `statement::bind` refuses the others with a `data` error
+/// not well-formed UTF-8. `prepared_statement::bind` refuses the others with a `data` error
 /// (SQLSTATE 22021) before anything reaches the server. Thread-safe.
 [[nodiscard]] bool sendable(const model::value& v) noexcept;
 
@@ -61,15 +61,15 @@ struct run_options {
 /// with freshly bound parameters.
 /// Thread-safety: not thread-safe; used by the thread that uses its connection. `canceller()`
 /// hands out the one thread-safe part. The connection must outlive the statement.
-class statement {
+class prepared_statement {
 public:
   /// Prepares `sql` (parameter markers are `?`). Throws `database_error`.
-  statement(connection& conn, std::string_view sql);
-  statement(statement&& other) noexcept;
-  statement& operator=(statement&& other) noexcept;
-  statement(const statement&) = delete;
-  statement& operator=(const statement&) = delete;
-  ~statement();
+  prepared_statement(connection& conn, std::string_view sql);
+  prepared_statement(prepared_statement&& other) noexcept;
+  prepared_statement& operator=(prepared_statement&& other) noexcept;
+  prepared_statement(const prepared_statement&) = delete;
+  prepared_statement& operator=(const prepared_statement&) = delete;
+  ~prepared_statement();
 
   /// Binds `params` to the markers in order, executes, and fetches every row into chunks of
   /// `options.chunk_rows` rows, which become the frozen result without another copy. While it
