@@ -2,7 +2,7 @@
 
 #include <charconv>
 
-namespace gatherdb::model {
+namespace gatherdb::model::detail {
 
 namespace {
 
@@ -59,4 +59,4 @@ std::int64_t read_generated_key(const frozen_result& r) {
   throw std::runtime_error("the generated key is not an integer");
 }
 
-} // namespace gatherdb::model
+} // namespace gatherdb::model::detail

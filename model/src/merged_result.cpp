@@ -28,7 +28,7 @@ merged_result merged_result::concatenate(const std::vector<merged_result>& parts
     total += part.size();
   }
   const auto stride = first.objects_->stride();
-  object_refs objects{stride, total};
+  detail::object_refs objects{stride, total};
   const void* previous = nullptr;
   for (const auto& part : parts)
     part.objects_->for_each([&](const void* obj) {
@@ -38,7 +38,7 @@ merged_result merged_result::concatenate(const std::vector<merged_result>& parts
     });
   merged_result r = first;
   r.rows_ = std::move(rows);
-  r.objects_ = std::make_shared<const object_refs>(std::move(objects));
+  r.objects_ = std::make_shared<const detail::object_refs>(std::move(objects));
   return r;
 }
 

@@ -33,7 +33,7 @@ void session_state::commit(executor& ex) {
   // Everything that could fail after the database committed is done first.
   for (auto& [key, store] : stores_)
     store->reserve_more(pending_.size());
-  std::vector<insert_outcome> inserted;
+  std::vector<detail::insert_outcome> inserted;
   inserted.reserve(pending_.size());
   std::vector<std::int64_t> versions;
   versions.reserve(updates.size());

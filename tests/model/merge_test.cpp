@@ -292,7 +292,7 @@ BOOST_AUTO_TEST_CASE(rows_in_any_order_map_to_their_objects) {
 
 BOOST_AUTO_TEST_CASE(object_refs_keep_runs_compact_and_fall_back_to_one_pointer_per_row) {
   std::vector<std::int64_t> objects(100000);
-  object_refs runs(sizeof(std::int64_t), objects.size());
+  detail::object_refs runs(sizeof(std::int64_t), objects.size());
   for (std::size_t i = 0; i < objects.size(); ++i)
     runs.push_back(&objects[i], i % 1000 != 0); // a new array every 1000 rows
   BOOST_TEST(runs.size() == objects.size());
@@ -304,7 +304,7 @@ BOOST_AUTO_TEST_CASE(object_refs_keep_runs_compact_and_fall_back_to_one_pointer_
   for (std::size_t i = 0; i < order.size(); ++i)
     order[i] = i;
   std::shuffle(order.begin(), order.end(), std::mt19937{1});
-  object_refs scattered(sizeof(std::int64_t), objects.size());
+  detail::object_refs scattered(sizeof(std::int64_t), objects.size());
   for (std::size_t i = 0; i < order.size(); ++i)
     scattered.push_back(&objects[order[i]], i > 0 && order[i] == order[i - 1] + 1);
   BOOST_TEST(scattered.memory_bytes() <= objects.size() * sizeof(void*) + 64 * 16 * 2);
@@ -351,14 +351,14 @@ BOOST_AUTO_TEST_CASE(merge_binds_columns_by_label_whether_results_share_their_co
 
 BOOST_AUTO_TEST_CASE(object_refs_hold_their_first_run_without_allocating) {
   std::vector<std::int64_t> objects(10);
-  object_refs one(sizeof(std::int64_t), 1);
+  detail::object_refs one(sizeof(std::int64_t), 1);
   one.push_back(&objects[4], false);
   BOOST_TEST(one.size() == 1u);
   BOOST_TEST(one.memory_bytes() == 0u);
   BOOST_TEST(one[0] == &objects[4]);
 
   // Rows 0-2 in the inline run, then two runs on the heap: every row found either way.
-  object_refs three_runs(sizeof(std::int64_t), 7);
+  detail::object_refs three_runs(sizeof(std::int64_t), 7);
   const std::size_t picks[] = {0, 1, 2, 7, 8, 5, 6};
   for (std::size_t i = 0; i < std::size(picks); ++i)
     three_runs.push_back(&objects[picks[i]], i > 0 && picks[i] == picks[i - 1] + 1);

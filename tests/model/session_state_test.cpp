@@ -18,7 +18,7 @@ using model_test::V;
 
 namespace {
 
-// Objects for an identity_index on their own: slot -> (key, hash). The hash is given, not
+// Objects for an detail::identity_index on their own: slot -> (key, hash). The hash is given, not
 // computed, so that tests can make keys collide.
 struct indexed_keys {
   struct entry {
@@ -26,7 +26,7 @@ struct indexed_keys {
     std::uint64_t hash;
   };
   std::map<std::uint32_t, entry> objects; // only the indexed ones
-  identity_index index;
+  detail::identity_index index;
   int rebuilds = 0;
 
   auto for_each_entry() {
@@ -41,12 +41,14 @@ struct indexed_keys {
     index.insert(hash, slot, for_each_entry());
     objects[slot] = {key, hash};
   }
-  void insert(std::uint32_t slot, std::int64_t key) { insert(slot, key, hash_key(key)); }
+  void insert(std::uint32_t slot, std::int64_t key) { insert(slot, key, detail::hash_key(key)); }
 
   [[nodiscard]] std::uint32_t find(std::int64_t key, std::uint64_t hash) const {
     return index.find(hash, [&](std::uint32_t s) { return objects.at(s).key == key; });
   }
-  [[nodiscard]] std::uint32_t find(std::int64_t key) const { return find(key, hash_key(key)); }
+  [[nodiscard]] std::uint32_t find(std::int64_t key) const {
+    return find(key, detail::hash_key(key));
+  }
 };
 
 std::vector<A> hundred() {
@@ -263,7 +265,7 @@ BOOST_AUTO_TEST_CASE(every_key_stays_findable_while_the_table_grows_through_many
       ++capacities;
       for (std::uint32_t k = 0; k <= n; ++k)
         BOOST_REQUIRE(t.find(static_cast<std::int64_t>(k) * 7919) == k);
-      BOOST_TEST(t.find(-1) == identity_index::no_slot);
+      BOOST_TEST(t.find(-1) == detail::identity_index::no_slot);
     }
     BOOST_REQUIRE(t.index.size() * 8 <= t.index.capacity() * 7);
   }
@@ -288,13 +290,13 @@ BOOST_AUTO_TEST_CASE(capacities_are_not_only_powers_of_two_and_probing_wraps_at_
   BOOST_TEST(t.index.capacity() == 1143u); // 1000 * 8/7, rounded up
   // Every hash lands in the last bucket: the probe sequence must wrap to bucket 0.
   const std::uint64_t last = ~std::uint64_t{0};
-  BOOST_TEST(bucket_of(last, 1143) == 1142u);
-  BOOST_TEST(bucket_of(0, 1143) == 0u);
+  BOOST_TEST(detail::bucket_of(last, 1143) == 1142u);
+  BOOST_TEST(detail::bucket_of(0, 1143) == 0u);
   for (std::uint32_t s = 0; s < 10; ++s)
     t.insert(s, s, last);
   for (std::uint32_t s = 0; s < 10; ++s)
     BOOST_TEST(t.find(s, last) == s);
-  BOOST_TEST(t.find(10, last) == identity_index::no_slot);
+  BOOST_TEST(t.find(10, last) == detail::identity_index::no_slot);
 }
 
 BOOST_AUTO_TEST_CASE(bucket_of_spreads_hashes_over_any_capacity) {
@@ -302,7 +304,7 @@ BOOST_AUTO_TEST_CASE(bucket_of_spreads_hashes_over_any_capacity) {
        {std::size_t{1}, std::size_t{7}, std::size_t{1143}, std::size_t{1} << 40}) {
     std::vector<std::size_t> seen;
     for (std::int64_t k = 0; k < 1000; ++k) {
-      const auto b = bucket_of(hash_key(k), cap);
+      const auto b = detail::bucket_of(detail::hash_key(k), cap);
       BOOST_REQUIRE(b < cap);
       seen.push_back(b);
     }
@@ -318,16 +320,16 @@ BOOST_AUTO_TEST_CASE(colliding_hashes_are_told_apart_by_their_keys) {
     t.insert(s, 1000 + s, 42); // one hash for all: a single probe cluster through rebuilds
   for (std::uint32_t s = 0; s < 500; ++s)
     BOOST_REQUIRE(t.find(1000 + s, 42) == s);
-  BOOST_TEST(t.find(999, 42) == identity_index::no_slot);
+  BOOST_TEST(t.find(999, 42) == detail::identity_index::no_slot);
 }
 
 BOOST_AUTO_TEST_CASE(replace_points_the_key_at_the_new_slot) {
   indexed_keys t;
   for (std::uint32_t s = 0; s < 100; ++s)
     t.insert(s, s);
-  t.index.replace(hash_key(7), 7, 500);
+  t.index.replace(detail::hash_key(7), 7, 500);
   t.objects.erase(7);
-  t.objects[500] = {7, hash_key(7)};
+  t.objects[500] = {7, detail::hash_key(7)};
   BOOST_TEST(t.find(7) == 500u);
   BOOST_TEST(t.index.size() == 100u);
   for (std::uint32_t s = 100; s < 5000; ++s) // rebuilds from the objects keep the replacement
@@ -366,14 +368,14 @@ BOOST_AUTO_TEST_CASE(large_slots_take_the_bits_of_the_hash_tag) {
   indexed_keys t;
   for (std::uint32_t s = 0; s < 100; ++s)
     t.insert(s, s);
-  const std::uint32_t big[] = {1u << 16, 1u << 20, 1u << 30, identity_index::no_slot - 1};
+  const std::uint32_t big[] = {1u << 16, 1u << 20, 1u << 30, detail::identity_index::no_slot - 1};
   for (std::uint32_t i = 0; i < 4; ++i)
     t.insert(big[i], 1000 + i);
   for (std::uint32_t i = 0; i < 4; ++i)
     BOOST_TEST(t.find(1000 + i) == big[i]);
   for (std::uint32_t s = 0; s < 100; ++s)
     BOOST_REQUIRE(t.find(s) == s);
-  BOOST_TEST(t.find(100) == identity_index::no_slot);
+  BOOST_TEST(t.find(100) == detail::identity_index::no_slot);
 }
 
 BOOST_AUTO_TEST_CASE(no_slot_is_too_many_objects_and_changes_nothing) {
@@ -381,11 +383,12 @@ BOOST_AUTO_TEST_CASE(no_slot_is_too_many_objects_and_changes_nothing) {
   for (std::uint32_t s = 0; s < 14; ++s) // 14 of 16 buckets: the next insert would grow
     t.insert(s, s);
   const auto capacity = t.index.capacity();
-  BOOST_CHECK_THROW(t.index.insert(hash_key(99), identity_index::no_slot, t.for_each_entry()),
-                    std::length_error);
+  BOOST_CHECK_THROW(
+      t.index.insert(detail::hash_key(99), detail::identity_index::no_slot, t.for_each_entry()),
+      std::length_error);
   BOOST_TEST(t.index.size() == 14u);
   BOOST_TEST(t.index.capacity() == capacity);
-  BOOST_TEST(t.find(99) == identity_index::no_slot);
+  BOOST_TEST(t.find(99) == detail::identity_index::no_slot);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
@@ -456,7 +459,7 @@ BOOST_AUTO_TEST_SUITE_END()
 BOOST_AUTO_TEST_SUITE(model_slot_flags)
 
 BOOST_AUTO_TEST_CASE(neighbouring_slots_sharing_a_byte_keep_their_own_flags) {
-  slot_flags f;
+  detail::slot_flags f;
   for (std::uint8_t i = 0; i < 101; ++i)
     f.push_back(static_cast<std::uint8_t>(i % 16));
   BOOST_TEST(f.size() == 101u);
@@ -476,7 +479,7 @@ BOOST_AUTO_TEST_CASE(neighbouring_slots_sharing_a_byte_keep_their_own_flags) {
 }
 
 BOOST_AUTO_TEST_CASE(reserving_before_each_append_grows_geometrically_at_half_a_byte_a_slot) {
-  slot_flags f;
+  detail::slot_flags f;
   std::size_t growths = 0;
   std::size_t bytes = f.memory_bytes();
   for (std::size_t i = 0; i < 100000; ++i) {
@@ -489,7 +492,7 @@ BOOST_AUTO_TEST_CASE(reserving_before_each_append_grows_geometrically_at_half_a_
   }
   BOOST_TEST(growths < 20u);
   BOOST_TEST(f.memory_bytes() <= 100000u);
-  slot_flags exact;
+  detail::slot_flags exact;
   exact.reserve(1000001);
   BOOST_TEST(exact.memory_bytes() == 500001u);
 }

@@ -66,7 +66,7 @@ public:
 template <class E, class T>
 class member_column final : public column_accessor<E> {
 public:
-  using traits = member_traits<T>;
+  using traits = detail::member_traits<T>;
 
   explicit member_column(T E::*member) noexcept : member_(member) {}
 
@@ -241,7 +241,7 @@ public:
 private:
   template <class T>
   void add(T E::*member, std::string name, column_role role) {
-    static_assert(is_mappable_member_v<T>,
+    static_assert(detail::is_mappable_member_v<T>,
                   "gatherdb: unsupported member type; use bool, an integer type, double, "
                   "std::string, gatherdb::model::bytes, a gatherdb::model date, time_of_day, "
                   "timestamp, timestamptz, decimal, uuid or json_text, or std::optional of one "
@@ -249,8 +249,8 @@ private:
     column_schema c;
     c.repr_label = name;
     c.name = std::move(name);
-    c.type = member_traits<T>::type;
-    c.nullable = member_traits<T>::nullable;
+    c.type = detail::member_traits<T>::type;
+    c.nullable = detail::member_traits<T>::nullable;
     c.role = role;
     schema_.columns.push_back(std::move(c));
     accessors_.push_back(std::make_shared<const member_column<E, T>>(member));

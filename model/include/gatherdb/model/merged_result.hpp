@@ -31,10 +31,10 @@ public:
 
   /// The result of an entity statement: `objects[i]` is the session object (an `E`) of row `i`.
   template <class E>
-  [[nodiscard]] static merged_result entities(frozen_result rows, object_refs objects) {
+  [[nodiscard]] static merged_result entities(frozen_result rows, detail::object_refs objects) {
     merged_result r;
     r.rows_ = std::move(rows);
-    r.objects_ = std::make_shared<const object_refs>(std::move(objects));
+    r.objects_ = std::make_shared<const detail::object_refs>(std::move(objects));
     r.type_ = &typeid(E);
     r.append_repr_ = &append_entity_repr<E>;
     return r;
@@ -96,7 +96,7 @@ private:
   }
 
   frozen_result rows_;
-  std::shared_ptr<const object_refs> objects_;
+  std::shared_ptr<const detail::object_refs> objects_;
   const std::type_info* type_ = nullptr;
   void (*append_repr_)(std::string&, const void*) = nullptr;
 };

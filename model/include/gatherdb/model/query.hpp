@@ -140,7 +140,7 @@ value to_operand(U&& x) {
   if constexpr (std::is_same_v<V, std::string_view>)
     return value{std::string{x}};
   else if constexpr (std::is_integral_v<V> && std::is_unsigned_v<V> && sizeof(V) >= 8)
-    return member_traits<V>::to_value(x); // refuses what a BIGINT cannot hold
+    return detail::member_traits<V>::to_value(x); // refuses what a BIGINT cannot hold
   else if constexpr (std::is_integral_v<V> && !std::is_same_v<V, bool>)
     return value{static_cast<std::int64_t>(x)};
   else if constexpr (std::is_floating_point_v<V>)

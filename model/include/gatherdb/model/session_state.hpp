@@ -47,7 +47,7 @@ public:
   template <class E>
   E& add(E obj) {
     auto& store = store_for<E>(default_route);
-    reserve_geometric(pending_, pending_.size() + 1);
+    detail::reserve_geometric(pending_, pending_.size() + 1);
     const auto slot = store.add_pending(std::move(obj));
     pending_.push_back({&store, slot});
     return store.object(slot);
@@ -57,7 +57,7 @@ public:
   template <class E>
   void add_all(std::vector<E> objs) {
     auto& store = store_for<E>(default_route);
-    reserve_geometric(pending_, pending_.size() + objs.size());
+    detail::reserve_geometric(pending_, pending_.size() + objs.size());
     for (auto& obj : objs)
       pending_.push_back({&store, store.add_pending(std::move(obj))});
   }
@@ -81,7 +81,7 @@ public:
   template <class E>
   [[nodiscard]] bool is_dirty(const E& obj) const {
     const auto& store = owning_store(obj);
-    return (store.flags(store.slot_of(obj)) & entity_store<E>::dirty) != 0;
+    return (store.flags(store.slot_of(obj)) & detail::entity_store<E>::dirty) != 0;
   }
 
   /// True when `obj` is a pending insert of this session.
@@ -90,7 +90,7 @@ public:
     const auto* store = find_store<E>(default_route);
     if (store == nullptr || !store->owns(obj))
       return false;
-    return (store->flags(store->slot_of(obj)) & entity_store<E>::pending) != 0;
+    return (store->flags(store->slot_of(obj)) & detail::entity_store<E>::pending) != 0;
   }
 
   /// The persistent object of type `E` with primary key `key` (an integer or text) read
@@ -112,7 +112,7 @@ public:
     std::size_t n = 0;
     for (const auto& [key, store] : stores_)
       if (key.type == std::type_index(typeid(E)))
-        n += static_cast<const entity_store<E>&>(*store).persistent_count();
+        n += static_cast<const detail::entity_store<E>&>(*store).persistent_count();
     return n;
   }
 
@@ -150,7 +150,7 @@ public:
 
 private:
   struct work_item {
-    entity_store_base* store;
+    detail::entity_store_base* store;
     std::uint32_t slot;
   };
 
@@ -176,37 +176,38 @@ private:
   }
 
   template <class E>
-  entity_store<E>& store_for(std::string_view route) {
+  detail::entity_store<E>& store_for(std::string_view route) {
     auto& p = stores_[store_key{std::type_index(typeid(E)), std::string{token_of<E>(route)}}];
     if (!p)
-      p = std::make_unique<entity_store<E>>();
-    return static_cast<entity_store<E>&>(*p);
+      p = std::make_unique<detail::entity_store<E>>();
+    return static_cast<detail::entity_store<E>&>(*p);
   }
 
   template <class E>
-  const entity_store<E>* find_store(std::string_view route) const {
+  const detail::entity_store<E>* find_store(std::string_view route) const {
     auto it = stores_.find(store_key{std::type_index(typeid(E)), std::string{token_of<E>(route)}});
-    return it == stores_.end() ? nullptr : static_cast<const entity_store<E>*>(it->second.get());
+    return it == stores_.end() ? nullptr
+                               : static_cast<const detail::entity_store<E>*>(it->second.get());
   }
 
   /// The store holding `obj`; throws `std::invalid_argument` when none does.
   template <class E>
-  const entity_store<E>& owning_store(const E& obj) const {
+  const detail::entity_store<E>& owning_store(const E& obj) const {
     for (const auto& [key, store] : stores_) {
       if (key.type != std::type_index(typeid(E)))
         continue;
-      const auto& typed = static_cast<const entity_store<E>&>(*store);
+      const auto& typed = static_cast<const detail::entity_store<E>&>(*store);
       if (typed.owns(obj))
         return typed;
     }
     throw std::invalid_argument("gatherdb: object does not belong to this session");
   }
   template <class E>
-  entity_store<E>& owning_store(const E& obj) {
-    return const_cast<entity_store<E>&>(std::as_const(*this).owning_store(obj));
+  detail::entity_store<E>& owning_store(const E& obj) {
+    return const_cast<detail::entity_store<E>&>(std::as_const(*this).owning_store(obj));
   }
 
-  std::unordered_map<store_key, std::unique_ptr<entity_store_base>, store_key_hash> stores_;
+  std::unordered_map<store_key, std::unique_ptr<detail::entity_store_base>, store_key_hash> stores_;
   std::vector<work_item> pending_;
   std::vector<work_item> dirty_;
 };

@@ -23,7 +23,7 @@
 #include "gatherdb/model/merge_policy.hpp"
 #include "gatherdb/model/merged_result.hpp"
 
-namespace gatherdb::model {
+namespace gatherdb::model::detail {
 
 /// Reserves room for `n` elements, at least doubling the capacity when it grows, so that
 /// calling it before every append stays amortized O(1) (a plain `reserve(size() + k)` would
@@ -475,4 +475,4 @@ private:
   std::vector<column_view> views_;
 };
 
-} // namespace gatherdb::model
+} // namespace gatherdb::model::detail

@@ -9,7 +9,7 @@
 #include <stdexcept>
 #include <string_view>
 
-namespace gatherdb::model {
+namespace gatherdb::model::detail {
 
 /// Hash of an integer primary key (splitmix64 finalizer: sequential keys spread evenly).
 [[nodiscard]] inline std::uint64_t hash_key(std::int64_t key) noexcept {
@@ -196,4 +196,4 @@ private:
   std::uint32_t slot_mask_ = 0xffff;
 };
 
-} // namespace gatherdb::model
+} // namespace gatherdb::model::detail

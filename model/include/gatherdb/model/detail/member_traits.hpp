@@ -14,7 +14,7 @@
 #include "gatherdb/model/value.hpp"
 #include "gatherdb/model/value_error.hpp"
 
-namespace gatherdb::model {
+namespace gatherdb::model::detail {
 
 /// How a C++ member type maps to SQL: storage type, nullability, conversion from a column
 /// cell and to a bound parameter, and its Python repr. Specialized for bool, integers (not
@@ -278,4 +278,4 @@ struct member_traits<std::optional<T>, std::enable_if_t<member_traits<T>::suppor
   }
 };
 
-} // namespace gatherdb::model
+} // namespace gatherdb::model::detail

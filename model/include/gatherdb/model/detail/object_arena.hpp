@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-namespace gatherdb::model {
+namespace gatherdb::model::detail {
 
 /// Objects of one type at stable addresses, numbered by 32-bit slots. Objects live in blocks
 /// of a fixed power-of-two count (about 64 KiB each) that are reserved once and never grow,
@@ -88,4 +88,4 @@ private:
   std::size_t size_ = 0;
 };
 
-} // namespace gatherdb::model
+} // namespace gatherdb::model::detail

@@ -5,7 +5,7 @@
 #include <iterator>
 #include <vector>
 
-namespace gatherdb::model {
+namespace gatherdb::model::detail {
 
 /// The session objects of an entity result, one per row, in row order. Rows whose objects lie
 /// next to each other in one array (rows merged into new objects, or in the order they were
@@ -115,4 +115,4 @@ private:
   std::size_t size_ = 0;
 };
 
-} // namespace gatherdb::model
+} // namespace gatherdb::model::detail

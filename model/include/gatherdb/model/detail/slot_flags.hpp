@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <vector>
 
-namespace gatherdb::model {
+namespace gatherdb::model::detail {
 
 /// Four flag bits per object slot (the unit-of-work state of an entity store), two slots per
 /// byte: a million objects cost 0.5 MB instead of 1 MB.
@@ -62,4 +62,4 @@ private:
   std::size_t size_ = 0;
 };
 
-} // namespace gatherdb::model
+} // namespace gatherdb::model::detail
