@@ -27,6 +27,11 @@ error_category cancel_handle::fired() const noexcept {
   return fired_;
 }
 
+bool cancel_handle::executing() const noexcept {
+  std::lock_guard<std::mutex> guard{mtx_};
+  return armed_;
+}
+
 void cancel_handle::attach(void* hstmt, short (*cancel_fn)(void*)) noexcept {
   std::lock_guard<std::mutex> guard{mtx_};
   hstmt_ = hstmt;

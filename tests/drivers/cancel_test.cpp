@@ -21,6 +21,7 @@
 
 #include "support/backends.hpp"
 #include "support/open_connection.hpp"
+#include "support/poll.hpp"
 
 namespace drivers = gatherdb::drivers;
 namespace model = gatherdb::model;
@@ -91,6 +92,12 @@ long long ms(clock_type::duration d) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
 }
 
+// Waits until `canceller`'s statement is inside SQLExecute; false if it never got there.
+// Calls no Boost.Test macro: the tests call it from their helper threads.
+bool await_executing(const std::shared_ptr<drivers::cancel_handle>& canceller) {
+  return gatherdb::test::poll_until([&] { return canceller->executing(); });
+}
+
 } // namespace
 
 BOOST_AUTO_TEST_SUITE(drivers_cancel)
@@ -100,13 +107,21 @@ BOOST_DATA_TEST_CASE(cancel_from_another_thread_stops_the_statement, all_backend
   drivers::prepared_statement stmt{conn, long_running_sql(backend)};
   auto canceller = stmt.canceller();
   clock_type::time_point cancelled_at;
+  std::atomic<bool> ended{false};
   auto killer = std::async(std::launch::async, [&] {
-    std::this_thread::sleep_for(300ms);
+    if (!await_executing(canceller))
+      return false;
     cancelled_at = clock_type::now();
-    canceller->cancel();
+    // Again until the run ends: the first may land before the driver started the statement.
+    while (!ended.load()) {
+      canceller->cancel();
+      std::this_thread::sleep_for(50ms);
+    }
+    return true;
   });
   auto [e, took] = run_expecting_error(stmt);
-  killer.get();
+  ended.store(true);
+  BOOST_TEST_REQUIRE(killer.get(), "the statement never started executing");
   const auto after_cancel = clock_type::now() - cancelled_at;
   BOOST_TEST_MESSAGE(backend << ": run took " << ms(took) << " ms, " << ms(after_cancel)
                              << " ms after the cancel");
@@ -143,7 +158,8 @@ BOOST_DATA_TEST_CASE(an_earlier_deadline_on_another_thread_wakes_the_watchdog, a
   drivers::prepared_statement far_stmt{far_conn, long_running_sql(backend)};
   drivers::prepared_statement near_stmt{near_conn, long_running_sql(backend)};
   auto far = std::async(std::launch::async, [&] { return run_with_deadline_in(far_stmt, 3s); });
-  std::this_thread::sleep_for(200ms);
+  // Watched and executing: the watchdog sleeps until its deadline.
+  BOOST_TEST_REQUIRE(await_executing(far_stmt.canceller()));
   auto [e, took] = run_with_deadline_in(near_stmt, 300ms);
   BOOST_TEST_MESSAGE(backend << ": near run took " << ms(took) << " ms");
   BOOST_TEST(e.category == error_category::timeout);
@@ -196,7 +212,7 @@ BOOST_DATA_TEST_CASE(stop_flag_and_poke_stop_the_statement, all_backends, backen
   options.stop = flag;
   clock_type::time_point stopped_at;
   auto stopper = std::async(std::launch::async, [&] {
-    std::this_thread::sleep_for(300ms);
+    (void)await_executing(stmt.canceller()); // else the run ends by itself and fails below
     stopped_at = clock_type::now();
     flag->store(true);
     drivers::watchdog::instance().poke();

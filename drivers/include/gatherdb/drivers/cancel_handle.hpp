@@ -27,6 +27,12 @@ public:
   /// The reason of a cancel that hit the current (or last) execution, or `other` when none did.
   [[nodiscard]] error_category fired() const noexcept;
 
+  /// Whether an execution is inside `SQLExecute` now, where `cancel` reaches it. A cancel that
+  /// lands before the driver has started the statement on the server (or SQLite has started
+  /// stepping it) is lost there, so a caller that must stop it cancels again until the run
+  /// ends, as deadlines and stop flags do.
+  [[nodiscard]] bool executing() const noexcept;
+
 private:
   friend class prepared_statement;
   /// The statement's `SQLCancel`: the driver's own (`cancel_fn`, with the driver's handle), or
