@@ -19,6 +19,7 @@
 #include "gatherdb/model/metadata.hpp"
 
 #include "actors_fixture.hpp"
+#include "support/poll.hpp"
 
 namespace gatherdb::actors_test {
 
@@ -276,7 +277,15 @@ BOOST_DATA_TEST_CASE(a_gather_of_mixed_shapes_coalesces_each_shape_apart, all_ba
       break;
     }
   }
-  const auto result = c.gather(statements);
+  // The one connection runs a slow statement until all 40 wait in the pool, so that the chunks
+  // it takes next hold every shape, however fast the sessions place them.
+  auto blocker = std::async(std::launch::async,
+                            [&] { return c.gather({test::slow_statement(backend, 400)}); });
+  BOOST_REQUIRE(test::poll_until([&] { return c.stats().busy == 1; }));
+  auto gathered = std::async(std::launch::async, [&] { return c.gather(statements); });
+  BOOST_REQUIRE(test::poll_until([&] { return c.stats().queued == statements.size(); }));
+  BOOST_TEST(blocker.get().outcomes.at(0).ok());
+  const auto result = gathered.get();
   check_equals_alone(result, alone(db.dsn(), statements), false);
   for (std::size_t i = 0; i < statements.size(); ++i) {
     const auto& m = result.outcomes[i].metrics;
