@@ -176,17 +176,6 @@ struct record_timings {
   }
 };
 
-// Runs `f` at scope exit: ends the window in which a cancel may call into the driver.
-template <class F>
-struct on_exit {
-  F f;
-  on_exit(const on_exit&) = delete;
-  on_exit& operator=(const on_exit&) = delete;
-  ~on_exit() { f(); }
-};
-template <class F>
-on_exit(F) -> on_exit<F>;
-
 std::optional<watchdog::watch_guard> watch(const std::shared_ptr<cancel_handle>& handle,
                                            const run_options& options) {
   std::optional<watchdog::watch_guard> guard;
@@ -208,8 +197,7 @@ auto prepared_statement::execute_watched(const run_options& options, Bind&& bind
   auto watched = watch(cancel_, options);
   if (!cancel_->arm())
     throw cancelled_error(cancel_->fired(), "before execution");
-  on_exit disarm{[this]() noexcept { cancel_->disarm(); }};
-  auto rc = SQLExecute(h);
+  auto rc = SQLExecute(h); // a C call: nothing throws between arm() and disarm()
   // Only SQLExecute may overlap a cancel. psqlODBC's SQLCancel rewrites the statement's
   // diagnostics, unlocked, once it finds the connection lost, so a cancel fired again while
   // this thread reads them or closes the statement frees them twice; fetches check for a
