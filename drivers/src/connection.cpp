@@ -52,6 +52,25 @@ bool postgres_behind_proxy(SQLHDBC dbc, std::string_view completed) {
   return answered && connected != port;
 }
 
+// Runs `sql` once with SQLExecDirect, unprepared: psqlODBC then sends it as one unnamed
+// statement, which a transaction pooler keeps on one server connection even when the
+// connection string asked for server-side prepares.
+void execute_directly(SQLHDBC dbc, model::dialect d, std::string_view secret_source,
+                      std::string_view sql) {
+  std::string text{sql};
+  SQLHSTMT h = SQL_NULL_HSTMT;
+  if (!detail::succeeded(SQLAllocHandle(SQL_HANDLE_STMT, dbc, &h)))
+    detail::throw_diagnostics(SQL_HANDLE_DBC, dbc, d, secret_source, "allocating a statement");
+  const auto rc = SQLExecDirect(h, reinterpret_cast<SQLCHAR*>(text.data()),
+                                static_cast<SQLINTEGER>(text.size()));
+  if (!detail::succeeded(rc) && rc != SQL_NO_DATA) {
+    auto info = detail::diagnose(SQL_HANDLE_STMT, h, d, secret_source);
+    SQLFreeHandle(SQL_HANDLE_STMT, h);
+    throw database_error(std::move(info));
+  }
+  SQLFreeHandle(SQL_HANDLE_STMT, h);
+}
+
 // The connection strings found to reach PostgreSQL through a proxy: later connects with them
 // go without server-side prepares at once instead of finding out again.
 class proxied_strings {
@@ -115,7 +134,8 @@ connection connection::open(std::string_view connection_string,
   }
   // Once it is known whether statements may be prepared on the server.
   if (!profile.session_setup.empty())
-    (void)c.execute(profile.session_setup);
+    execute_directly(static_cast<SQLHDBC>(c.handle_), c.dialect_, c.connection_string_,
+                     profile.session_setup);
   return c;
 }
 
