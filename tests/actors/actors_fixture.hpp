@@ -47,7 +47,7 @@ using test::collect;
 using test::long_statement;
 using test::millis;
 using test::seeded_rows;
-using test::slow_statement;
+using test::slow_statements;
 using namespace std::chrono_literals;
 
 /// `select(A).where(A.data == "a_<k>")`.

@@ -279,11 +279,13 @@ BOOST_DATA_TEST_CASE(a_gather_of_mixed_shapes_coalesces_each_shape_apart, all_ba
   }
   // The one connection runs a slow statement until all 40 wait in the pool, so that the chunks
   // it takes next hold every shape, however fast the sessions place them.
-  auto blocker = std::async(std::launch::async,
-                            [&] { return c.gather({test::slow_statement(backend, 400)}); });
+  test::slow_statements slow{backend, db.dsn()};
+  auto blocker =
+      std::async(std::launch::async, [&, s = slow.until_released()] { return c.gather({s}); });
   BOOST_REQUIRE(test::poll_until([&] { return c.stats().busy == 1; }));
   auto gathered = std::async(std::launch::async, [&] { return c.gather(statements); });
   BOOST_REQUIRE(test::poll_until([&] { return c.stats().queued == statements.size(); }));
+  slow.release();
   BOOST_TEST(blocker.get().outcomes.at(0).ok());
   const auto result = gathered.get();
   check_equals_alone(result, alone(db.dsn(), statements), false);

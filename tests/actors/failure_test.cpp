@@ -174,7 +174,8 @@ BOOST_DATA_TEST_CASE(fail_fast_reports_a_failure_before_the_long_statements_of_i
   // One connection, busy for 100 ms with the first statement while the others queue: the
   // failing statement and the long ones behind it then travel in one chunk.
   client c{db.settings(1)};
-  std::vector<model::statement> statements{slow_statement(backend, 100), missing_table()};
+  slow_statements slow{backend, db.dsn()};
+  std::vector<model::statement> statements{slow.lasting(100), missing_table()};
   for (int i = 0; i < 3; ++i)
     statements.push_back(long_statement(backend, long_seconds));
   const auto t0 = clock_type::now();
@@ -253,11 +254,12 @@ BOOST_DATA_TEST_CASE(deadline_holds_while_the_statement_waits_for_a_connection, 
   // Another gather holds the only connection for seconds.
   actors::gather_options hog_options;
   hog_options.mode = actors::gather_mode::collect;
-  hog_options.timeout = 3000ms;
-  auto hog = std::async(std::launch::async,
-                        [&] { return c.gather({long_statement(backend, 30)}, hog_options); });
-  for (int i = 0; i < 200 && c.stats().busy == 0; ++i)
-    std::this_thread::sleep_for(5ms);
+  constexpr auto hog_deadline = 6000ms; // the test waits for it at its end
+  hog_options.timeout = hog_deadline;
+  auto hog = std::async(std::launch::async, [&] {
+    return c.gather({long_statement(backend, 2 * long_seconds)}, hog_options);
+  });
+  BOOST_REQUIRE(test::poll_until([&] { return c.stats().busy == 1; }));
   actors::gather_options options;
   options.mode = actors::gather_mode::collect;
   options.timeout = 300ms;
@@ -265,8 +267,9 @@ BOOST_DATA_TEST_CASE(deadline_holds_while_the_statement_waits_for_a_connection, 
   const auto result = c.gather({select_data(1)}, options);
   const auto elapsed = clock_type::now() - t0;
   BOOST_TEST_MESSAGE(backend << ": queued statement reported after " << millis(elapsed) << " ms");
-  // Without it, the statement would have waited for the hog's 3 s deadline.
-  BOOST_TEST(millis(elapsed) < 3000, "the deadline was not enforced while queued");
+  // Without it, the statement would have waited for the hog's deadline.
+  BOOST_TEST(millis(elapsed) < hog_deadline.count() / 2,
+             "the deadline was not enforced while queued");
   const auto& o = result.outcomes.at(0);
   BOOST_TEST(o.status == actors::outcome_status::cancelled, o.error.to_string());
   BOOST_TEST(o.error.info.category == drivers::error_category::timeout);

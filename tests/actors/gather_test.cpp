@@ -97,7 +97,8 @@ BOOST_DATA_TEST_CASE(a_slow_statement_does_not_hold_back_the_statements_after_it
   auto s = db.settings(2);
   s.session_window = 2;
   client c{s};
-  std::vector<model::statement> statements{test::slow_statement(backend, 1500)};
+  test::slow_statements slow{backend, db.dsn()};
+  std::vector<model::statement> statements{slow.lasting(1500)};
   for (int k = 0; k < 20; ++k)
     statements.push_back(select_data(k));
   const auto result = c.gather(statements);

@@ -20,9 +20,10 @@ BOOST_DATA_TEST_CASE(pool_of_2_never_opens_more_than_2_connections_for_50_statem
                      backend) {
   seeded_database db{backend, "pool2"};
   client c{db.settings(2)};
+  slow_statements slow{backend, db.dsn()};
   std::vector<model::statement> statements;
   for (int i = 0; i < 50; ++i)
-    statements.push_back(i % 2 == 0 ? slow_statement(backend, 50) : select_data(i));
+    statements.push_back(i % 2 == 0 ? slow.lasting(50) : select_data(i));
   std::atomic<bool> done{false};
   std::size_t max_pool_connections = 0;
   std::int64_t max_server_connections = 0;
@@ -66,13 +67,16 @@ BOOST_DATA_TEST_CASE(full_queue_reports_pool_exhausted, all_backends, backend) {
   client c{s};
   // One gather never overflows the queue (its window is clamped to the bound): four gathers at
   // once, two statements each, meet one connection and two queue places.
+  slow_statements slow{backend, db.dsn()};
   std::vector<std::future<actors::gather_result>> gathers;
   for (int g = 0; g < 4; ++g)
-    gathers.push_back(std::async(std::launch::async, [&] {
-      actors::gather_options options;
-      options.mode = actors::gather_mode::collect;
-      return c.gather({slow_statement(backend, 200), slow_statement(backend, 200)}, options);
-    }));
+    gathers.push_back(
+        std::async(std::launch::async,
+                   [&, pair = std::vector<model::statement>{slow.lasting(200), slow.lasting(200)}] {
+                     actors::gather_options options;
+                     options.mode = actors::gather_mode::collect;
+                     return c.gather(pair, options);
+                   }));
   std::size_t exhausted = 0, ok = 0;
   for (auto& g : gathers) {
     const auto result = g.get();
@@ -102,9 +106,10 @@ BOOST_DATA_TEST_CASE(expired_wait_for_a_connection_reports_pool_exhausted, all_b
   s.pool_wait_timeout = 100ms;
   s.max_chunk = 1; // the statements behind the first wait in the pool, not in a worker's chunk
   client c{s};
+  slow_statements slow{backend, db.dsn()};
   std::vector<model::statement> statements;
   for (int i = 0; i < 8; ++i)
-    statements.push_back(slow_statement(backend, 300));
+    statements.push_back(slow.lasting(300));
   actors::gather_options options;
   options.mode = actors::gather_mode::collect;
   const auto t0 = clock_type::now();

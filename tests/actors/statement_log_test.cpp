@@ -161,7 +161,8 @@ BOOST_DATA_TEST_CASE(slow_mode_logs_a_statement_that_sleeps_past_the_threshold, 
   // The server sleeps 400 ms, so this statement's execute time is at least that whatever the
   // machine; the lookups' lines may or may not appear.
   cfg.s.log_slow = std::chrono::milliseconds{300};
-  (void)run(cfg, {select_data(1), slow_statement(backend, 400), select_data(2)});
+  slow_statements slow{backend, db.dsn()};
+  (void)run(cfg, {select_data(1), slow.lasting(400), select_data(2)});
   bool found = false;
   for (const auto& line : cfg.lines())
     found = found || field(line, "index") == "1";

@@ -136,13 +136,13 @@ BOOST_DATA_TEST_CASE(killed_backends_are_retried_and_the_results_equal_an_undist
   }
 }
 
-BOOST_AUTO_TEST_CASE(destroying_the_client_while_backends_are_killed_returns_within_3_s) {
+BOOST_AUTO_TEST_CASE(destroying_the_client_while_backends_are_killed_cancels_its_statements) {
   seeded_database db{backend::postgresql, "killstop"};
   auto c = std::make_unique<client>(db.settings(4));
   auto statements = kill_workload();
   // Long enough that the client is destroyed mid-gather.
   for (std::size_t i = 10; i < statements.size(); i += 50)
-    statements[i] = long_statement(backend::postgresql, 5);
+    statements[i] = long_statement(backend::postgresql);
   std::atomic<bool> done{false};
   auto running = std::async(std::launch::async,
                             [&] { return gather_until_destroyed(*c, statements, collect()); });
@@ -153,8 +153,10 @@ BOOST_AUTO_TEST_CASE(destroying_the_client_while_backends_are_killed_returns_wit
   const auto took = destroy_client(c);
   done = true;
   BOOST_TEST_MESSAGE("backend kill: client destroyed in " << millis(took) << " ms");
-  BOOST_TEST(millis(took) < 3000);
-  BOOST_REQUIRE_MESSAGE(running.wait_for(2s) == std::future_status::ready,
+  BOOST_TEST(millis(took) < test::long_statement_seconds * 1000 / 2,
+             "the destruction waited for a statement's end");
+  BOOST_REQUIRE_MESSAGE(running.wait_for(test::long_statement_seconds * 1s / 2) ==
+                            std::future_status::ready,
                         "the blocked gather did not return after the client was destroyed");
   check_ended_by_shutdown(running.get(), statements.size());
   pg_monitor monitor{"killstop"};

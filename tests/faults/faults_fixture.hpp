@@ -48,7 +48,7 @@ using test::clock_type;
 using test::long_statement;
 using test::millis;
 using test::seeded_rows;
-using test::slow_statement;
+using test::slow_statements;
 using namespace std::chrono_literals;
 
 /// `faults_item_<pid>`: unique to the process.

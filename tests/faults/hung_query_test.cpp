@@ -23,12 +23,12 @@ BOOST_DATA_TEST_CASE(hung_query_is_cancelled_by_its_deadline_and_the_pool_stays_
   seeded_database db{backend, "hung"};
   client c{db.settings(1)}; // one connection: the next gather must reuse or replace it
   const auto t0 = clock_type::now();
-  const auto result = c.gather({long_statement(backend, 60), select_data(3)}, collect(400ms));
+  const auto result = c.gather({long_statement(backend), select_data(3)}, collect(400ms));
   const auto elapsed = millis(clock_type::now() - t0);
   BOOST_TEST_MESSAGE(backend << ": hung query cancelled after " << elapsed
                              << " ms: " << result.outcomes.at(0).error.to_string());
   BOOST_TEST(elapsed >= 350);
-  BOOST_TEST(elapsed < 2500);
+  BOOST_TEST(elapsed < test::long_statement_seconds * 1000 / 2, "the statement ran to its end");
   const auto& o = result.outcomes.at(0);
   BOOST_TEST(o.status == actors::outcome_status::cancelled);
   BOOST_TEST(o.error.info.category == drivers::error_category::timeout, o.error.to_string());
@@ -55,7 +55,8 @@ BOOST_AUTO_TEST_CASE(query_blocked_on_a_lock_is_cancelled_by_its_deadline) {
   const auto elapsed = millis(clock_type::now() - t0);
   BOOST_TEST_MESSAGE("lock wait cancelled after "
                      << elapsed << " ms: " << blocked.outcomes.at(0).error.to_string());
-  BOOST_TEST(elapsed < 2500);
+  // The lock is held until the test ends: only the deadline can end the wait.
+  BOOST_TEST(elapsed < test::poll_bound.count());
   for (const auto& o : blocked.outcomes) {
     BOOST_TEST(o.status == actors::outcome_status::cancelled);
     BOOST_TEST(o.error.info.category == drivers::error_category::timeout, o.error.to_string());
@@ -83,11 +84,10 @@ BOOST_AUTO_TEST_CASE(query_blocked_on_a_lock_is_cancelled_by_its_deadline) {
   BOOST_TEST(all_ok(after), first_error(after));
 }
 
-BOOST_DATA_TEST_CASE(destroying_the_client_during_a_hung_query_returns_within_3_s, all_backends,
-                     backend) {
+BOOST_DATA_TEST_CASE(destroying_the_client_during_a_hung_query_cancels_it, all_backends, backend) {
   seeded_database db{backend, "hungstop"};
   auto c = std::make_unique<client>(db.settings(2));
-  std::vector<model::statement> statements{long_statement(backend, 60), long_statement(backend, 60),
+  std::vector<model::statement> statements{long_statement(backend), long_statement(backend),
                                            select_data(1)};
   auto running = std::async(
       std::launch::async, [&] { return gather_until_destroyed(*c, statements, collect(60000ms)); });
@@ -97,8 +97,10 @@ BOOST_DATA_TEST_CASE(destroying_the_client_during_a_hung_query_returns_within_3_
   const auto took = destroy_client(c);
   BOOST_TEST_MESSAGE(backend << ": client destroyed during a hung query in " << millis(took)
                              << " ms");
-  BOOST_TEST(millis(took) < 3000);
-  BOOST_REQUIRE((running.wait_for(2s) == std::future_status::ready));
+  BOOST_TEST(millis(took) < test::long_statement_seconds * 1000 / 2,
+             "the destruction waited for a statement's end");
+  BOOST_REQUIRE(
+      (running.wait_for(test::long_statement_seconds * 1s / 2) == std::future_status::ready));
   const auto ended = running.get();
   check_ended_by_shutdown(ended, statements.size());
   BOOST_TEST(ended.metrics.cancelled >= 2u); // both hung statements
