@@ -163,6 +163,18 @@ void prepared_statement::bind_arrays(const std::vector<const std::vector<model::
     a.indicators.assign(n, 0);
     SQLPOINTER buffer = nullptr;
     SQLLEN element = 0;
+    // Short text, one element of `copied_text_limit` bytes per set, from `text_of(k)`.
+    auto fill_text = [&](auto text_of) {
+      a.text.resize(n * copied_text_limit);
+      for (std::size_t k = 0; k < n; ++k) {
+        decltype(auto) text = text_of(k);
+        std::copy(text.begin(), text.end(),
+                  a.text.begin() + static_cast<std::ptrdiff_t>(k * copied_text_limit));
+        a.indicators[k] = static_cast<SQLLEN>(text.size());
+      }
+      buffer = a.text.data();
+      element = static_cast<SQLLEN>(copied_text_limit);
+    };
     switch (first[p].type()) {
     case model::value_type::boolean:
       a.bits.resize(n);
@@ -186,15 +198,9 @@ void prepared_statement::bind_arrays(const std::vector<const std::vector<model::
       element = sizeof(double);
       break;
     case model::value_type::text:
-      a.text.resize(n * copied_text_limit);
-      for (std::size_t k = 0; k < n; ++k) {
-        const auto& text = std::get<std::string>((*sets[k])[p].data());
-        std::copy(text.begin(), text.end(),
-                  a.text.begin() + static_cast<std::ptrdiff_t>(k * copied_text_limit));
-        a.indicators[k] = static_cast<SQLLEN>(text.size());
-      }
-      buffer = a.text.data();
-      element = static_cast<SQLLEN>(copied_text_limit);
+      fill_text([&](std::size_t k) -> const std::string& {
+        return std::get<std::string>((*sets[k])[p].data());
+      });
       break;
     case model::value_type::null:
       a.text.resize(n);
@@ -207,15 +213,7 @@ void prepared_statement::bind_arrays(const std::vector<const std::vector<model::
       throw std::logic_error(
           "prepared_statement::run_batch: binary and JSON parameters are not batchable");
     default: // short backend text: dates, times, timestamps, decimals, UUIDs
-      a.text.resize(n * copied_text_limit);
-      for (std::size_t k = 0; k < n; ++k) {
-        const auto text = model::detail::backend_text((*sets[k])[p], dialect);
-        std::copy(text.begin(), text.end(),
-                  a.text.begin() + static_cast<std::ptrdiff_t>(k * copied_text_limit));
-        a.indicators[k] = static_cast<SQLLEN>(text.size());
-      }
-      buffer = a.text.data();
-      element = static_cast<SQLLEN>(copied_text_limit);
+      fill_text([&](std::size_t k) { return model::detail::backend_text((*sets[k])[p], dialect); });
       break;
     }
     // Batchable text is short: declared as a single run's copied text is. A decimal's scale

@@ -85,8 +85,11 @@ param_declaration declaration_of(const model::value& v, model::dialect d) noexce
   case model::value_type::uuid:
     return {SQL_C_CHAR, p.uuid_param, 36, 0};
   case model::value_type::json:
-    return {SQL_C_CHAR, SQL_VARCHAR, std::max<SQLULEN>(v.get<model::json_text>().text().size(), 1),
-            0};
+    // Short documents are declared at the copy buffer's size, never at their own: psqlODBC
+    // takes a VARCHAR of size 5 ("false") for a possible boolean and asks the server its type
+    // in two round trips, which a transaction pooler may send to two server connections.
+    return {SQL_C_CHAR, SQL_VARCHAR,
+            std::max<SQLULEN>(v.get<model::json_text>().text().size(), copied_text_limit), 0};
   case model::value_type::boolean:
     return {SQL_C_BIT, SQL_BIT, 1, 0};
   case model::value_type::int64:

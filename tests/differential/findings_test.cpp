@@ -209,39 +209,39 @@ BOOST_AUTO_TEST_CASE(f7_mariadb_coalesced_long_text_keys_find_their_rows) {
   coalesced_lookups_find_what_single_runs_find<std::string>(backend::mariadb, stored, keys);
 }
 
-// OPEN F8, NOT RUN unless GATHERDB_DIFFERENTIAL_KNOWN_BUGS=1 (it fails some rounds): through
-// PgBouncer, once a statement failed on the server while its parameter was bound (jsonb
-// refusing "\u0000", 22P05), a later statement on the same connection can fail with 26000
-// "unnamed prepared statement does not exist", even on the fresh connection its retry takes;
-// directly on PostgreSQL it runs (docs/reliability.md).
-BOOST_AUTO_TEST_CASE(f8_pgbouncer_statements_after_a_server_error_still_run) {
-  const char* run = std::getenv("GATHERDB_DIFFERENTIAL_KNOWN_BUGS");
-  if (!enabled(backend::pgbouncer) || run == nullptr || std::string{run} != "1") {
-    BOOST_TEST_MESSAGE("F8 not run: an open finding");
+// FIXED F8: through PgBouncer, lookups of a JSON document of exactly five characters
+// ("false", "[1,2]") failed now and then with 26000 "unnamed prepared statement does not
+// exist". psqlODBC takes a VARCHAR parameter declared with size 5 for a possible boolean
+// (BoolsAsChar) and asks the server for its type in two round trips, Parse then Describe,
+// which a transaction pooler may send to two server connections. Four connections running
+// such lookups at once interleave their round trips on PgBouncer's server connections.
+BOOST_AUTO_TEST_CASE(f8_pgbouncer_lookups_of_five_character_json_documents_run) {
+  if (!enabled(backend::pgbouncer))
     return;
-  }
-  // One lookup that jsonb refuses, then lookups that must all run, as single runs on two
-  // pooled connections (a drivers::connection alone does not show it).
   using entity = diff_row<model::json_text>;
   differential_table<model::json_text> t{
       backend::pgbouncer, values(std::vector<model::json_text>{model::json_text::parse("false"),
-                                                               model::json_text::parse("[1, 2]")})};
+                                                               model::json_text::parse("[1,2]")})};
   t.write_through_gatherdb();
   std::vector<model::statement> statements;
-  statements.emplace_back(model::select<entity>().where(
-      key_equals(&entity::v, model::json_text::parse("\"\\u0000\""))));
-  for (int k = 0; k < 60; ++k)
+  for (int k = 0; k < 2000; ++k)
     statements.emplace_back(model::select<entity>().where(
-        key_equals(&entity::v, model::json_text::parse(k % 2 == 0 ? "false" : "[1, 2]"))));
-  // A fresh client each round: it happens on a connection's first failure, or not at all.
-  for (int round = 0; round < 8; ++round) {
-    gatherdb::client c{settings_for(backend::pgbouncer, lookup_mode::single)};
-    const auto result = c.gather(statements, gatherdb::test::collect());
-    BOOST_TEST(result.outcomes[0].error.info.sqlstate == "22P05");
-    for (std::size_t i = 1; i < result.outcomes.size(); ++i)
-      BOOST_TEST(result.outcomes[i].ok(), "round " << round << ", statement " << i << ": "
-                                                   << result.outcomes[i].error.to_string());
+        key_equals(&entity::v, model::json_text::parse(k % 2 == 0 ? "false" : "[1,2]"))));
+  auto s = settings_for(backend::pgbouncer, lookup_mode::single);
+  s.pool_size = 4;
+  gatherdb::client c{s};
+  const auto result = c.gather(statements, gatherdb::test::collect());
+  std::size_t failed = 0;
+  for (std::size_t i = 0; i < result.outcomes.size(); ++i) {
+    const auto& o = result.outcomes[i];
+    if (o.ok() && o.result.size() == 1u)
+      continue;
+    if (++failed <= 3)
+      BOOST_ERROR("statement " << i << ": "
+                               << (o.ok() ? std::to_string(o.result.size()) + " rows"
+                                          : o.error.to_string()));
   }
+  BOOST_TEST(failed == 0u);
 }
 
 // FIXED F9, NOT RUN unless GATHERDB_DIFFERENTIAL_CRASH_MARIADB=1: it CRASHES the MariaDB

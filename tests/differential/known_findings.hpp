@@ -1,9 +1,9 @@
 #pragma once
 // Differences between gatherdb's answers and the database's own that this suite found: each
-// is reproduced on its own by a test of findings_test.cpp. F2 to F7 and F9 are fixed and
-// explain nothing any more; F1, a limit of SQLite's ODBC driver (docs/types.md), and F8, open
-// (PgBouncer), are what the generic suites count under their ids (the summary's "known
-// findings" column) instead of failing for them. Every other mismatch fails them.
+// is reproduced on its own by a test of findings_test.cpp. F2 to F9 are fixed and explain
+// nothing any more; F1, a limit of SQLite's ODBC driver (docs/types.md), is what the generic
+// suites count under its id (the summary's "known findings" column) instead of failing for
+// it. Every other mismatch fails them.
 //
 // Thread-safety: pure functions.
 
@@ -44,9 +44,8 @@ enum class finding : std::uint8_t {
   /// keys of 64 KiB or more find no rows (alone they find theirs), and the statement takes
   /// seconds (13 s for the generic suite's first group of 49 text keys).
   mariadb_coalesced_long_text,
-  /// PgBouncer: after a statement fails on the server (jsonb refusing "\u0000": 22P05), a
-  /// later statement on the connection can fail with 26000 "unnamed prepared statement does
-  /// not exist".
+  /// PgBouncer: a JSON parameter of exactly five characters made psqlODBC ask the server its
+  /// type in two round trips, which PgBouncer could send to two server connections (26000).
   pgbouncer_lost_prepared_statement,
   /// MariaDB 10.11.19: a coalesced lookup with a text key of a little more than 1 MiB
   /// ("a\u00e9\u65e5" repeated, 1048578 bytes) crashes the server (signal 11). Never met by
@@ -61,7 +60,7 @@ enum class finding : std::uint8_t {
 // a refusal `r` of something the backend holds, or (`r` empty) a value stored although the
 // backend cannot hold it exactly. `explain_read` explains a value read back as `got` where
 // `want` was stored. `explain_lookup` explains a lookup of `key` in `mode` that found other
-// rows than the database; `explain_error` a lookup refused with `sqlstate`.
+// rows than the database.
 
 template <class T>
 [[nodiscard]] std::optional<finding>
@@ -82,11 +81,5 @@ template <class T>
   return std::nullopt;
 }
 
-[[nodiscard]] inline std::optional<finding> explain_error(std::string_view sqlstate,
-                                                          test::backend b) {
-  if (b == test::backend::pgbouncer && sqlstate == "26000")
-    return finding::pgbouncer_lost_prepared_statement;
-  return std::nullopt;
-}
 
 } // namespace gatherdb::differential

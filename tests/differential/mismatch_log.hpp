@@ -41,6 +41,8 @@ public:
               const std::optional<finding>& explained = std::nullopt) {
     if (explained) {
       ++known_[id_of(*explained)];
+      BOOST_TEST_MESSAGE(type_ << " on " << backend_ << ", " << path << ": " << what << " ["
+                               << id_of(*explained) << "]");
       return;
     }
     ++counts.mismatches;
