@@ -197,7 +197,7 @@ generated<model::decimal> generate<model::decimal>(std::uint64_t seed) {
   add("0.00000000000000000000000000000000000001", "edge: 1E-38");
   add("-0.99999999999999999999999999999999999999", "edge: 38 fraction digits");
   add("0.10000000000000000000000000000000000000", "edge: 37 trailing zeros");
-  for (int k = 0; k < 300; ++k) {
+  for (int k = 0; k < 300 * random_scale; ++k) {
     // Half of them fit every backend's column (28 integer and 10 fraction digits at most);
     // the others use all 38 digits anywhere.
     const bool narrow = k % 2 == 0;
@@ -291,7 +291,7 @@ generated<model::json_text> generate<model::json_text>(std::uint64_t seed) {
       big += (i > 0 ? "," : "") + std::to_string(i * 7919 % 100003);
     add(big + "]", "edge: 2000 numbers");
   }
-  for (int k = 0; k < 250; ++k)
+  for (int k = 0; k < 250 * random_scale; ++k)
     add(random_json(r, static_cast<int>(r.below(4))), "random");
   for (std::size_t i = 0; i < g.stored.size() && g.absent.size() < 50; i += 5) {
     const auto v = respaced(g.stored[i].canonical);

@@ -54,7 +54,7 @@ std::vector<std::pair<std::int64_t, std::string>> instants(random_source& r) {
       {at(1582, 10, 15), "edge: first Gregorian day"},
       {at(1582, 10, 4, 12), "edge: last Julian day (proleptic here)"},
   };
-  for (int k = 0; k < 280; ++k) {
+  for (int k = 0; k < 280 * random_scale; ++k) {
     auto x = r.between(first_micro, last_micro);
     if (k % 2 == 0)
       x -= (x % micros_per_second + micros_per_second) % micros_per_second;
@@ -93,7 +93,7 @@ generated<model::date> generate<model::date>(std::uint64_t seed) {
     add(days_of(e[0], static_cast<unsigned>(e[1]), static_cast<unsigned>(e[2])),
         "edge: " +
             iso_date(days_of(e[0], static_cast<unsigned>(e[1]), static_cast<unsigned>(e[2]))));
-  for (int k = 0; k < 300; ++k) {
+  for (int k = 0; k < 300 * random_scale; ++k) {
     if (k % 5 == 0) {
       const auto y = r.between(1, 2499) * 4; // a leap day, or March 1st of a century year
       add(days_of(y, 2, is_leap_year(y) ? 29 : 28) + (is_leap_year(y) ? 0 : 1), "random leap day");
@@ -141,7 +141,7 @@ generated<model::time_of_day> generate<model::time_of_day>(std::uint64_t seed) {
         micros_per_day - micros_per_second, micros_per_day - 1, micros_per_day - 2,
         micros_per_second / 2, at(1970, 1, 1, 12, 34, 56, 789'012)})
     add(us, "edge");
-  for (int k = 0; k < 300; ++k) {
+  for (int k = 0; k < 300 * random_scale; ++k) {
     auto us = r.between(0, micros_per_day - 1);
     if (k % 3 == 0)
       us -= us % micros_per_second;

@@ -153,7 +153,7 @@ generated<std::int64_t> generate<std::int64_t>(std::uint64_t seed) {
                  std::int64_t{2147483647}, std::int64_t{2147483648}, std::int64_t{4294967296},
                  std::int64_t{1} << 53, (std::int64_t{1} << 53) + 1, hi - 1, hi})
     add(x, "edge");
-  for (int k = 0; k < 300; ++k) {
+  for (int k = 0; k < 300 * random_scale; ++k) {
     const auto width = 1 + r.below(64);
     auto x = static_cast<std::int64_t>(r.next() >> (64 - width));
     add(r.chance(50) ? x : -x - 1, "random");
@@ -207,7 +207,7 @@ generated<double> generate<double>(std::uint64_t seed) {
   add(lim::infinity(), "edge: +infinity");
   add(-lim::infinity(), "edge: -infinity");
   add(lim::quiet_NaN(), "edge: NaN");
-  for (int k = 0; k < 300; ++k) {
+  for (int k = 0; k < 300 * random_scale; ++k) {
     double x = 0;
     switch (r.below(3)) {
     case 0: // any finite bit pattern
@@ -315,7 +315,7 @@ generated<std::string> generate<std::string>(std::uint64_t seed) {
   };
   for (const auto& [v, label] : refused)
     add(text_sample(v, std::string{"must refuse: "} + label, "22021"));
-  for (int k = 0; k < 260; ++k) {
+  for (int k = 0; k < 260 * random_scale; ++k) {
     std::string v;
     const auto length = r.below(k % 10 == 0 ? 400 : 24);
     for (std::uint64_t i = 0; i < length; ++i)
@@ -378,7 +378,7 @@ generated<model::bytes> generate<model::bytes>(std::uint64_t seed) {
       x = std::byte(r.below(256));
     add(std::move(b), "edge: " + std::to_string(n) + " random bytes");
   }
-  for (int k = 0; k < 80; ++k) {
+  for (int k = 0; k < 80 * random_scale; ++k) {
     model::bytes b(r.below(64));
     for (auto& x : b)
       x = std::byte(r.below(256));
@@ -430,7 +430,7 @@ generated<model::uuid> generate<model::uuid>(std::uint64_t seed) {
   model::uuid::octets ones;
   ones.fill(0xFF);
   store(ones, "edge: max");
-  for (int k = 0; k < 200; ++k) {
+  for (int k = 0; k < 200 * random_scale; ++k) {
     model::uuid::octets o;
     for (auto& x : o)
       x = static_cast<std::uint8_t>(r.below(256));

@@ -20,6 +20,10 @@ namespace gatherdb::differential {
 /// that two runs try the same values. Read once.
 [[nodiscard]] std::uint64_t run_seed();
 
+/// How many random values each generator adds beyond its edges, as a multiple of its base
+/// count: three gives each type about a thousand values per backend, a few thousand per run.
+inline constexpr int random_scale = 3;
+
 /// A small deterministic generator (splitmix64): unlike the standard distributions it gives
 /// the same numbers with every standard library.
 class random_source {
