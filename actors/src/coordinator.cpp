@@ -118,6 +118,14 @@ coordinator_actor::behavior_type coordinator(self_ptr self, std::shared_ptr<cons
     table->add(name, std::move(pools));
   }
   st.routes = std::move(table);
+  // Only merge actors are monitored. Its pools (linked) end with the coordinator, so a gather
+  // must have replied before: its requester may be an actor that nothing else would wake.
+  self->set_down_handler([=](caf::down_msg&) {
+    auto& st = self->state;
+    --st.gathers_in_flight;
+    if (st.stopping && st.gathers_in_flight == 0)
+      self->quit(caf::exit_reason::user_shutdown);
+  });
   return {
       [=](gather_atom, gather_request& req) -> caf::result<gather_result> {
         auto& st = self->state;
@@ -134,6 +142,8 @@ coordinator_actor::behavior_type coordinator(self_ptr self, std::shared_ptr<cons
         auto chooser = std::move(req.options.route_chooser);
         auto m = self->spawn(merger, statements, std::move(req.options), control, st.registry,
                              started, st.observers, st.next_gather_id++, st.routes);
+        self->monitor(m);
+        ++st.gathers_in_flight;
         // More sessions than the pool's queue holds would fail with pool_exhausted.
         const auto window = std::clamp<std::size_t>(
             std::min(st.config->session_window, st.config->queue_bound), 1, UINT32_MAX);
@@ -201,9 +211,12 @@ coordinator_actor::behavior_type coordinator(self_ptr self, std::shared_ptr<cons
       },
       [=](expire_atom) { sweep(self); },
       [=](shutdown_atom) {
-        self->state.registry->stop_all();
-        // Not a normal exit: the linked pool, and its linked workers, stop with it.
-        self->quit(caf::exit_reason::user_shutdown);
+        auto& st = self->state;
+        st.registry->stop_all();
+        st.stopping = true;
+        // Not a normal exit: the linked pools, and their linked workers, stop with it.
+        if (st.gathers_in_flight == 0)
+          self->quit(caf::exit_reason::user_shutdown);
       },
   };
 }

@@ -1,12 +1,19 @@
 // Destroying a client while a gather runs: it returns promptly, the blocked gather returns or
 // throws, nothing hangs or crashes.
 
+#include <cstdlib>
 #include <future>
 #include <memory>
 #include <thread>
 
 #include <boost/test/data/test_case.hpp>
 #include <boost/test/unit_test.hpp>
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+#include <caf/event_based_actor.hpp>
+
+#include "gatherdb/actors/config.hpp"
+#include "gatherdb/actors/messages.hpp"
 
 #include "actors_fixture.hpp"
 #include "support/poll.hpp"
@@ -59,6 +66,66 @@ BOOST_DATA_TEST_CASE(destroying_the_client_with_100_long_statements_in_flight_re
     test::server_monitor<suite_tag> monitor{backend, "shutdown"};
     BOOST_TEST(monitor.active_sleeps() == 0);
   }
+}
+
+BOOST_DATA_TEST_CASE(shutting_down_answers_the_gathers_that_actors_requested, all_backends,
+                     backend) {
+  // Actor code asks the coordinator itself, so the client cannot wait for it as it waits for
+  // callers of gather(): the coordinator must answer every gather before its pools end, or the
+  // requesting actor, and the actor system's destructor with it, would wait forever.
+  seeded_database db{backend, "shutdownactor"};
+  std::vector<model::statement> statements;
+  for (int i = 0; i < 20; ++i)
+    statements.push_back(i % 2 == 0 ? long_statement(backend) : select_data(i));
+  std::promise<actors::gather_result> answered;
+  auto answer = answered.get_future();
+  std::promise<void> busy;
+  std::promise<void> destroyed;
+  auto busy_reached = busy.get_future();
+  auto ended = destroyed.get_future();
+  // CAF's actor system must end on the thread that made it (its logger is thread-local there).
+  std::thread owner{[&] {
+    caf::actor_system_config cfg;
+    actors::apply_scheduler_defaults(cfg, 1);
+    {
+      caf::actor_system sys{cfg};
+      client c{sys, db.settings(2)};
+      actors::gather_request req;
+      req.statements = statements;
+      req.options.mode = actors::gather_mode::collect;
+      sys.spawn([coordinator = c.coordinator(), req = std::move(req),
+                 &answered](caf::event_based_actor* self) mutable {
+        self->request(coordinator, caf::infinite, actors::gather_atom::value, std::move(req))
+            .then(
+                [=, &answered](actors::gather_result& r) {
+                  answered.set_value(std::move(r));
+                  self->quit();
+                },
+                [=, &answered](caf::error&) {
+                  answered.set_value(actors::gather_result{});
+                  self->quit();
+                });
+      });
+      (void)test::poll_until([&] { return c.stats().busy == 2; });
+      busy.set_value();
+      c.shutdown();
+    }
+    destroyed.set_value();
+  }};
+  busy_reached.wait();
+  const auto bound = std::chrono::seconds{test::long_statement_seconds / 2};
+  if (ended.wait_for(bound) != std::future_status::ready) {
+    BOOST_ERROR("the actor system did not end within " << bound.count()
+                                                       << " s of the client's shutdown");
+    std::_Exit(1); // its threads still wait: nothing else can end this process
+  }
+  owner.join();
+  BOOST_REQUIRE((answer.wait_for(0s) == std::future_status::ready));
+  const auto result = answer.get();
+  BOOST_REQUIRE_EQUAL(result.outcomes.size(), statements.size());
+  for (std::size_t i = 0; i < statements.size(); i += 2)
+    BOOST_TEST(result.outcomes[i].status == actors::outcome_status::cancelled,
+               "statement " << i << ": " << result.outcomes[i].error.to_string());
 }
 
 BOOST_DATA_TEST_CASE(gather_after_shutdown_throws_gather_error, all_backends, backend) {
