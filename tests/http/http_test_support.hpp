@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <cstdio>
 #include <fcntl.h>
 #include <fstream>
 #include <iterator>
@@ -107,6 +108,7 @@ public:
       if (r == pid_)
         break;
       if (std::chrono::steady_clock::now() - start > 10s) {
+        hung_stacks_ = thread_stacks(pid_);
         ::kill(pid_, SIGKILL);
         ::waitpid(pid_, &status, 0);
         break;
@@ -119,7 +121,24 @@ public:
     return status;
   }
 
+  /// The threads' stacks of a server that did not exit within 10 s of `stop` (by gdb, when
+  /// installed), so that a hang reports where it hung; empty otherwise.
+  [[nodiscard]] const std::string& hung_stacks() const noexcept { return hung_stacks_; }
+
 private:
+  static std::string thread_stacks(pid_t pid) {
+    const std::string command =
+        "gdb -batch -nx -p " + std::to_string(pid) + " -ex 'thread apply all bt' 2>/dev/null";
+    std::string out;
+    if (FILE* p = ::popen(command.c_str(), "r")) {
+      char buf[4096];
+      for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;)
+        out.append(buf, n);
+      ::pclose(p);
+    }
+    return out;
+  }
+
   std::string read_line(std::chrono::milliseconds timeout) {
     std::string line;
     const auto deadline = std::chrono::steady_clock::now() + timeout;
@@ -140,6 +159,7 @@ private:
   pid_t pid_ = -1;
   int out_ = -1;
   std::string err_path_;
+  std::string hung_stacks_;
   std::uint16_t port_ = 0;
 };
 
@@ -277,7 +297,9 @@ struct running_server {
     const int status = process.stop(took);
     BOOST_TEST(WIFEXITED(status));
     BOOST_TEST(WEXITSTATUS(status) == 0);
-    BOOST_TEST(took.count() < 3000, "exit took " << took.count() << " ms");
+    BOOST_TEST(took.count() < 3000, "exit took " << took.count() << " ms; its stderr:\n"
+                                                 << process.error_output()
+                                                 << process.hung_stacks());
   }
 
 private:
