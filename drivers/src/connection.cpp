@@ -37,18 +37,17 @@ bool postgres_behind_proxy(SQLHDBC dbc, std::string_view completed) {
   auto connected = find_attribute(completed, "port");
   if (connected.empty())
     connected = "5432";
-  SQLHSTMT h = SQL_NULL_HSTMT;
-  if (!detail::succeeded(SQLAllocHandle(SQL_HANDLE_STMT, dbc, &h)))
+  const detail::statement_handle h{dbc};
+  if (!h)
     return false;
   char port[32] = {};
   SQLLEN len = 0;
   const bool answered =
       detail::succeeded(SQLExecDirect(
-          h, reinterpret_cast<SQLCHAR*>(const_cast<char*>("SELECT current_setting('port')")),
+          h.get(), reinterpret_cast<SQLCHAR*>(const_cast<char*>("SELECT current_setting('port')")),
           SQL_NTS)) &&
-      detail::succeeded(SQLFetch(h)) &&
-      detail::succeeded(SQLGetData(h, 1, SQL_C_CHAR, port, sizeof(port), &len)) && len > 0;
-  SQLFreeHandle(SQL_HANDLE_STMT, h);
+      detail::succeeded(SQLFetch(h.get())) &&
+      detail::succeeded(SQLGetData(h.get(), 1, SQL_C_CHAR, port, sizeof(port), &len)) && len > 0;
   return answered && connected != port;
 }
 
@@ -58,17 +57,13 @@ bool postgres_behind_proxy(SQLHDBC dbc, std::string_view completed) {
 void execute_directly(SQLHDBC dbc, model::dialect d, std::string_view secret_source,
                       std::string_view sql) {
   std::string text{sql};
-  SQLHSTMT h = SQL_NULL_HSTMT;
-  if (!detail::succeeded(SQLAllocHandle(SQL_HANDLE_STMT, dbc, &h)))
+  const detail::statement_handle h{dbc};
+  if (!h)
     detail::throw_diagnostics(SQL_HANDLE_DBC, dbc, d, secret_source, "allocating a statement");
-  const auto rc = SQLExecDirect(h, reinterpret_cast<SQLCHAR*>(text.data()),
+  const auto rc = SQLExecDirect(h.get(), reinterpret_cast<SQLCHAR*>(text.data()),
                                 static_cast<SQLINTEGER>(text.size()));
-  if (!detail::succeeded(rc) && rc != SQL_NO_DATA) {
-    auto info = detail::diagnose(SQL_HANDLE_STMT, h, d, secret_source);
-    SQLFreeHandle(SQL_HANDLE_STMT, h);
-    throw database_error(std::move(info));
-  }
-  SQLFreeHandle(SQL_HANDLE_STMT, h);
+  if (!detail::succeeded(rc) && rc != SQL_NO_DATA)
+    throw database_error(detail::diagnose(SQL_HANDLE_STMT, h.get(), d, secret_source));
 }
 
 // The connection strings found to reach PostgreSQL through a proxy: later connects with them

@@ -25,6 +25,29 @@ namespace gatherdb::drivers::detail {
   return rc == SQL_SUCCESS || rc == SQL_SUCCESS_WITH_INFO;
 }
 
+/// A statement handle freed when it goes out of scope, for the one-shot statements run outside
+/// `prepared_statement` (session set-up, probes). Owns the handle; not thread-safe.
+class statement_handle {
+public:
+  /// Allocates a statement on `dbc`; false when that failed.
+  explicit statement_handle(SQLHDBC dbc) noexcept {
+    if (!succeeded(SQLAllocHandle(SQL_HANDLE_STMT, dbc, &handle_)))
+      handle_ = SQL_NULL_HSTMT;
+  }
+  statement_handle(const statement_handle&) = delete;
+  statement_handle& operator=(const statement_handle&) = delete;
+  ~statement_handle() {
+    if (handle_ != SQL_NULL_HSTMT)
+      SQLFreeHandle(SQL_HANDLE_STMT, handle_);
+  }
+
+  [[nodiscard]] explicit operator bool() const noexcept { return handle_ != SQL_NULL_HSTMT; }
+  [[nodiscard]] SQLHSTMT get() const noexcept { return handle_; }
+
+private:
+  SQLHSTMT handle_ = SQL_NULL_HSTMT;
+};
+
 /// Reads every diagnostic record of `handle` into one classified, redacted error; `d` selects
 /// the rules for the driver's native codes.
 [[nodiscard]] error_info diagnose(SQLSMALLINT handle_type, SQLHANDLE handle, model::dialect d,
