@@ -9,6 +9,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "actors_fixture.hpp"
+#include "support/poll.hpp"
 
 using namespace gatherdb;
 using namespace gatherdb::actors_test;
@@ -65,6 +66,8 @@ BOOST_DATA_TEST_CASE(full_queue_reports_pool_exhausted, all_backends, backend) {
   auto s = db.settings(1);
   s.queue_bound = 2;
   client c{s};
+  // Open first: statements that find no connection open would all wait, none would run.
+  BOOST_REQUIRE(test::poll_until([&] { return c.stats().connections == 1; }));
   // One gather never overflows the queue (its window is clamped to the bound): four gathers at
   // once, two statements each, meet one connection and two queue places.
   slow_statements slow{backend, db.dsn()};
@@ -106,6 +109,8 @@ BOOST_DATA_TEST_CASE(expired_wait_for_a_connection_reports_pool_exhausted, all_b
   s.pool_wait_timeout = 100ms;
   s.max_chunk = 1; // the statements behind the first wait in the pool, not in a worker's chunk
   client c{s};
+  // Open first: a connect slower than the 100 ms wait would leave no statement to run.
+  BOOST_REQUIRE(test::poll_until([&] { return c.stats().connections == 1; }));
   slow_statements slow{backend, db.dsn()};
   std::vector<model::statement> statements;
   for (int i = 0; i < 8; ++i)
