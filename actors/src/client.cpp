@@ -1,10 +1,12 @@
 #include "gatherdb/actors/client.hpp"
 
+#include <algorithm>
 #include <condition_variable>
 #include <future>
 #include <mutex>
 
 #include <caf/all.hpp>
+#include <caf/io/middleman.hpp>
 
 #include "gatherdb/actors/config.hpp"
 
@@ -58,6 +60,16 @@ namespace {
 client::client(settings config) : impl_(std::make_unique<impl>()) {
   impl_->own_config = std::make_unique<caf::actor_system_config>();
   apply_scheduler_defaults(*impl_->own_config, config.scheduler_threads);
+  // Routes served by gatherdb nodes reach them through CAF's io middleman (one more thread).
+  const bool nodes =
+      !config.nodes.empty() || std::any_of(config.routes.begin(), config.routes.end(),
+                                           [](const auto& r) { return !r.second.nodes.empty(); });
+  if (nodes) {
+    impl_->own_config->load<caf::io::middleman>();
+    // CAF's middleman actor (it connects and publishes without blocking) on the scheduler
+    // rather than on a thread of its own.
+    impl_->own_config->set("middleman.attach-utility-actors", true);
+  }
   impl_->own_system = std::make_unique<caf::actor_system>(*impl_->own_config);
   impl_->start(*impl_->own_system, std::move(config));
 }

@@ -38,6 +38,9 @@ config::config() {
       .add(dsn, "dsn", "ODBC connection string (passwords are never printed)")
       .add(routes, "routes",
            "more routes: {name = [primary DSN, replica DSN...], ...} (passwords never printed)")
+      .add(nodes, "nodes", "gatherdb nodes serving the route default: [\"host:port\", ...]")
+      .add(route_nodes, "route-nodes",
+           "gatherdb nodes serving routes: {name = [\"host:port\", ...], ...}")
       .add(pool_size, "pool-size", "connections at most")
       .add(queue_bound, "queue-bound", "statements waiting for a connection at most")
       .add(pool_wait_ms, "pool-wait-ms", "wait for a connection at most (ms)")
@@ -92,6 +95,9 @@ settings config::to_settings() const {
   s.log_file = log_file;
   for (const auto& [name, dsns] : routes)
     s.routes[name].dsns = dsns;
+  s.nodes = nodes;
+  for (const auto& [name, endpoints] : route_nodes)
+    s.routes[name].nodes = endpoints;
   return s;
 }
 
