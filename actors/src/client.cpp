@@ -11,6 +11,7 @@
 #include "gatherdb/actors/config.hpp"
 
 #include "coordinator.hpp"
+#include "node_tls.hpp"
 #include "route_table.hpp"
 
 namespace gatherdb::actors {
@@ -69,6 +70,8 @@ client::client(settings config) : impl_(std::make_unique<impl>()) {
     // CAF's middleman actor (it connects and publishes without blocking) on the scheduler
     // rather than on a thread of its own.
     impl_->own_config->set("middleman.attach-utility-actors", true);
+    if (config.node_tls.enabled())
+      detail::enable_node_tls(*impl_->own_config, config.node_tls);
   }
   impl_->own_system = std::make_unique<caf::actor_system>(*impl_->own_config);
   impl_->start(*impl_->own_system, std::move(config));

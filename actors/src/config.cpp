@@ -41,6 +41,9 @@ config::config() {
       .add(nodes, "nodes", "gatherdb nodes serving the route default: [\"host:port\", ...]")
       .add(route_nodes, "route-nodes",
            "gatherdb nodes serving routes: {name = [\"host:port\", ...], ...}")
+      .add(node_tls_ca, "node-tls-ca", "TLS to nodes: the CA's certificate (PEM file)")
+      .add(node_tls_cert, "node-tls-cert", "TLS to nodes: this client's certificate (PEM file)")
+      .add(node_tls_key, "node-tls-key", "TLS to nodes: this client's key (PEM file)")
       .add(pool_size, "pool-size", "connections at most")
       .add(queue_bound, "queue-bound", "statements waiting for a connection at most")
       .add(pool_wait_ms, "pool-wait-ms", "wait for a connection at most (ms)")
@@ -96,6 +99,7 @@ settings config::to_settings() const {
   for (const auto& [name, dsns] : routes)
     s.routes[name].dsns = dsns;
   s.nodes = nodes;
+  s.node_tls = {node_tls_ca, node_tls_cert, node_tls_key};
   for (const auto& [name, endpoints] : route_nodes)
     s.routes[name].nodes = endpoints;
   return s;

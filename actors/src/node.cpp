@@ -5,11 +5,13 @@
 
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
+#include <caf/openssl/all.hpp>
 
 #include "gatherdb/actors/config.hpp"
 #include "gatherdb/drivers/connection.hpp"
 
 #include "node_service.hpp"
+#include "node_tls.hpp"
 
 namespace gatherdb::actors {
 
@@ -27,14 +29,14 @@ struct node::impl {
       std::make_shared<std::atomic<std::size_t>>(0);
   std::shared_ptr<std::atomic<bool>> draining = std::make_shared<std::atomic<bool>>(false);
   bool drained = false;
+  bool tls = false;
 };
 
 node::node(const node_options& options) : impl_(std::make_unique<impl>()) {
-  if (!is_loopback(options.host))
-    throw std::invalid_argument(
-        "gatherdb node: listening on '" + options.host +
-        "' (not loopback) needs TLS (--tls-ca, --tls-cert, --tls-key), which this version does "
-        "not support yet; listen on 127.0.0.1 or ::1");
+  const bool tls = options.tls.enabled();
+  if (!is_loopback(options.host) && !tls)
+    throw std::invalid_argument("gatherdb node: listening on '" + options.host +
+                                "' (not loopback) needs TLS: --tls-ca, --tls-cert and --tls-key");
   if (options.routes.empty())
     throw std::invalid_argument("gatherdb node: no route to serve (--route NAME=DSN or --dsn)");
   detail::node_setup setup;
@@ -56,10 +58,14 @@ node::node(const node_options& options) : impl_(std::make_unique<impl>()) {
   impl_->cfg.load<caf::io::middleman>();
   // CAF's middleman actor on the scheduler rather than on a thread of its own (as a client).
   impl_->cfg.set("middleman.attach-utility-actors", true);
+  if (tls)
+    detail::enable_node_tls(impl_->cfg, options.tls);
+  impl_->tls = tls;
   impl_->sys = std::make_unique<caf::actor_system>(impl_->cfg);
   impl_->service = impl_->sys->spawn(detail::node_service, std::move(setup));
   const char* bind = options.host == "localhost" ? "127.0.0.1" : options.host.c_str();
-  auto port = impl_->sys->middleman().publish(impl_->service, options.port, bind, true);
+  auto port = tls ? caf::openssl::publish(impl_->service, options.port, bind, true)
+                  : impl_->sys->middleman().publish(impl_->service, options.port, bind, true);
   if (!port) {
     const auto why = impl_->sys->render(port.error());
     caf::anon_send_exit(impl_->service, caf::exit_reason::user_shutdown);
@@ -97,7 +103,15 @@ void node::drain(std::chrono::milliseconds bound) {
   const auto until = std::chrono::steady_clock::now() + bound;
   while (impl_->in_flight->load() > 0 && std::chrono::steady_clock::now() < until)
     std::this_thread::sleep_for(std::chrono::milliseconds{10});
-  (void)impl_->sys->middleman().unpublish(impl_->service, impl_->port);
+  if (impl_->tls) {
+    // caf::openssl::unpublish does not compile in 0.17.6: ask its middleman actor directly.
+    caf::scoped_actor self{*impl_->sys};
+    self->request(impl_->sys->openssl_manager().actor_handle(), std::chrono::seconds{10},
+                  caf::unpublish_atom::value, impl_->service.address(), impl_->port)
+        .receive([] {}, [](caf::error&) {});
+  } else {
+    (void)impl_->sys->middleman().unpublish(impl_->service, impl_->port);
+  }
 }
 
 } // namespace gatherdb::actors

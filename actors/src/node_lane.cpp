@@ -5,6 +5,7 @@
 
 #include <caf/all.hpp>
 #include <caf/io/middleman.hpp>
+#include <caf/openssl/remote_actor.hpp>
 
 #include "canned_outcomes.hpp"
 #include "node_wire.hpp"
@@ -69,7 +70,12 @@ void attach(self_ptr self, node_endpoint& n) {
     return fail("route '" + st.route + "' is served by gatherdb nodes, which needs CAF's io " +
                     "middleman in the client's actor system",
                 false);
-  auto h = sys.middleman().remote_actor<detail::node_actor>(n.host, n.port);
+  const bool tls = st.config->node_tls.enabled();
+  if (tls && !sys.has_openssl_manager())
+    return fail("TLS to gatherdb nodes needs CAF's openssl manager in the client's actor system",
+                false);
+  auto h = tls ? caf::openssl::remote_actor<detail::node_actor>(sys, n.host, n.port)
+               : sys.middleman().remote_actor<detail::node_actor>(n.host, n.port);
   if (!h)
     return fail("cannot attach to gatherdb node " + n.name + ": " + sys.render(h.error()), true);
   std::string welcome;

@@ -1,7 +1,8 @@
 // gatherdb_node: serves routes to gatherdb clients on other hosts (`settings::nodes`). It owns
 // a connection pool per route and publishes one actor through CAF's io middleman that runs
 // chunks of statements and answers with their frozen results. Connection strings never leave
-// it: clients name routes. SIGTERM (or SIGINT) drains it and it exits 0.
+// it: clients name routes. With --tls-* every connection is mutual TLS. SIGTERM (or SIGINT)
+// drains it and it exits 0.
 
 #include <csignal>
 #include <iostream>
@@ -18,9 +19,12 @@ using gatherdb::examples::usage_error;
 
 constexpr const char* usage =
     "usage: gatherdb_node [--listen HOST:PORT] (--route NAME=DSN ... | --dsn DSN)\n"
+    "                     [--tls-ca FILE --tls-cert FILE --tls-key FILE]\n"
     "                     [--pool-size N] [--statement-timeout-ms N]\n"
     "  --listen HOST:PORT   where to listen (default 127.0.0.1:0; port 0 picks a free one);\n"
-    "                       loopback only: other addresses need TLS, not supported yet\n"
+    "                       an address other than loopback needs TLS\n"
+    "  --tls-ca/--tls-cert/--tls-key  mutual TLS: clients must present a certificate signed\n"
+    "                       by the CA (PEM files)\n"
     "  --route NAME=DSN     a route it serves (repeatable); --dsn DSN is the route 'default'\n"
     "  --pool-size N        connections per route at most (default 4)\n"
     "The first line printed is 'listening on HOST:PORT'. SIGTERM drains and exits 0.\n";
@@ -54,6 +58,12 @@ gatherdb::actors::node_options parse(int argc, char** argv) {
       o.routes[text.substr(0, eq)] = text.substr(eq + 1);
     } else if (flag == "--dsn") {
       o.routes["default"] = args.value();
+    } else if (flag == "--tls-ca") {
+      o.tls.ca_file = args.value();
+    } else if (flag == "--tls-cert") {
+      o.tls.certificate_file = args.value();
+    } else if (flag == "--tls-key") {
+      o.tls.key_file = args.value();
     } else if (flag == "--pool-size") {
       o.pools.pool_size = gatherdb::examples::parse_positive(flag, args.value());
     } else if (flag == "--statement-timeout-ms") {

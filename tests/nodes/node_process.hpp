@@ -26,13 +26,15 @@ namespace gatherdb::nodes_test {
 
 class node_process {
 public:
-  /// Starts a node serving `routes` ("name=DSN" each) on `port` (0: any free one). Throws
-  /// when it does not print `listening on` within 60 s.
+  /// Starts a node serving `routes` ("name=DSN" each) on `port` (0: any free one) of `host`,
+  /// with `extra` arguments. Throws when it does not print `listening on` within 60 s.
   node_process(const std::vector<std::string>& routes, std::uint16_t port = 0,
-               std::size_t pool_size = 2) {
+               std::size_t pool_size = 2, const std::vector<std::string>& extra = {},
+               const std::string& host = "127.0.0.1") {
     std::vector<std::string> args{GATHERDB_NODE_BINARY, "--listen",
-                                  "127.0.0.1:" + std::to_string(port), "--pool-size",
+                                  host + ":" + std::to_string(port), "--pool-size",
                                   std::to_string(pool_size)};
+    args.insert(args.end(), extra.begin(), extra.end());
     for (const auto& r : routes) {
       args.emplace_back("--route");
       args.push_back(r);
@@ -58,7 +60,7 @@ public:
       throw std::runtime_error("cannot start gatherdb_node");
     }
     const auto line = read_line(std::chrono::seconds{60});
-    const std::string prefix = "listening on 127.0.0.1:";
+    const std::string prefix = "listening on " + host + ":";
     if (line.rfind(prefix, 0) != 0) {
       kill_now();
       throw std::runtime_error("gatherdb_node did not start, first line: '" + line + "'");
@@ -73,7 +75,7 @@ public:
   }
 
   [[nodiscard]] std::uint16_t port() const noexcept { return port_; }
-  /// "127.0.0.1:<port>", as a client names it.
+  /// "127.0.0.1:<port>", as a client on this host names it (whatever address it listens on).
   [[nodiscard]] std::string endpoint() const { return "127.0.0.1:" + std::to_string(port_); }
 
   /// SIGKILL, then reaps it.

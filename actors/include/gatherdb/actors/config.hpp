@@ -40,6 +40,10 @@ public:
   std::vector<std::string> nodes;
   /// `route_settings::nodes` by route: `route-nodes = { eu = ["10.0.0.5:4242"] }`.
   std::map<std::string, std::vector<std::string>> route_nodes;
+  /// `settings::node_tls`: PEM files (a program with them also loads `caf::openssl::manager`).
+  std::string node_tls_ca;
+  std::string node_tls_cert;
+  std::string node_tls_key;
   std::size_t pool_size;
   std::size_t queue_bound;
   std::size_t pool_wait_ms;

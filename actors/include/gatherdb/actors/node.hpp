@@ -12,14 +12,17 @@ namespace gatherdb::actors {
 
 /// What a gatherdb node serves and where. Thread-safety: a value type.
 struct node_options {
-  /// The address it listens on: loopback only (`127.0.0.1`, `::1`, `localhost`) until TLS is
-  /// supported; anything else is refused.
+  /// The address it listens on: loopback (`127.0.0.1`, `::1`, `localhost`), or any other with
+  /// `tls`.
   std::string host = "127.0.0.1";
   /// 0: a free port, see `node::port`.
   std::uint16_t port = 0;
   /// The routes it serves: name -> ODBC connection string. The strings never leave the node:
   /// clients name routes.
   std::map<std::string, std::string> routes;
+  /// Mutual TLS with its clients, required for a non-loopback `host`: clients must present a
+  /// certificate signed by `tls.ca_file`.
+  tls_settings tls;
   /// Its pools (`pool_size`, `min_connections`, timeouts, `max_chunk`, `max_coalesce`,
   /// `max_read_batch`, ...), one per route; `dsn`, `routes` and `nodes` are ignored.
   settings pools;
@@ -37,7 +40,8 @@ class node {
 public:
   /// Opens one connection per route (which checks its connection string and learns its
   /// database's dialect), starts the pools and publishes the node. Throws
-  /// `std::invalid_argument` for a non-loopback host or no route, `drivers::database_error`
+  /// `std::invalid_argument` for a non-loopback host without TLS, unreadable TLS files or no
+  /// route, `drivers::database_error`
   /// (redacted) when a route's database cannot be reached, `std::runtime_error` when the
   /// address cannot be bound.
   explicit node(const node_options& options);

@@ -26,6 +26,20 @@ struct route_settings {
   std::vector<std::string> nodes;
 };
 
+/// Mutual TLS between clients and gatherdb nodes (CAF's openssl module): the CA that signed
+/// both sides' certificates, and this side's certificate and key, as PEM files; all three or
+/// none. With them every connection to a node is TLS and each side must present a certificate
+/// signed by the CA, or it is refused before any message is read. Thread-safety: a value type.
+struct tls_settings {
+  std::string ca_file;
+  std::string certificate_file;
+  std::string key_file;
+
+  [[nodiscard]] bool enabled() const noexcept {
+    return !ca_file.empty() || !certificate_file.empty() || !key_file.empty();
+  }
+};
+
 /// Everything that configures a gatherdb client, in one place. `actors::config` exposes each
 /// field on the command line and in CAF's config file (`gatherdb.<name>`).
 /// Thread-safety: a value type.
@@ -42,6 +56,9 @@ struct settings {
   /// entry `default` in `routes` replaces them. A client with nodes needs CAF's io middleman
   /// in its actor system (a client that creates its own loads it).
   std::vector<std::string> nodes;
+  /// TLS to the nodes (see `tls_settings`); none by default, which only nodes on loopback
+  /// accept.
+  tls_settings node_tls;
   /// Connections (and connection workers) at most.
   std::size_t pool_size = 4;
   /// `min_connections` of this value means "all of `pool_size`".
