@@ -77,3 +77,7 @@ install(FILES "${PROJECT_BINARY_DIR}/gatherdb.pc"
 if(TARGET gatherdb_cli)
   install(TARGETS gatherdb_cli RUNTIME DESTINATION "${CMAKE_INSTALL_BINDIR}" COMPONENT runtime)
 endif()
+
+if(TARGET gatherdb_node)
+  install(TARGETS gatherdb_node RUNTIME DESTINATION "${CMAKE_INSTALL_BINDIR}" COMPONENT runtime)
+endif()

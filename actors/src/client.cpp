@@ -1,14 +1,17 @@
 #include "gatherdb/actors/client.hpp"
 
+#include <algorithm>
 #include <condition_variable>
 #include <future>
 #include <mutex>
 
 #include <caf/all.hpp>
+#include <caf/io/middleman.hpp>
 
 #include "gatherdb/actors/config.hpp"
 
 #include "coordinator.hpp"
+#include "node_tls.hpp"
 #include "route_table.hpp"
 
 namespace gatherdb::actors {
@@ -58,6 +61,18 @@ namespace {
 client::client(settings config) : impl_(std::make_unique<impl>()) {
   impl_->own_config = std::make_unique<caf::actor_system_config>();
   apply_scheduler_defaults(*impl_->own_config, config.scheduler_threads);
+  // Routes served by gatherdb nodes reach them through CAF's io middleman (one more thread).
+  const bool nodes =
+      !config.nodes.empty() || std::any_of(config.routes.begin(), config.routes.end(),
+                                           [](const auto& r) { return !r.second.nodes.empty(); });
+  if (nodes) {
+    impl_->own_config->load<caf::io::middleman>();
+    // CAF's middleman actor (it connects and publishes without blocking) on the scheduler
+    // rather than on a thread of its own.
+    impl_->own_config->set("middleman.attach-utility-actors", true);
+    if (config.node_tls.enabled())
+      detail::enable_node_tls(*impl_->own_config, config.node_tls);
+  }
   impl_->own_system = std::make_unique<caf::actor_system>(*impl_->own_config);
   impl_->start(*impl_->own_system, std::move(config));
 }

@@ -38,6 +38,12 @@ config::config() {
       .add(dsn, "dsn", "ODBC connection string (passwords are never printed)")
       .add(routes, "routes",
            "more routes: {name = [primary DSN, replica DSN...], ...} (passwords never printed)")
+      .add(nodes, "nodes", "gatherdb nodes serving the route default: [\"host:port\", ...]")
+      .add(route_nodes, "route-nodes",
+           "gatherdb nodes serving routes: {name = [\"host:port\", ...], ...}")
+      .add(node_tls_ca, "node-tls-ca", "TLS to nodes: the CA's certificate (PEM file)")
+      .add(node_tls_cert, "node-tls-cert", "TLS to nodes: this client's certificate (PEM file)")
+      .add(node_tls_key, "node-tls-key", "TLS to nodes: this client's key (PEM file)")
       .add(pool_size, "pool-size", "connections at most")
       .add(queue_bound, "queue-bound", "statements waiting for a connection at most")
       .add(pool_wait_ms, "pool-wait-ms", "wait for a connection at most (ms)")
@@ -92,6 +98,10 @@ settings config::to_settings() const {
   s.log_file = log_file;
   for (const auto& [name, dsns] : routes)
     s.routes[name].dsns = dsns;
+  s.nodes = nodes;
+  s.node_tls = {node_tls_ca, node_tls_cert, node_tls_key};
+  for (const auto& [name, endpoints] : route_nodes)
+    s.routes[name].nodes = endpoints;
   return s;
 }
 

@@ -10,6 +10,7 @@
 
 #include "connection_pool.hpp"
 #include "merger.hpp"
+#include "node_lane.hpp"
 #include "session.hpp"
 
 namespace gatherdb::actors {
@@ -102,7 +103,20 @@ coordinator_actor::behavior_type coordinator(self_ptr self, std::shared_ptr<cons
   auto table = std::make_shared<route_table>();
   for (auto& [name, r] : route_table::routes_of(*st.config)) {
     std::vector<route_table::pool> pools;
-    for (auto& dsn : r.dsns) {
+    if (!r.nodes.empty()) {
+      // One pool whose workers are lanes to the route's nodes: enough chunks in flight to keep
+      // every node's own pool busy.
+      auto pool_config = std::make_shared<settings>(*st.config);
+      pool_config->routes.clear();
+      pool_config->pool_size =
+          (r.pool_size > 0 ? r.pool_size : st.config->pool_size) * r.nodes.size();
+      std::shared_ptr<const settings> shared{pool_config};
+      pools.push_back({self->spawn<caf::linked>(
+                           connection_pool, shared,
+                           node_lane_factory(self->system(), name, shared, r.nodes), nullptr),
+                       nullptr});
+    }
+    for (auto& dsn : r.nodes.empty() ? r.dsns : std::vector<std::string>{}) {
       auto pool_config = std::make_shared<settings>(*st.config);
       pool_config->dsn = dsn;
       pool_config->routes.clear();

@@ -34,6 +34,8 @@ std::string_view to_string(error_source s) noexcept {
     return "shutdown";
   case error_source::route:
     return "route";
+  case error_source::node:
+    return "node";
   }
   return "unknown";
 }

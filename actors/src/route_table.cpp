@@ -18,8 +18,10 @@ std::vector<std::pair<std::string, route_settings>> route_table::routes_of(const
   const std::string default_name{model::default_route};
   if (auto it = s.routes.find(default_name); it != s.routes.end())
     out.emplace_back(default_name, it->second);
+  else if (!s.nodes.empty())
+    out.emplace_back(default_name, route_settings{{}, 0, s.nodes});
   else if (!s.dsn.empty())
-    out.emplace_back(default_name, route_settings{{s.dsn}, 0});
+    out.emplace_back(default_name, route_settings{{s.dsn}, 0, {}});
   for (const auto& [name, r] : s.routes) {
     if (name == default_name)
       continue;
@@ -28,6 +30,12 @@ std::vector<std::pair<std::string, route_settings>> route_table::routes_of(const
   for (const auto& [name, r] : out) {
     if (name.empty())
       throw std::invalid_argument("gatherdb: a route needs a name");
+    for (const auto& n : r.nodes)
+      if (n.empty())
+        throw std::invalid_argument("gatherdb: route '" + name + "' has an empty node address");
+    // Nodes keep the connection strings of the routes they serve.
+    if (!r.nodes.empty())
+      continue;
     if (r.dsns.empty())
       throw std::invalid_argument("gatherdb: route '" + name + "' has no connection string");
     for (const auto& dsn : r.dsns)
@@ -38,7 +46,7 @@ std::vector<std::pair<std::string, route_settings>> route_table::routes_of(const
   // Without any route, `dsn` is the default route as it is: an empty one fails each statement
   // with the driver manager's error, as any connection string that reaches no database does.
   if (out.empty())
-    out.emplace_back(default_name, route_settings{{s.dsn}, 0});
+    out.emplace_back(default_name, route_settings{{s.dsn}, 0, {}});
   if (out.size() > std::numeric_limits<std::uint16_t>::max())
     throw std::invalid_argument("gatherdb: too many routes");
   return out;

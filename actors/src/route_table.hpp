@@ -50,7 +50,8 @@ public:
   /// The routes of `s` in route order: `default` first (from `s.dsn`, unless `s.routes` has
   /// one, or `s.dsn` is empty while `s.routes` is not), then `s.routes` in name order. Throws
   /// `std::invalid_argument` for a route in `s.routes` with an empty name or without a
-  /// connection string, or with an empty one.
+  /// connection string, or with an empty one (a route served by nodes needs none: `default`
+  /// is then `s.nodes` unless `s.routes` has it).
   [[nodiscard]] static std::vector<std::pair<std::string, route_settings>>
   routes_of(const settings& s);
 

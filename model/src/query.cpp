@@ -185,28 +185,27 @@ bool coalescible(const select_spec& s) noexcept {
   return key.what == condition_node::kind::compare && key.comparison == condition_node::op::eq;
 }
 
-void compile_coalesced_select_into(const table_schema& t, const select_spec& s, dialect d,
-                                   const std::vector<const value*>& keys, compiled_sql& out) {
-  if (!coalescible(s) || keys.empty())
+coalesced_shape make_coalesced_shape(const table_schema& t, const select_spec& s, dialect d) {
+  if (!coalescible(s))
     throw std::logic_error("gatherdb: coalesced form of a select that cannot be coalesced");
   std::vector<const condition_node*> terms;
   conjuncts(*s.where, terms);
   const auto key_column = terms.front()->column;
-  out.params.clear();
-  out.params.reserve(3 * keys.size() + 4);
-  out.sql.clear();
-  out.sql.reserve(256 + 24 * keys.size());
-  renderer r{t, d, out};
-  auto push_lookup = [&](std::size_t i) {
-    out.params.emplace_back(static_cast<std::int64_t>(i));
-    out.params.push_back(*keys[i]);
+  coalesced_shape shape;
+  // The renderer appends to `buf`; each piece of the shape is cut off it as it ends.
+  compiled_sql buf;
+  buf.sql.reserve(256);
+  renderer r{t, d, buf};
+  auto cut = [&buf](std::string& piece) {
+    piece = std::move(buf.sql);
+    buf.sql.clear();
   };
-  out.sql = "SELECT ";
-  append_lookup_column(out.sql, d, lookup_index);
-  out.sql += ", ";
-  append_select_list(out.sql, t, d);
-  out.sql += " FROM ";
-  append_quoted_identifier(out.sql, d, t.table);
+  buf.sql = "SELECT ";
+  append_lookup_column(buf.sql, d, lookup_index);
+  buf.sql += ", ";
+  append_select_list(buf.sql, t, d);
+  buf.sql += " FROM ";
+  append_quoted_identifier(buf.sql, d, t.table);
   // The first index is cast: a driver may send an integer parameter untyped, and the rows must
   // come back in numeric order of their lookup. A VALUES list plans in a fraction of the time
   // of a UNION ALL on PostgreSQL; MariaDB names a VALUES list's columns after its first row.
@@ -215,78 +214,108 @@ void compile_coalesced_select_into(const table_schema& t, const select_spec& s, 
   const auto form = detail::rules_of(d).coalesced;
   if (form != detail::coalesced_form::union_all) {
     if (form == detail::coalesced_form::values_cross_join) {
-      out.sql += " CROSS JOIN (SELECT \"column1\" AS ";
-      append_quoted_identifier(out.sql, d, lookup_index);
-      out.sql += ", \"column2\" AS ";
-      append_quoted_identifier(out.sql, d, lookup_key);
-      out.sql += " FROM (";
+      buf.sql += " CROSS JOIN (SELECT \"column1\" AS ";
+      append_quoted_identifier(buf.sql, d, lookup_index);
+      buf.sql += ", \"column2\" AS ";
+      append_quoted_identifier(buf.sql, d, lookup_key);
+      buf.sql += " FROM (";
     } else {
-      out.sql += " JOIN (";
+      buf.sql += " JOIN (";
     }
     // PostgreSQL types a VALUES column after its first row: an untyped key would be text.
-    out.sql += "VALUES (CAST(? AS INTEGER), ";
-    out.sql += form == detail::coalesced_form::values_join
+    buf.sql += "VALUES (CAST(? AS INTEGER), ";
+    buf.sql += form == detail::coalesced_form::values_join
                    ? key_placeholder(t.columns.at(key_column).type)
                    : std::string_view{"?"};
-    out.sql += ')';
-    push_lookup(0);
-    for (std::size_t i = 1; i < keys.size(); ++i) {
-      out.sql += ", (?, ?)";
-      push_lookup(i);
-    }
-    out.sql += form == detail::coalesced_form::values_cross_join ? ")) " : ") ";
-    append_quoted_identifier(out.sql, d, lookup_table);
+    buf.sql += ')';
+    cut(shape.head);
+    shape.next_row = ", (?, ?)";
+    buf.sql += form == detail::coalesced_form::values_cross_join ? ")) " : ") ";
+    append_quoted_identifier(buf.sql, d, lookup_table);
     if (form == detail::coalesced_form::values_join) {
-      out.sql += " (";
-      append_quoted_identifier(out.sql, d, lookup_index);
-      out.sql += ", ";
-      append_quoted_identifier(out.sql, d, lookup_key);
-      out.sql += ')';
+      buf.sql += " (";
+      append_quoted_identifier(buf.sql, d, lookup_index);
+      buf.sql += ", ";
+      append_quoted_identifier(buf.sql, d, lookup_key);
+      buf.sql += ')';
     }
   } else {
-    out.sql += " JOIN (SELECT CAST(? AS INTEGER) AS ";
-    append_quoted_identifier(out.sql, d, lookup_index);
-    out.sql += ", ? AS ";
-    append_quoted_identifier(out.sql, d, lookup_key);
-    push_lookup(0);
-    for (std::size_t i = 1; i < keys.size(); ++i) {
-      out.sql += " UNION ALL SELECT ?, ?";
-      push_lookup(i);
-    }
-    out.sql += ") ";
-    append_quoted_identifier(out.sql, d, lookup_table);
+    buf.sql += " JOIN (SELECT CAST(? AS INTEGER) AS ";
+    append_quoted_identifier(buf.sql, d, lookup_index);
+    buf.sql += ", ? AS ";
+    append_quoted_identifier(buf.sql, d, lookup_key);
+    cut(shape.head);
+    shape.next_row = " UNION ALL SELECT ?, ?";
+    buf.sql += ") ";
+    append_quoted_identifier(buf.sql, d, lookup_table);
   }
-  out.sql += " ON ";
+  buf.sql += " ON ";
   r.column(key_column);
-  out.sql += " = ";
-  append_lookup_column(out.sql, d, lookup_key);
+  buf.sql += " = ";
+  append_lookup_column(buf.sql, d, lookup_key);
   const char* joiner = " WHERE ";
   if (form == detail::coalesced_form::values_cross_join) {
     // A prefilter only: SQLite's IN compares as its = does (the column's affinity and
     // collation), and the join's condition still decides which lookup a row belongs to.
-    out.sql += joiner;
+    buf.sql += joiner;
     r.column(key_column);
-    out.sql += " IN (";
-    for (std::size_t i = 0; i < keys.size(); ++i) {
-      out.sql += i == 0 ? "?" : ", ?";
-      out.params.push_back(*keys[i]);
-    }
-    out.sql += ')';
+    buf.sql += " IN (";
+    shape.key_list = true;
     joiner = " AND ";
   }
+  cut(shape.middle);
+  if (shape.key_list)
+    buf.sql += ')';
   for (std::size_t i = 1; i < terms.size(); ++i) {
-    out.sql += joiner;
+    buf.sql += joiner;
     joiner = " AND ";
     r.child(*terms[i], condition_node::kind::logical_and);
   }
-  out.sql += " ORDER BY ";
-  append_lookup_column(out.sql, d, lookup_index);
+  buf.sql += " ORDER BY ";
+  append_lookup_column(buf.sql, d, lookup_index);
   for (const auto& [column, descending] : s.order) {
-    out.sql += ", ";
+    buf.sql += ", ";
     r.column(column);
     if (descending)
-      out.sql += " DESC";
+      buf.sql += " DESC";
   }
+  cut(shape.tail);
+  shape.tail_params = std::move(buf.params);
+  return shape;
+}
+
+void render_coalesced(const coalesced_shape& s, const std::vector<const value*>& keys,
+                      compiled_sql& out) {
+  if (keys.empty())
+    throw std::logic_error("gatherdb: a coalesced lookup needs a key");
+  const auto n = keys.size();
+  out.params.clear();
+  out.params.reserve((s.key_list ? 3 : 2) * n + s.tail_params.size());
+  out.sql.clear();
+  out.sql.reserve(s.head.size() + s.next_row.size() * n + s.middle.size() + 3 * n + s.tail.size());
+  out.sql += s.head;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (i > 0)
+      out.sql += s.next_row;
+    out.params.emplace_back(static_cast<std::int64_t>(i));
+    out.params.push_back(*keys[i]);
+  }
+  out.sql += s.middle;
+  if (s.key_list) {
+    for (std::size_t i = 0; i < n; ++i) {
+      out.sql += i == 0 ? "?" : ", ?";
+      out.params.push_back(*keys[i]);
+    }
+  }
+  out.sql += s.tail;
+  out.params.insert(out.params.end(), s.tail_params.begin(), s.tail_params.end());
+}
+
+void compile_coalesced_select_into(const table_schema& t, const select_spec& s, dialect d,
+                                   const std::vector<const value*>& keys, compiled_sql& out) {
+  if (!coalescible(s) || keys.empty())
+    throw std::logic_error("gatherdb: coalesced form of a select that cannot be coalesced");
+  render_coalesced(make_coalesced_shape(t, s, d), keys, out);
 }
 
 select_heads make_select_heads(const table_schema& t) {

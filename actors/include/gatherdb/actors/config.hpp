@@ -34,6 +34,16 @@ public:
   /// caf-application.ini `routes = { eu = ["Driver=...", "Driver=..."], us = ["Driver=..."] }`
   /// (a list for each route: CAF drops a plain string there silently).
   std::map<std::string, std::vector<std::string>> routes;
+  /// `settings::nodes`: gatherdb nodes ("host:port") serving the route `default`, e.g.
+  /// `nodes = ["10.0.0.5:4242"]`. A program with nodes loads CAF's io middleman
+  /// (`load<caf::io::middleman>()`) before it constructs its actor system.
+  std::vector<std::string> nodes;
+  /// `route_settings::nodes` by route: `route-nodes = { eu = ["10.0.0.5:4242"] }`.
+  std::map<std::string, std::vector<std::string>> route_nodes;
+  /// `settings::node_tls`: PEM files (a program with them also loads `caf::openssl::manager`).
+  std::string node_tls_ca;
+  std::string node_tls_cert;
+  std::string node_tls_key;
   std::size_t pool_size;
   std::size_t queue_bound;
   std::size_t pool_wait_ms;

@@ -27,6 +27,8 @@ enum class error_source : std::uint8_t {
   pool_exhausted, ///< no connection within the pool's wait timeout, or the queue was full
   shutdown,       ///< the client stopped before the statement ran
   route,          ///< the statement named a route the client does not have, or cannot run there
+  node,           ///< the gatherdb node serving its route: unreachable, lost while it held the
+                  ///< statement, or speaking another wire version (category `connection`)
 };
 
 [[nodiscard]] std::string_view to_string(outcome_status s) noexcept;
@@ -66,6 +68,8 @@ struct statement_metrics {
   /// Whether it ran alone after the batched read or coalesced lookup it was part of failed
   /// (`batched` and `coalesced` then say 1: what its own execution shared).
   bool fell_back = false;
+  /// The gatherdb node ("host:port") that ran it; empty when it ran in this process.
+  std::string node;
 };
 
 /// One route's share of a statement run on every route (`model::statement::on_all_routes`).

@@ -19,6 +19,25 @@ struct route_settings {
   std::vector<std::string> dsns;
   /// Connections per connection string at most; 0 takes `settings::pool_size`.
   std::size_t pool_size = 0;
+  /// gatherdb nodes that serve this route, as "host:port" (`gatherdb_node`): when any is
+  /// given, the route's statements run on them (in chunks, on the node's own pools of the
+  /// route of this name) instead of on connections of this process, and `dsns` may be empty:
+  /// connection strings stay on the nodes.
+  std::vector<std::string> nodes;
+};
+
+/// Mutual TLS between clients and gatherdb nodes (CAF's openssl module): the CA that signed
+/// both sides' certificates, and this side's certificate and key, as PEM files; all three or
+/// none. With them every connection to a node is TLS and each side must present a certificate
+/// signed by the CA, or it is refused before any message is read. Thread-safety: a value type.
+struct tls_settings {
+  std::string ca_file;
+  std::string certificate_file;
+  std::string key_file;
+
+  [[nodiscard]] bool enabled() const noexcept {
+    return !ca_file.empty() || !certificate_file.empty() || !key_file.empty();
+  }
 };
 
 /// Everything that configures a gatherdb client, in one place. `actors::config` exposes each
@@ -33,6 +52,13 @@ struct settings {
   /// `on_all_routes()` runs on `default` first, then on these in name order. An entry named
   /// `default` replaces `dsn`.
   std::map<std::string, route_settings> routes;
+  /// Nodes ("host:port") that serve the route `default` (see `route_settings::nodes`); an
+  /// entry `default` in `routes` replaces them. A client with nodes needs CAF's io middleman
+  /// in its actor system (a client that creates its own loads it).
+  std::vector<std::string> nodes;
+  /// TLS to the nodes (see `tls_settings`); none by default, which only nodes on loopback
+  /// accept.
+  tls_settings node_tls;
   /// Connections (and connection workers) at most.
   std::size_t pool_size = 4;
   /// `min_connections` of this value means "all of `pool_size`".

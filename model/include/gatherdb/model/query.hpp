@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "gatherdb/model/coalesced_shape.hpp"
 #include "gatherdb/model/compiled_sql.hpp"
 #include "gatherdb/model/dialect.hpp"
 #include "gatherdb/model/entity.hpp"
@@ -297,6 +298,13 @@ void compile_select_into(const table_schema& t, const select_heads& heads, const
 void compile_coalesced_select_into(const table_schema& t, const select_spec& s, dialect d,
                                    const std::vector<const value*>& keys, compiled_sql& out);
 
+/// The coalesced form of a coalescible `s` in dialect `d` without its keys:
+/// `render_coalesced(make_coalesced_shape(t, s, d), keys, out)` is
+/// `compile_coalesced_select_into(t, s, d, keys, out)`. Throws `std::logic_error` unless
+/// `coalescible(s)`. Thread-safe.
+[[nodiscard]] coalesced_shape make_coalesced_shape(const table_schema& t, const select_spec& s,
+                                                   dialect d);
+
 /// `SELECT` of every mapped column of `E`, like SQLAlchemy's `select(A)`. Builder methods
 /// return a new query and leave this one unchanged.
 /// Thread-safety: immutable value type; cheap to copy (the WHERE tree is shared).
@@ -357,6 +365,11 @@ public:
   void compile_coalesced_into(dialect d, const std::vector<const value*>& keys,
                               compiled_sql& out) const {
     compile_coalesced_select_into(mapping_of<E>().schema(), spec_, d, keys, out);
+  }
+
+  /// `make_coalesced_shape` for this query.
+  [[nodiscard]] coalesced_shape coalesced_form(dialect d) const {
+    return make_coalesced_shape(mapping_of<E>().schema(), spec_, d);
   }
 
   [[nodiscard]] const select_spec& spec() const noexcept { return spec_; }

@@ -2,11 +2,13 @@
 
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "gatherdb/model/coalesced_shape.hpp"
 #include "gatherdb/model/compiled_sql.hpp"
 #include "gatherdb/model/dialect.hpp"
 #include "gatherdb/model/frozen_result.hpp"
@@ -78,6 +80,13 @@ public:
     impl_->compile_coalesced_into(d, keys, out);
   }
 
+  /// The coalesced form of this statement in dialect `d` without its keys (see
+  /// `coalesced_shape`), so that another process can coalesce it with others of its shape;
+  /// nullopt unless `coalescible()`.
+  [[nodiscard]] std::optional<coalesced_shape> coalesced_form(dialect d) const {
+    return impl_->coalesced_form(d);
+  }
+
   /// Short text for errors and logs: the SQL for PostgreSQL, never parameter values.
   [[nodiscard]] std::string describe() const;
 
@@ -128,6 +137,9 @@ public:
                                         compiled_sql&) const {
       throw std::logic_error("gatherdb: this statement cannot be coalesced");
     }
+    [[nodiscard]] virtual std::optional<coalesced_shape> coalesced_form(dialect) const {
+      return std::nullopt;
+    }
     [[nodiscard]] virtual merged_result merge_into(session_state& s, const frozen_result& r,
                                                    merge_policy p,
                                                    std::string_view route) const = 0;
@@ -148,6 +160,11 @@ private:
     void compile_coalesced_into(dialect d, const std::vector<const value*>& keys,
                                 compiled_sql& out) const override {
       query_.compile_coalesced_into(d, keys, out);
+    }
+    std::optional<coalesced_shape> coalesced_form(dialect d) const override {
+      if (!coalescible_)
+        return std::nullopt;
+      return query_.coalesced_form(d);
     }
     merged_result merge_into(session_state& s, const frozen_result& r, merge_policy p,
                              std::string_view route) const override {
