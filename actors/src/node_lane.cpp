@@ -482,7 +482,12 @@ lane_actor::behavior_type lane(self_ptr self, std::uint32_t id, std::string rout
   st.loads = std::move(loads);
   for (const auto& n : nodes)
     st.nodes.push_back(endpoint_of(n));
-  st.ticker = self->spawn<caf::linked>(ticker, self->address());
+  // Not linked: a linked ticker would answer the lane's end with an exit message of its own,
+  // and a message that reaches a detached actor while it ends can leave its thread waiting
+  // for good (a hang in ~actor_system). The lane ends it, and nothing comes back.
+  st.ticker = self->spawn(ticker, self->address());
+  self->attach_functor(
+      [ticker = st.ticker] { caf::anon_send_exit(ticker, caf::exit_reason::user_shutdown); });
   self->set_down_handler([self, pool](caf::down_msg& dm) {
     auto& st = self->state;
     for (std::size_t i = 0; i < st.nodes.size(); ++i)
