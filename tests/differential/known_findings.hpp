@@ -81,5 +81,4 @@ template <class T>
   return std::nullopt;
 }
 
-
 } // namespace gatherdb::differential
