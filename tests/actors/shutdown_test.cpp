@@ -93,8 +93,8 @@ BOOST_DATA_TEST_CASE(shutting_down_answers_the_gathers_that_actors_requested, al
       actors::gather_request req;
       req.statements = statements;
       req.options.mode = actors::gather_mode::collect;
-      sys.spawn([coordinator = c.coordinator(), req = std::move(req),
-                 &answered](caf::event_based_actor* self) mutable {
+      auto body = [coordinator = c.coordinator(), req = std::move(req),
+                   &answered](caf::event_based_actor* self) mutable {
         self->request(coordinator, caf::infinite, actors::gather_atom::value, std::move(req))
             .then(
                 [=, &answered](actors::gather_result& r) {
@@ -105,7 +105,10 @@ BOOST_DATA_TEST_CASE(shutting_down_answers_the_gathers_that_actors_requested, al
                   answered.set_value(actors::gather_result{});
                   self->quit();
                 });
-      });
+      };
+      // The body travels as a spawn argument: CAF 0.17 dereferences a null argument tuple for a
+      // function-based actor spawned without arguments (UBSan: reference binding to null).
+      sys.spawn([](caf::event_based_actor* self, decltype(body) f) { f(self); }, std::move(body));
       (void)test::poll_until([&] { return c.stats().busy == 2; });
       busy.set_value();
       c.shutdown();
