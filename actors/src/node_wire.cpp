@@ -1,7 +1,8 @@
 #include "node_wire.hpp"
 
-#include <cstring>
 #include <limits>
+
+#include "gatherdb/model/detail/byte_codec.hpp"
 
 namespace gatherdb::actors::detail {
 
@@ -10,95 +11,32 @@ namespace {
 constexpr std::string_view magic = "GDBN";
 enum class kind : std::uint8_t { hello = 1, welcome, chunk, outcomes };
 
-class writer {
+class writer : public model::detail::byte_writer {
 public:
   explicit writer(kind k) {
-    out_.append(magic.data(), magic.size());
+    bytes(magic.data(), magic.size());
     number<std::uint32_t>(node_wire_version);
     number<std::uint8_t>(static_cast<std::uint8_t>(k));
   }
-  template <class T>
-  void number(T x) {
-    std::uint64_t u = 0;
-    std::memcpy(&u, &x, sizeof(T));
-    for (std::size_t i = 0; i < sizeof(T); ++i)
-      out_.push_back(static_cast<char>(static_cast<unsigned char>(u >> (8 * i))));
-  }
-  void text(std::string_view s) {
-    number<std::uint32_t>(static_cast<std::uint32_t>(s.size()));
-    out_.append(s.data(), s.size());
-  }
-  std::string take() { return std::move(out_); }
-
-private:
-  std::string out_;
 };
 
-class reader {
+class reader : public model::detail::byte_reader {
 public:
-  explicit reader(std::string_view in) : in_(in) {}
-  std::string_view bytes(std::size_t n) {
-    if (n > in_.size() - pos_)
-      throw model::codec_error("node message is truncated");
-    auto out = in_.substr(pos_, n);
-    pos_ += n;
-    return out;
-  }
-  template <class T>
-  T number() {
-    auto b = bytes(sizeof(T));
-    std::uint64_t u = 0;
-    for (std::size_t i = 0; i < sizeof(T); ++i)
-      u |= static_cast<std::uint64_t>(static_cast<unsigned char>(b[i])) << (8 * i);
-    T x;
-    std::memcpy(&x, &u, sizeof(T));
-    return x;
-  }
-  std::string text() { return std::string{bytes(number<std::uint32_t>())}; }
-  bool flag() {
-    auto x = number<std::uint8_t>();
-    if (x > 1)
-      throw model::codec_error("node message has a flag that is neither 0 nor 1");
-    return x != 0;
-  }
-  /// An enumerator no greater than `last`.
-  template <class E>
-  E enumerator(E last, const char* what) {
-    auto x = number<std::uint8_t>();
-    if (x > static_cast<std::uint8_t>(last))
-      throw model::codec_error(std::string{"node message has an unknown "} + what);
-    return static_cast<E>(x);
-  }
-  /// A count of items of at least `min_item_bytes` each: never more than the input can hold.
-  std::size_t count(std::size_t min_item_bytes) {
-    auto n = number<std::uint32_t>();
-    if (n > remaining() / min_item_bytes)
-      throw model::codec_error("node message declares more items than it holds");
-    return n;
-  }
+  explicit reader(std::string_view in) : byte_reader(in, "node message") {}
   /// Reads the header; returns the version, after checking the kind when it is ours.
   std::uint32_t header(kind k) {
     if (bytes(magic.size()) != magic)
       throw model::codec_error("not a gatherdb node message (bad magic)");
     const auto version = number<std::uint32_t>();
     if (version == node_wire_version && number<std::uint8_t>() != static_cast<std::uint8_t>(k))
-      throw model::codec_error("node message of an unexpected kind");
+      fail("of an unexpected kind");
     return version;
   }
   void header_of_this_version(kind k) {
     if (auto v = header(k); v != node_wire_version)
-      throw model::codec_error("node message of wire version " + std::to_string(v) +
-                               ", this side speaks " + std::to_string(node_wire_version));
+      fail("of wire version " + std::to_string(v) + ", this side speaks " +
+           std::to_string(node_wire_version));
   }
-  void finish() const {
-    if (pos_ != in_.size())
-      throw model::codec_error("node message has trailing bytes");
-  }
-  [[nodiscard]] std::size_t remaining() const noexcept { return in_.size() - pos_; }
-
-private:
-  std::string_view in_;
-  std::size_t pos_ = 0;
 };
 
 // Parameters travel as a frozen result of one row, one column per parameter: its checked

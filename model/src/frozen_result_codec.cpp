@@ -5,6 +5,7 @@
 #include <limits>
 #include <vector>
 
+#include "gatherdb/model/detail/byte_codec.hpp"
 #include "gatherdb/model/value_error.hpp"
 
 namespace gatherdb::model {
@@ -18,67 +19,11 @@ constexpr std::string_view magic = "GDBF";
 // as an unknown column type instead of misreading it.
 constexpr std::uint8_t format_version = 1;
 
-class writer {
+using writer = detail::byte_writer;
+
+class reader : public detail::byte_reader {
 public:
-  void bytes(const void* p, std::size_t n) { out_.append(static_cast<const char*>(p), n); }
-  template <class T>
-  void number(T x) {
-    unsigned char buf[sizeof(T)];
-    std::uint64_t u = 0;
-    std::memcpy(&u, &x, sizeof(T)); // sizeof(T) <= 8
-    for (std::size_t i = 0; i < sizeof(T); ++i)
-      buf[i] = static_cast<unsigned char>(u >> (8 * i));
-    bytes(buf, sizeof(T));
-  }
-  void text(std::string_view s) {
-    number<std::uint32_t>(static_cast<std::uint32_t>(s.size()));
-    bytes(s.data(), s.size());
-  }
-  std::string take() { return std::move(out_); }
-
-private:
-  std::string out_;
-};
-
-class reader {
-public:
-  explicit reader(std::string_view in) : in_(in) {}
-  std::string_view bytes(std::size_t n) {
-    if (n > in_.size() - pos_)
-      throw codec_error("frozen result encoding is truncated");
-    auto out = in_.substr(pos_, n);
-    pos_ += n;
-    return out;
-  }
-  template <class T>
-  T number() {
-    auto b = bytes(sizeof(T));
-    std::uint64_t u = 0;
-    for (std::size_t i = 0; i < sizeof(T); ++i)
-      u |= static_cast<std::uint64_t>(static_cast<unsigned char>(b[i])) << (8 * i);
-    T x;
-    std::memcpy(&x, &u, sizeof(T));
-    return x;
-  }
-  std::string text() { return std::string{bytes(number<std::uint32_t>())}; }
-  bool flag() {
-    auto x = number<std::uint8_t>();
-    if (x > 1)
-      throw codec_error("frozen result encoding has a flag that is neither 0 nor 1");
-    return x != 0;
-  }
-  /// A count of items of at least `min_item_bytes` each: never more than the input can hold.
-  std::size_t count(std::size_t min_item_bytes) {
-    auto n = number<std::uint32_t>();
-    if (min_item_bytes > 0 && n > remaining() / min_item_bytes)
-      throw codec_error("frozen result encoding declares more items than it holds");
-    return n;
-  }
-  [[nodiscard]] std::size_t remaining() const noexcept { return in_.size() - pos_; }
-
-private:
-  std::string_view in_;
-  std::size_t pos_ = 0;
+  explicit reader(std::string_view in) : byte_reader(in, "frozen result encoding") {}
 };
 
 [[noreturn]] void bad_cell(value_type t, const std::string& column, std::size_t row,
