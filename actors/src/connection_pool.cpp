@@ -27,10 +27,10 @@ constexpr auto expire_interval = std::chrono::milliseconds{20};
 // connection open or opening fails at once with its error instead of each paying a connect.
 constexpr auto reconnect_backoff = std::chrono::milliseconds{100};
 
-work_done connect_failed_outcome(const drivers::error_info& e) {
+work_done connect_failed_outcome(const statement_error& e) {
   work_done d;
   d.status = outcome_status::failed;
-  d.error = {error_source::database, e};
+  d.error = e;
   return d;
 }
 
@@ -91,7 +91,8 @@ void fail_unreachable(self_ptr self) {
     self->send(item.session, done_atom::value, connect_failed_outcome(*st.connect_error));
   st.queue.clear();
   for (auto& task : st.tasks)
-    task.done->set_exception(std::make_exception_ptr(drivers::database_error(*st.connect_error)));
+    task.done->set_exception(
+        std::make_exception_ptr(drivers::database_error(st.connect_error->info)));
   st.tasks.clear();
 }
 
@@ -282,7 +283,7 @@ pool_actor::behavior_type connection_pool(self_ptr self, std::shared_ptr<const s
         if (report.error) {
           w.state = phase::failed;
           w.failed_at = clock::now();
-          st.connect_error = std::move(report.error);
+          st.connect_error = statement_error{report.source, std::move(*report.error)};
         } else {
           w.state = phase::open;
           st.connect_error.reset();

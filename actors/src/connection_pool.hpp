@@ -42,7 +42,7 @@ struct connection_pool_state {
   std::deque<work_item> queue;
   std::deque<connection_task> tasks;
   /// The last failed connect: while no connection is open or opening, work fails with it.
-  std::optional<drivers::error_info> connect_error;
+  std::optional<statement_error> connect_error;
   std::uint64_t work_sequence = 0;
   bool expire_armed = false;
   /// A `dispatch_atom` is on its way: statements that arrive meanwhile wait for it.

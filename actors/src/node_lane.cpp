@@ -1,11 +1,8 @@
 #include "node_lane.hpp"
 
 #include <algorithm>
-#include <charconv>
 
 #include <caf/all.hpp>
-#include <caf/io/middleman.hpp>
-#include <caf/openssl/remote_actor.hpp>
 
 #include "canned_outcomes.hpp"
 #include "node_wire.hpp"
@@ -26,7 +23,6 @@ using ticker_actor = caf::typed_actor<caf::reacts_to<expire_atom>, caf::reacts_t
 constexpr auto stop_check_interval = std::chrono::milliseconds{20};
 // A lost node is attached again on the next chunk after this long, not on every chunk.
 constexpr auto reattach_backoff = std::chrono::milliseconds{100};
-constexpr auto handshake_timeout = std::chrono::seconds{10};
 // A node answers a chunk once each of its statements has ended, by their deadline at the
 // latest (its own pools enforce it); past this much more, the node counts as lost.
 constexpr auto answer_grace = std::chrono::seconds{10};
@@ -35,78 +31,10 @@ drivers::error_info node_error(std::string message, bool retryable) {
   return {"08S01", 0, std::move(message), drivers::error_category::connection, retryable};
 }
 
-node_endpoint endpoint_of(const std::string& text) {
-  node_endpoint n;
-  n.name = text;
-  const auto colon = text.rfind(':');
-  if (colon == std::string::npos || colon == 0)
-    return n;
-  n.host = text.substr(0, colon);
-  if (n.host.size() > 2 && n.host.front() == '[' && n.host.back() == ']')
-    n.host = n.host.substr(1, n.host.size() - 2);
-  const auto* first = text.data() + colon + 1;
-  const auto* last = text.data() + text.size();
-  std::uint16_t port = 0;
-  auto [end, ec] = std::from_chars(first, last, port);
-  if (ec == std::errc{} && end == last)
-    n.port = port;
-  return n;
-}
-
-// Attaches to node `n` (blocking: this is a detached actor): CAF's remote_actor, then the
-// handshake that checks its wire version and that it serves this lane's route.
 void attach(self_ptr self, node_endpoint& n) {
-  auto& st = self->state;
-  n.handle = nullptr;
-  auto fail = [&n](std::string why, bool retryable) {
-    n.error = drivers::error_info{"08001", 0, std::move(why), drivers::error_category::connection,
-                                  retryable};
-    n.failed_at = clock::now();
-  };
-  if (n.port == 0)
-    return fail("gatherdb node '" + n.name + "' is not host:port", false);
-  auto& sys = self->system();
-  if (!sys.has_middleman())
-    return fail("route '" + st.route + "' is served by gatherdb nodes, which needs CAF's io " +
-                    "middleman in the client's actor system",
-                false);
-  const bool tls = st.config->node_tls.enabled();
-  if (tls && !sys.has_openssl_manager())
-    return fail("TLS to gatherdb nodes needs CAF's openssl manager in the client's actor system",
-                false);
-  auto h = tls ? caf::openssl::remote_actor<detail::node_actor>(sys, n.host, n.port)
-               : sys.middleman().remote_actor<detail::node_actor>(n.host, n.port);
-  if (!h)
-    return fail("cannot attach to gatherdb node " + n.name + ": " + sys.render(h.error()), true);
-  std::string welcome;
-  caf::error err;
-  {
-    caf::scoped_actor tmp{sys};
-    tmp->request(*h, handshake_timeout, detail::node_hello_atom::value, detail::encode_hello())
-        .receive([&](std::string& w) { welcome = std::move(w); },
-                 [&](caf::error& e) { err = std::move(e); });
-  }
-  if (err)
-    return fail("gatherdb node " + n.name + " did not answer its handshake: " + sys.render(err),
-                true);
-  try {
-    const auto w = detail::decode_welcome(welcome);
-    if (w.version != detail::node_wire_version)
-      return fail("gatherdb node " + n.name + " speaks wire version " + std::to_string(w.version) +
-                      ", this client speaks wire version " +
-                      std::to_string(detail::node_wire_version),
-                  false);
-    auto it = std::find_if(w.routes.begin(), w.routes.end(),
-                           [&](const auto& r) { return r.first == st.route; });
-    if (it == w.routes.end())
-      return fail("gatherdb node " + n.name + " does not serve route '" + st.route + "'", false);
-    n.dialect = it->second;
-  } catch (const model::codec_error& e) {
-    return fail("gatherdb node " + n.name + " sent a malformed handshake: " + e.what(), false);
-  }
-  n.handle = std::move(*h);
-  n.error.reset();
-  self->monitor(n.handle);
+  attach_node(self->system(), n, self->state.route, *self->state.config);
+  if (n.handle)
+    self->monitor(n.handle);
 }
 
 bool any_attached(const node_lane_state& st) {
@@ -182,9 +110,9 @@ void fail_request(self_ptr self, const pool_actor& pool, node_request req, const
     } else {
       auto message =
           why + (item.stmt.idempotent() ? std::string{} : "; a write is never sent twice");
-      out.results.emplace_back(
-          std::move(item.session),
-          failed_outcome(node_error(std::move(message), false), &n, req.retry ? 2 : 1));
+      auto d = failed_outcome(node_error(std::move(message), false), &n, req.retry ? 2 : 1);
+      d.metrics.moved = req.retry; // it had its one retry, on another node
+      out.results.emplace_back(std::move(item.session), std::move(d));
     }
   }
   if (again.empty())
@@ -504,6 +432,7 @@ lane_actor::behavior_type lane(self_ptr self, std::uint32_t id, std::string rout
           if (!n.handle)
             attach(self, n);
         connect_report report;
+        report.source = error_source::node;
         if (!any_attached(st))
           report.error = drivers::error_info{"08001", 0, why_none(st, -1),
                                              drivers::error_category::connection, true};

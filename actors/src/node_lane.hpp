@@ -18,6 +18,7 @@
 #include "gatherdb/actors/settings.hpp"
 
 #include "connection_pool.hpp"
+#include "node_attach.hpp"
 #include "node_protocol.hpp"
 
 namespace gatherdb::actors {
@@ -27,20 +28,6 @@ namespace gatherdb::actors {
 struct node_loads {
   explicit node_loads(std::size_t n) : in_flight(n) {}
   std::vector<std::atomic<std::uint32_t>> in_flight;
-};
-
-/// One node of a route as a lane sees it. Thread-safety: owned by its lane.
-struct node_endpoint {
-  std::string host;
-  std::uint16_t port = 0;
-  /// "host:port", what `statement_metrics::node` says.
-  std::string name;
-  /// Null while not attached (never, lost, or refused).
-  detail::node_actor handle;
-  model::dialect dialect = model::dialect::other;
-  /// Why it is not attached; when it failed last (a reconnect waits for a backoff).
-  std::optional<drivers::error_info> error;
-  std::chrono::steady_clock::time_point failed_at;
 };
 
 /// Statements of one pool chunk sent to one node in one request.

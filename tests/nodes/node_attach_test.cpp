@@ -1,7 +1,10 @@
 // Attaching to nodes: a node of another wire version is refused at the handshake with an
-// error naming both versions, and an address where no node listens fails the statements with a
-// connection error instead of hanging. The nodes here are in-process fakes published through
+// error naming both versions, and an address where no node listens, or a peer that never
+// completes the handshake, fails the statements with a node connection error instead of
+// hanging. The nodes here are in-process fakes published through
 // CAF's io middleman in an actor system of their own.
+
+#include <future>
 
 #include <boost/test/unit_test.hpp>
 #include <caf/all.hpp>
@@ -12,6 +15,7 @@
 #include "node_protocol.hpp"
 #include "node_wire.hpp"
 #include "nodes/nodes_fixture.hpp"
+#include "support/tcp_proxy.hpp"
 
 using namespace gatherdb;
 using namespace gatherdb::nodes_test;
@@ -78,6 +82,7 @@ BOOST_AUTO_TEST_CASE(a_node_of_another_wire_version_is_refused_naming_both_versi
   BOOST_REQUIRE_EQUAL(r.outcomes.size(), 1u);
   const auto& e = r.outcomes[0].error;
   BOOST_TEST(!r.outcomes[0].ok());
+  BOOST_TEST(to_string(e.source) == "node");
   BOOST_TEST(to_string(e.info.category) == "connection");
   BOOST_TEST(e.info.message.find("speaks wire version 99") != std::string::npos, e.info.message);
   BOOST_TEST(e.info.message.find("this client speaks wire version " +
@@ -92,8 +97,30 @@ BOOST_AUTO_TEST_CASE(no_node_listening_fails_with_a_connection_error) {
   const auto r = c.gather({suite::select_data(1), suite::select_data(2)}, collect());
   for (const auto& o : r.outcomes) {
     BOOST_TEST(!o.ok());
+    BOOST_TEST(to_string(o.error.source) == "node");
     BOOST_TEST(to_string(o.error.info.category) == "connection");
     BOOST_TEST(o.error.info.message.find("127.0.0.1:" + std::to_string(port)) != std::string::npos,
+               o.error.info.message);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(a_peer_that_accepts_but_never_handshakes_fails_within_the_login_timeout) {
+  test::tcp_proxy silent{1, 0}; // accepts every connection and never says a word
+  auto s = node_settings({"127.0.0.1:" + std::to_string(silent.port())});
+  s.login_timeout = std::chrono::milliseconds{300};
+  // The client is made and destroyed inside: its shutdown must not wait for the silent peer.
+  auto running = std::async(std::launch::async, [&s] {
+    actors::client c{s};
+    return c.gather({suite::select_data(1), suite::select_data(2)}, collect());
+  });
+  BOOST_REQUIRE(running.wait_for(std::chrono::seconds{50}) == std::future_status::ready);
+  const auto r = running.get();
+  BOOST_REQUIRE_EQUAL(r.outcomes.size(), 2u);
+  for (const auto& o : r.outcomes) {
+    BOOST_TEST(!o.ok());
+    BOOST_TEST(to_string(o.error.source) == "node");
+    BOOST_TEST(to_string(o.error.info.category) == "connection");
+    BOOST_TEST(o.error.info.message.find("no CAF handshake within 300 ms") != std::string::npos,
                o.error.info.message);
   }
 }

@@ -105,6 +105,8 @@ struct done_chunk {
 /// A worker's answer to `connect_atom`: its connection is open, or why it is not.
 struct connect_report {
   std::optional<drivers::error_info> error;
+  /// Where `error` comes from: the database, or the gatherdb node serving the route.
+  error_source source = error_source::database;
 };
 
 /// Work for one pooled connection outside any gather (`client::with_connection`): the worker

@@ -22,7 +22,9 @@ struct route_settings {
   /// gatherdb nodes that serve this route, as "host:port" (`gatherdb_node`): when any is
   /// given, the route's statements run on them (in chunks, on the node's own pools of the
   /// route of this name) instead of on connections of this process, and `dsns` may be empty:
-  /// connection strings stay on the nodes.
+  /// connection strings stay on the nodes. With `dsns` too, this client keeps local pools on
+  /// them standing by (opened on first use): an idempotent read that its nodes cannot run
+  /// (none attached, or its node lost and no other left) runs there once; writes never do.
   std::vector<std::string> nodes;
 };
 
@@ -74,7 +76,8 @@ struct settings {
   std::chrono::milliseconds pool_wait_timeout{30000};
   /// Default deadline of a statement, from the moment it is gathered (0: none).
   std::chrono::milliseconds statement_timeout{30000};
-  /// Bound on opening one connection.
+  /// Bound on opening one connection, and on attaching to a gatherdb node (TCP, CAF's
+  /// handshake and the wire-version check).
   std::chrono::milliseconds login_timeout{5000};
   /// Statements per message to a connection worker at most; a chunk is otherwise the worker's
   /// equal share of the statements not done yet (waiting or in flight), less what it holds. The
