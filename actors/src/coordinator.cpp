@@ -103,6 +103,9 @@ coordinator_actor::behavior_type coordinator(self_ptr self, std::shared_ptr<cons
   auto table = std::make_shared<route_table>();
   for (auto& [name, r] : route_table::routes_of(*st.config)) {
     std::vector<route_table::pool> pools;
+    // A route served by nodes whose connection strings this client has too keeps local pools
+    // standing by for the reads its nodes cannot run.
+    const bool standby = !r.nodes.empty() && !r.dsns.empty();
     if (!r.nodes.empty()) {
       // One pool whose workers are lanes to the route's nodes: enough chunks in flight to keep
       // every node's own pool busy.
@@ -111,25 +114,28 @@ coordinator_actor::behavior_type coordinator(self_ptr self, std::shared_ptr<cons
       pool_config->pool_size =
           (r.pool_size > 0 ? r.pool_size : st.config->pool_size) * r.nodes.size();
       std::shared_ptr<const settings> shared{pool_config};
-      pools.push_back({self->spawn<caf::linked>(
-                           connection_pool, shared,
-                           node_lane_factory(self->system(), name, shared, r.nodes), nullptr),
-                       nullptr});
+      auto load = standby ? std::make_shared<pool_load>() : nullptr;
+      pools.push_back(
+          {self->spawn<caf::linked>(connection_pool, shared,
+                                    node_lane_factory(self->system(), name, shared, r.nodes), load),
+           load});
     }
-    for (auto& dsn : r.nodes.empty() ? r.dsns : std::vector<std::string>{}) {
+    for (auto& dsn : r.dsns) {
       auto pool_config = std::make_shared<settings>(*st.config);
       pool_config->dsn = dsn;
       pool_config->routes.clear();
       if (r.pool_size > 0)
         pool_config->pool_size = r.pool_size;
+      if (standby)
+        pool_config->min_connections = 0; // opened only when the nodes fail it
       // Read only to choose among a route's pools: a route of one publishes nothing.
-      auto load = r.dsns.size() > 1 ? std::make_shared<pool_load>() : nullptr;
+      auto load = standby || r.dsns.size() > 1 ? std::make_shared<pool_load>() : nullptr;
       pools.push_back(
           {self->spawn<caf::linked>(connection_pool, std::shared_ptr<const settings>{pool_config},
                                     make_worker, load),
            load});
     }
-    table->add(name, std::move(pools));
+    table->add(name, std::move(pools), standby);
   }
   st.routes = std::move(table);
   // Only merge actors are monitored. Its pools (linked) end with the coordinator, so a gather

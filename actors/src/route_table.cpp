@@ -34,9 +34,7 @@ std::vector<std::pair<std::string, route_settings>> route_table::routes_of(const
       if (n.empty())
         throw std::invalid_argument("gatherdb: route '" + name + "' has an empty node address");
     // Nodes keep the connection strings of the routes they serve.
-    if (!r.nodes.empty())
-      continue;
-    if (r.dsns.empty())
+    if (r.dsns.empty() && r.nodes.empty())
       throw std::invalid_argument("gatherdb: route '" + name + "' has no connection string");
     for (const auto& dsn : r.dsns)
       if (dsn.empty())
@@ -52,9 +50,9 @@ std::vector<std::pair<std::string, route_settings>> route_table::routes_of(const
   return out;
 }
 
-void route_table::add(std::string name, std::vector<pool> pools) {
+void route_table::add(std::string name, std::vector<pool> pools, bool standby) {
   has_replicas_ = has_replicas_ || pools.size() > 1;
-  routes_.push_back(std::make_unique<route>(std::move(name), std::move(pools)));
+  routes_.push_back(std::make_unique<route>(std::move(name), std::move(pools), standby));
 }
 
 int route_table::find(std::string_view name) const noexcept {
@@ -70,6 +68,14 @@ std::uint16_t route_table::pick(std::size_t r, bool read, int avoid) const {
   if (!read || n == 1)
     return 0;
   const auto now = steady_ms();
+  if (rt.standby && avoid != 0) {
+    const auto down = rt.pools[0].load->down_since_ms.load(std::memory_order_relaxed);
+    if (down == 0 || now - down >= down_retry.count()) {
+      rt.pools[0].load->backlog.fetch_add(1, std::memory_order_relaxed);
+      return 0;
+    }
+    avoid = 0;
+  }
   const auto start = rt.turn.fetch_add(1, std::memory_order_relaxed);
   int best = -1;
   std::uint32_t best_backlog = 0;

@@ -43,8 +43,12 @@ public:
     std::vector<pool> pools;
     /// Breaks ties between equally busy pools, so that a burst takes turns.
     mutable std::atomic<std::uint32_t> turn{0};
+    /// Whether the pools after the first stand by: they take only the reads the first could
+    /// not run (a route served by gatherdb nodes whose connection strings this client has too).
+    bool standby = false;
 
-    route(std::string n, std::vector<pool> p) : name(std::move(n)), pools(std::move(p)) {}
+    route(std::string n, std::vector<pool> p, bool s)
+        : name(std::move(n)), pools(std::move(p)), standby(s) {}
   };
 
   /// The routes of `s` in route order: `default` first (from `s.dsn`, unless `s.routes` has
@@ -55,7 +59,9 @@ public:
   [[nodiscard]] static std::vector<std::pair<std::string, route_settings>>
   routes_of(const settings& s);
 
-  void add(std::string name, std::vector<pool> pools);
+  /// Adds a route; with `standby`, its pools after the first only take what the first could not
+  /// run (see `route::standby`).
+  void add(std::string name, std::vector<pool> pools, bool standby = false);
 
   [[nodiscard]] const std::vector<std::unique_ptr<route>>& routes() const noexcept {
     return routes_;
@@ -69,7 +75,8 @@ public:
 
   /// The pool of `r` for a statement: its primary unless `read` (an idempotent read), then the
   /// least busy of its pools that is not `avoid` (-1: none) and not down since less than
-  /// `down_retry` ago; when every pool is, the least recently downed other than `avoid`.
+  /// `down_retry` ago; when every pool is, the least recently downed other than `avoid`. A
+  /// route whose pools stand by sends every read to its first pool while that one is up.
   [[nodiscard]] std::uint16_t pick(std::size_t r, bool read, int avoid = -1) const;
 
   /// How long a pool that found its database unreachable gets no reads that another pool of

@@ -84,11 +84,13 @@ void send_to_pool(Self* self, std::uint32_t index, const gather_context& gather,
 template <class Self>
 bool moved_to_another_pool(Self* self, std::uint32_t index, const gather_context& gather,
                            gather_context::placement& at, work_done& done) {
-  const bool moves = !at.moved && done.status == outcome_status::failed &&
-                     done.error.source == error_source::database &&
-                     done.error.info.category == drivers::error_category::connection &&
-                     (*gather.statements)[index].idempotent() &&
-                     gather.routes->routes()[at.route]->pools.size() > 1 && !ended_early(gather);
+  // A node's lane has already tried another node when it says the statement moved.
+  const bool moves =
+      !at.moved && !done.metrics.moved && done.status == outcome_status::failed &&
+      (done.error.source == error_source::database || done.error.source == error_source::node) &&
+      done.error.info.category == drivers::error_category::connection &&
+      (*gather.statements)[index].idempotent() &&
+      gather.routes->routes()[at.route]->pools.size() > 1 && !ended_early(gather);
   if (moves) {
     at.moved = true;
     at.attempts = done.metrics.attempts;

@@ -1,5 +1,6 @@
 // Choosing a pool of a route without actors or a database: writes go to the primary, reads to
-// the least busy pool, equally busy pools take turns, a pool that found its database
+// the least busy pool (or, on a route whose pools stand by, to the first while it is up),
+// equally busy pools take turns, a pool that found its database
 // unreachable is left alone for a while, and the route table is built in route order.
 
 #include <set>
@@ -14,12 +15,12 @@ using namespace gatherdb::actors;
 namespace {
 
 // A route "r" of `n` pools without actors (only their loads matter to `pick`).
-route_table table_of(std::size_t n) {
+route_table table_of(std::size_t n, bool standby = false) {
   route_table t;
   std::vector<route_table::pool> pools;
   for (std::size_t i = 0; i < n; ++i)
     pools.push_back({pool_actor{}, std::make_shared<pool_load>()});
-  t.add("r", std::move(pools));
+  t.add("r", std::move(pools), standby);
   return t;
 }
 
@@ -55,6 +56,19 @@ BOOST_AUTO_TEST_CASE(a_burst_of_reads_spreads_over_equally_busy_pools) {
     ++on[t.pick(0, true)];
   BOOST_TEST(on[0] == 50u);
   BOOST_TEST(on[1] == 50u);
+}
+
+BOOST_AUTO_TEST_CASE(standby_pools_take_reads_only_while_the_first_is_down_or_avoided) {
+  auto t = table_of(2, true);
+  load(t, 0).backlog = 100; // however busy the nodes' pool, the standby waits
+  for (int i = 0; i < 5; ++i)
+    BOOST_TEST(t.pick(0, true) == 0u);
+  BOOST_TEST(t.pick(0, true, 0) == 1u); // a read moving off the first pool
+  load(t, 0).down_since_ms = steady_ms();
+  BOOST_TEST(t.pick(0, true) == 1u);
+  BOOST_TEST(t.pick(0, false) == 0u); // writes never stand by
+  load(t, 0).down_since_ms = steady_ms() - route_table::down_retry.count();
+  BOOST_TEST(t.pick(0, true) == 0u); // tried again after down_retry
 }
 
 BOOST_AUTO_TEST_CASE(a_pool_that_is_down_gets_no_reads_for_a_while_unless_all_are) {
