@@ -3,6 +3,7 @@
 
 #include <future>
 #include <thread>
+#include <unistd.h>
 
 #include <boost/test/data/test_case.hpp>
 #include <boost/test/unit_test.hpp>
@@ -337,20 +338,23 @@ BOOST_DATA_TEST_CASE(non_idempotent_statement_is_not_retried_after_its_backend_i
                      test::server_backends, backend) {
   seeded_database db{backend, "noretry"};
   client c{db.settings(2)};
+  // Statement 0 runs until it is killed (its deadline is far off), so that the kill always
+  // finds it running, however slow this machine; the others are short.
+  const auto victim = "victim_" + std::to_string(::getpid());
   std::vector<model::statement> statements;
-  for (int i = 0; i < 4; ++i)
+  statements.push_back(model::statement::raw(
+      "SELECT " + test::sleep_column(backend, test::long_statement_seconds) + ", 0 AS " + victim,
+      {}, false));
+  for (int i = 1; i < 4; ++i)
     statements.push_back(model::statement::raw(
         "SELECT " + test::sleep_column(backend, 0.6) + ", " + std::to_string(i), {}, false));
   actors::gather_options options;
   options.mode = actors::gather_mode::collect;
+  options.timeout = std::chrono::seconds{2 * test::long_statement_seconds};
   auto running = std::async(std::launch::async, [&] { return c.gather(statements, options); });
   test::server_monitor<suite_tag> monitor{backend, "noretry"};
-  std::int64_t terminated = 0;
-  for (int i = 0; i < 200 && terminated == 0; ++i) {
-    std::this_thread::sleep_for(10ms);
-    terminated = monitor.kill_one_sleeping();
-  }
-  BOOST_REQUIRE_MESSAGE(terminated == 1, "no running sleep of ours to terminate");
+  BOOST_REQUIRE_MESSAGE(test::poll_until([&] { return monitor.kill_one_running(victim) == 1; }),
+                        "statement 0 never ran");
   const auto result = running.get();
   std::size_t lost = 0;
   for (std::size_t i = 0; i < result.outcomes.size(); ++i) {
