@@ -7,7 +7,9 @@
 //   gather  gatherdb's `client::gather(statements)` on a warm client (default settings except
 //           DSN and pool size): statements, frozen results and the merge into one session;
 //   gather, no coalescing  the same with `max_coalesce = 1`: one SQL statement per lookup;
-//   single  `drivers::run_sequentially` on one connection into one `session_state`.
+//   single  `drivers::run_sequentially` on one connection into one `session_state`;
+//   nodes   (with --node) the same gather, its statements run by gatherdb nodes serving the
+//           database: the client's CPU here, the nodes' in their own processes.
 //
 // Markdown on stdout, with the CPU time of this process per statement (on a small machine the
 // client's CPU is taken from the database); one JSON line per (rows, statements, contender)
@@ -130,6 +132,7 @@ int run(const options& opt) {
       raw.emplace(opt.dsn, opt.pool_size, raw_sql);
     std::optional<actors::client> client;
     std::optional<actors::client> uncoalesced_client;
+    std::optional<actors::client> node_client;
     std::optional<drivers::connection> single_conn;
     std::optional<drivers::connection_executor> single_exec;
     {
@@ -144,9 +147,11 @@ int run(const options& opt) {
         std::vector<std::vector<row>> out(warm_keys.size());
         raw->run(warm_keys, out);
       }
-      auto make_client = [&](std::optional<actors::client>& out, std::size_t max_coalesce) {
+      auto make_client = [&](std::optional<actors::client>& out, std::size_t max_coalesce,
+                             const std::vector<std::string>& nodes) {
         actors::settings cfg;
         cfg.dsn = opt.dsn;
+        cfg.nodes = nodes; // the route default then runs on them, its DSN stays unused
         cfg.pool_size = opt.pool_size;
         cfg.scheduler_threads = opt.scheduler_threads;
         cfg.session_window = opt.session_window;
@@ -164,9 +169,11 @@ int run(const options& opt) {
           fail("warm-up gather: " + r.failure->error.to_string());
       };
       if (opt.run_gather)
-        make_client(client, opt.max_coalesce);
+        make_client(client, opt.max_coalesce, {});
       if (opt.run_uncoalesced)
-        make_client(uncoalesced_client, 1);
+        make_client(uncoalesced_client, 1, {});
+      if (opt.run_nodes && !opt.nodes.empty())
+        make_client(node_client, opt.max_coalesce, opt.nodes);
       if (opt.run_single) {
         single_conn.emplace(drivers::connection::open(opt.dsn));
         single_exec.emplace(*single_conn);
@@ -192,6 +199,9 @@ int run(const options& opt) {
           backend, rows, n, "gatherdb", "gather_uncoalesced", "gatherdb gather, no coalescing",
           {},      0};
       cell single_cell{backend, rows, n, "gatherdb", "single", "gatherdb single", {}, 0};
+      const auto via = "gatherdb gather via " + std::to_string(opt.nodes.size()) + " node" +
+                       (opt.nodes.size() == 1 ? "" : "s");
+      cell nodes_cell{backend, rows, n, "gatherdb", "gather_nodes", via, {}, 0};
       std::vector<std::vector<row>> raw_rows; // the last raw run's rows, the reference
       const auto cell_started = bench_clock::now();
       const double load_before = load_average();
@@ -275,6 +285,8 @@ int run(const options& opt) {
         runners.emplace_back(gather_runner(*uncoalesced_client, uncoalesced_cell));
       if (single_exec)
         runners.emplace_back(run_single);
+      if (node_client)
+        runners.emplace_back(gather_runner(*node_client, nodes_cell));
       std::vector<std::size_t> order(runners.size()); // indexes into runners
       std::iota(order.begin(), order.end(), std::size_t{0});
 
@@ -304,7 +316,7 @@ int run(const options& opt) {
         }
       }
       const double load = (load_before + load_average()) / 2;
-      for (auto* c : {&raw_cell, &gather_cell, &uncoalesced_cell, &single_cell}) {
+      for (auto* c : {&raw_cell, &gather_cell, &uncoalesced_cell, &single_cell, &nodes_cell}) {
         if (c->samples.empty())
           continue;
         c->load1 = load;

@@ -33,7 +33,10 @@ gather and as gatherdb single (one connection), on one database, and reports sta
   --repeat N           runs per cell after one uncounted warm-up run; the median is reported
                        (default 3)
   --cell-budget S      stop repeating a cell once its runs would exceed S seconds (default 30)
-  --contenders LIST    any of raw,gather,uncoalesced,single (default all four)
+  --contenders LIST    any of raw,gather,uncoalesced,single,nodes (default all; nodes only with
+                       --node)
+  --node HOST:PORT     a gatherdb_node serving the route default on the same database
+                       (repeatable): the contender nodes gathers through them
   --order balanced|fixed  balanced (default): round r runs the contenders in the r-th of their
                        orders, so each follows each other equally often; fixed: always raw,
                        gather, single (what this bench did before 2026-11-28)
@@ -96,7 +99,7 @@ std::optional<options> parse(int argc, char** argv) try {
     } else if (arg == "--cell-budget") {
       opt.cell_budget = static_cast<double>(parse_non_negative(arg, args.value()));
     } else if (arg == "--contenders") {
-      opt.run_raw = opt.run_gather = opt.run_uncoalesced = opt.run_single = false;
+      opt.run_raw = opt.run_gather = opt.run_uncoalesced = opt.run_single = opt.run_nodes = false;
       for (const auto& c : split(args.value())) {
         if (c == "raw")
           opt.run_raw = true;
@@ -106,9 +109,13 @@ std::optional<options> parse(int argc, char** argv) try {
           opt.run_uncoalesced = true;
         else if (c == "single")
           opt.run_single = true;
+        else if (c == "nodes")
+          opt.run_nodes = true;
         else
           fail("unknown contender '" + c + "'");
       }
+    } else if (arg == "--node") {
+      opt.nodes.push_back(args.value());
     } else if (arg == "--order") {
       const std::string order = args.value();
       if (order != "balanced" && order != "fixed")

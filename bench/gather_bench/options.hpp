@@ -29,6 +29,10 @@ struct options {
   std::size_t repeat = 3;
   double cell_budget = 30;
   bool run_raw = true, run_gather = true, run_uncoalesced = true, run_single = true;
+  /// gatherdb nodes ("host:port") serving the route `default` on the same database: with any,
+  /// the contender `nodes` gathers through them.
+  std::vector<std::string> nodes;
+  bool run_nodes = true;
   bool balanced_order = true;
   std::size_t pause_ms = 0;
   std::uint64_t seed = 2024;

@@ -83,6 +83,7 @@ void write_report(const std::vector<cell>& cells, const options& opt, const std:
       nlohmann::json j = {
           {"impl", c.impl},
           {"mode", c.mode},
+          {"label", c.label},
           {"backend", c.backend},
           {"rows", c.rows},
           {"statements", c.statements},
