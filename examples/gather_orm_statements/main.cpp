@@ -48,6 +48,11 @@ prints them like the SQLAlchemy original.
   --shard STR        a shard's connection string (repeat for more; gather mode): row a_i, with
                      the id it has unsharded, goes to shard i mod S, and each statement runs on
                      the shard that holds its key; the output is the unsharded one
+  --node HOST:PORT   a gatherdb_node serving the route default (repeat for more; gather mode):
+                     the set-up and the statements run there, the database's DSN stays on it
+  --tls-ca FILE      with --node: the CA that signed the nodes' and this client's certificates
+  --tls-cert FILE    with --node: this client's certificate
+  --tls-key FILE     with --node: this client's key
   --rows N           rows inserted into table a (default 100)
   --statements N     statements to run (default 30)
   --seed N           pick statements as Python's random.Random(N).choice does (default: random)
@@ -61,6 +66,8 @@ prints them like the SQLAlchemy original.
 struct options {
   std::string dsn;
   std::vector<std::string> shards;
+  std::vector<std::string> nodes;
+  gatherdb::actors::tls_settings node_tls;
   std::uint32_t rows = 100;
   std::size_t statements = 30;
   std::optional<std::uint64_t> seed;
@@ -88,6 +95,14 @@ std::optional<options> parse(int argc, char** argv) try {
       opt.dsn = args.value();
     } else if (arg == "--shard") {
       opt.shards.push_back(args.value());
+    } else if (arg == "--node") {
+      opt.nodes.push_back(args.value());
+    } else if (arg == "--tls-ca") {
+      opt.node_tls.ca_file = args.value();
+    } else if (arg == "--tls-cert") {
+      opt.node_tls.certificate_file = args.value();
+    } else if (arg == "--tls-key") {
+      opt.node_tls.key_file = args.value();
     } else if (arg == "--rows") {
       auto n = parse_non_negative(arg, args.value());
       if (n == 0 || n > 100'000'000)
@@ -114,6 +129,10 @@ std::optional<options> parse(int argc, char** argv) try {
     fail("--shard needs --mode gather");
   if (!opt.shards.empty() && !opt.dsn.empty())
     fail("--shard and --dsn exclude each other");
+  if (!opt.nodes.empty() && (opt.single || !opt.shards.empty() || !opt.dsn.empty()))
+    fail("--node needs --mode gather, and excludes --shard and --dsn (the DSN is the node's)");
+  if (opt.nodes.empty() && opt.node_tls.enabled())
+    fail("--tls-ca, --tls-cert and --tls-key are for --node");
   return opt;
 } catch (const gatherdb::examples::usage_error& e) {
   fail(e.message);
@@ -133,6 +152,24 @@ void set_up(gatherdb::model::executor& exec, gatherdb::model::session_state& ses
     rows.push_back(A{0, "a_" + std::to_string(i)});
   session.add_all(std::move(rows));
   session.commit(exec);
+}
+
+// Schema and rows through gatherdb nodes, which run statements but no set-up closures: portable
+// SQL, and explicit ids, so that each row gets the id it gets locally whatever order the
+// inserts run in.
+void set_up_on_nodes(const gatherdb::actors::client& c, std::uint32_t row_count) {
+  using gatherdb::model::statement;
+  using gatherdb::model::value;
+  (void)c.gather({statement::raw("DROP TABLE IF EXISTS a")});
+  (void)c.gather({statement::raw(
+      "CREATE TABLE a (id INTEGER NOT NULL PRIMARY KEY, data VARCHAR(255) NOT NULL)")});
+  std::vector<statement> inserts;
+  inserts.reserve(row_count);
+  for (std::uint32_t i = 0; i < row_count; ++i)
+    inserts.push_back(
+        statement::raw("INSERT INTO a (id, data) VALUES (?, ?)",
+                       {value{std::int64_t{i} + 1}, value{"a_" + std::to_string(i)}}));
+  (void)c.gather(std::move(inserts));
 }
 
 std::string shard_name(std::size_t i) {
@@ -186,6 +223,14 @@ int run(const options& opt) {
     exec.emplace(*conn);
     set_up(*exec, *session, opt.rows);
     backend = conn->sql_dialect();
+  } else if (!opt.nodes.empty()) {
+    actors::settings cfg;
+    cfg.dsn.clear();
+    cfg.nodes = opt.nodes;
+    cfg.node_tls = opt.node_tls;
+    cfg.pool_size = opt.pool_size;
+    client.emplace(cfg);
+    set_up_on_nodes(*client, opt.rows);
   } else if (!opt.shards.empty()) {
     actors::settings cfg;
     cfg.dsn.clear(); // no default route: every statement goes to its shard
@@ -249,7 +294,8 @@ int run(const options& opt) {
     nlohmann::json j = {
         {"impl", "gatherdb"},
         {"mode", opt.single ? "single" : "gather"},
-        {"backend", model::to_string(backend)},
+        {"backend",
+         opt.nodes.empty() ? std::string{model::to_string(backend)} : std::string{"gatherdb_node"}},
         {"rows", opt.rows},
         {"statements", opt.statements},
         {"seconds", seconds},
@@ -273,7 +319,7 @@ int main(int argc, char** argv) {
   // The default embedded database lives in a temporary directory removed at exit.
   std::optional<gatherdb::examples::temp_dir> tmp;
   try {
-    if (opt->dsn.empty() && opt->shards.empty()) {
+    if (opt->dsn.empty() && opt->shards.empty() && opt->nodes.empty()) {
       tmp.emplace("gatherdb-example");
       opt->dsn =
           "Driver=SQLite3;Database=" + (tmp->path() / "gather_orm_statements.db").string() + ";";
