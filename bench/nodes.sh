@@ -29,17 +29,16 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# start_node LISTEN_HOST: starts a node on a free port of LISTEN_HOST; prints its port.
+# start_node LISTEN_HOST: starts a node on a free port of LISTEN_HOST; sets `port` (not in a
+# subshell, so that `node_pids` keeps it for the cleanup).
 start_node() {
   local out="$work/node_${#node_pids[@]}.out"
   "$node_bin" --listen "$1:0" --dsn "$dsn" --pool-size 4 >"$out" 2>"$out.err" &
   node_pids+=("$!")
   local i
   for i in $(seq 1 100); do
-    if grep -q '^listening on ' "$out"; then
-      sed -n 's/^listening on .*:\([0-9]*\)$/\1/p' "$out" | head -1
-      return 0
-    fi
+    port="$(sed -n 's/^listening on .*:\([0-9]*\)$/\1/p' "$out" | head -1)"
+    [ -n "$port" ] && return 0
     sleep 0.1
   done
   echo "bench/nodes.sh: gatherdb_node did not start: $(cat "$out.err")" >&2
@@ -55,8 +54,10 @@ run() {
     --json-out "$work/$label.jsonl" "$@" >/dev/null
 }
 
-a="$(start_node 127.0.0.1)"
-b="$(start_node 127.0.0.1)"
+start_node 127.0.0.1
+a="$port"
+start_node 127.0.0.1
+b="$port"
 run one_node --contenders gather,nodes --node "127.0.0.1:$a"
 run two_nodes --contenders gather,nodes --node "127.0.0.1:$a" --node "127.0.0.1:$b"
 
