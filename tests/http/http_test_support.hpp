@@ -30,6 +30,7 @@
 #include "gatherdb/drivers/connection.hpp"
 
 #include "support/backends.hpp"
+#include "support/listening_process.hpp"
 
 extern char** environ;
 
@@ -42,125 +43,44 @@ using namespace std::chrono_literals;
 
 // --- the server process ------------------------------------------------------------------
 
-/// The server binary running with `args`; its first stdout line gives the port.
+/// The server binary running with `args`; its first stdout line gives the port, its stderr
+/// goes to a file of its own (for the checks of what it logs).
 class server_process {
 public:
-  explicit server_process(std::vector<std::string> args) {
-    args.insert(args.begin(), GATHERDB_HTTP_SERVER_BINARY);
-    std::vector<char*> argv;
-    for (auto& a : args)
-      argv.push_back(a.data());
-    argv.push_back(nullptr);
-    int fds[2];
-    if (::pipe(fds) != 0)
-      throw std::runtime_error("pipe failed");
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
-    // Its stderr goes to a file of its own, for the checks of what it logs.
-    static std::atomic<unsigned> spawned{0};
-    err_path_ = (gatherdb::test::scratch_dir::path() /
-                 ("http_server_" + std::to_string(spawned.fetch_add(1)) + ".err"))
-                    .string();
-    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_path_.c_str(),
-                                     O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    posix_spawn_file_actions_addclose(&actions, fds[0]);
-    posix_spawn_file_actions_addclose(&actions, fds[1]);
-    const int rc = posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    ::close(fds[1]);
-    out_ = fds[0];
-    if (rc != 0)
-      throw std::runtime_error("cannot start " + args[0]);
-    const auto line = read_line(30s);
-    const std::string prefix = "listening on 127.0.0.1:";
-    if (line.rfind(prefix, 0) != 0)
-      throw std::runtime_error("server did not start, first line: '" + line + "'");
-    port_ = static_cast<std::uint16_t>(std::stoi(line.substr(prefix.size())));
-  }
+  explicit server_process(std::vector<std::string> args)
+      : process_(with_binary(std::move(args)), "127.0.0.1", next_error_path(), 30s) {}
 
-  server_process(const server_process&) = delete;
-  server_process& operator=(const server_process&) = delete;
-
-  ~server_process() {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGKILL);
-      ::waitpid(pid_, nullptr, 0);
-    }
-    ::close(out_);
-  }
-
-  [[nodiscard]] std::uint16_t port() const noexcept { return port_; }
+  [[nodiscard]] std::uint16_t port() const noexcept { return process_.port(); }
 
   /// What the server wrote to stderr so far.
-  [[nodiscard]] std::string error_output() const {
-    std::ifstream in{err_path_, std::ios::binary};
-    return {std::istreambuf_iterator<char>{in}, {}};
-  }
+  [[nodiscard]] std::string error_output() const { return process_.error_output(); }
 
-  /// Sends `sig` and waits for the exit; returns the wait status, and how long it took.
+  /// Sends `sig` and waits (at most 10 s, then SIGKILL) for the exit; returns the wait status,
+  /// and how long it took.
   int stop(std::chrono::milliseconds& took, int sig = SIGTERM) {
     const auto start = std::chrono::steady_clock::now();
-    ::kill(pid_, sig);
-    int status = 0;
-    while (true) {
-      auto r = ::waitpid(pid_, &status, WNOHANG);
-      if (r == pid_)
-        break;
-      if (std::chrono::steady_clock::now() - start > 10s) {
-        hung_stacks_ = thread_stacks(pid_);
-        ::kill(pid_, SIGKILL);
-        ::waitpid(pid_, &status, 0);
-        break;
-      }
-      std::this_thread::sleep_for(5ms);
-    }
-    pid_ = -1;
+    const int status = process_.stop(sig, 10s);
     took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
                                                                  start);
     return status;
   }
 
-  /// The threads' stacks of a server that did not exit within 10 s of `stop` (by gdb, when
-  /// installed), so that a hang reports where it hung; empty otherwise.
-  [[nodiscard]] const std::string& hung_stacks() const noexcept { return hung_stacks_; }
+  /// The threads' stacks of a server that did not exit within 10 s of `stop`; empty otherwise.
+  [[nodiscard]] const std::string& hung_stacks() const noexcept { return process_.hung_stacks(); }
 
 private:
-  static std::string thread_stacks(pid_t pid) {
-    const std::string command =
-        "gdb -batch -nx -p " + std::to_string(pid) + " -ex 'thread apply all bt' 2>/dev/null";
-    std::string out;
-    if (FILE* p = ::popen(command.c_str(), "r")) {
-      char buf[4096];
-      for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;)
-        out.append(buf, n);
-      ::pclose(p);
-    }
-    return out;
+  static std::vector<std::string> with_binary(std::vector<std::string> args) {
+    args.insert(args.begin(), GATHERDB_HTTP_SERVER_BINARY);
+    return args;
+  }
+  static std::string next_error_path() {
+    static std::atomic<unsigned> spawned{0};
+    return (gatherdb::test::scratch_dir::path() /
+            ("http_server_" + std::to_string(spawned.fetch_add(1)) + ".err"))
+        .string();
   }
 
-  std::string read_line(std::chrono::milliseconds timeout) {
-    std::string line;
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < deadline) {
-      pollfd p{out_, POLLIN, 0};
-      if (::poll(&p, 1, 100) <= 0)
-        continue;
-      char c;
-      if (::read(out_, &c, 1) != 1)
-        break;
-      if (c == '\n')
-        return line;
-      line += c;
-    }
-    return line;
-  }
-
-  pid_t pid_ = -1;
-  int out_ = -1;
-  std::string err_path_;
-  std::string hung_stacks_;
-  std::uint16_t port_ = 0;
+  gatherdb::test::listening_process process_;
 };
 
 // --- a tiny HTTP/1.1 client ----------------------------------------------------------------
