@@ -298,9 +298,9 @@ BOOST_DATA_TEST_CASE(fail_fast_deadline_throws_with_category_timeout, all_backen
   } catch (const actors::gather_error& e) {
     BOOST_TEST(millis(clock_type::now() - t0) < 1000 * test::long_statement_seconds,
                "the long statement ran to its end");
-    BOOST_TEST(e.failure().index == 1u);
-    BOOST_TEST(e.error().info.category == drivers::error_category::timeout);
-    BOOST_TEST(e.partial().outcomes.at(0).ok());
+    BOOST_TEST(e.failure().index == 1u, e.error().to_string());
+    BOOST_TEST(e.error().info.category == drivers::error_category::timeout, e.error().to_string());
+    BOOST_TEST(e.partial().outcomes.at(0).ok(), e.partial().outcomes.at(0).error.to_string());
   }
 }
 
