@@ -15,6 +15,25 @@
 
 namespace gatherdb::actors {
 
+namespace {
+
+// CAF 0.17.6 leaks a listening socket's doorman when its publish and its unpublish reach the
+// BASP broker in one turn of the multiplexer: the add and remove events cancel out, and the
+// acceptor keeps its reference to the doorman. A request the broker answers after the publish
+// lets that turn end before anything can unpublish.
+void await_broker(caf::actor_system& sys, const caf::io::middleman_actor& manager) {
+  caf::scoped_actor self{sys};
+  self->request(manager, std::chrono::seconds{10}, caf::get_atom::value, sys.node())
+      .receive([](const caf::node_id&, const std::string&, std::uint16_t) {},
+               [](const caf::error&) {});
+}
+
+caf::io::middleman_actor manager_of(caf::actor_system& sys, bool tls) {
+  return tls ? sys.openssl_manager().actor_handle() : sys.middleman().actor_handle();
+}
+
+} // namespace
+
 bool is_loopback(const std::string& host) noexcept {
   return host == "localhost" || host == "::1" || host == "[::1]" || host.rfind("127.", 0) == 0;
 }
@@ -73,6 +92,7 @@ node::node(const node_options& options) : impl_(std::make_unique<impl>()) {
     throw std::runtime_error("gatherdb node: cannot listen on " + options.host + ":" +
                              std::to_string(options.port) + ": " + why);
   }
+  await_broker(*impl_->sys, manager_of(*impl_->sys, tls));
   impl_->host = options.host;
   impl_->port = *port;
 }
@@ -103,15 +123,11 @@ void node::drain(std::chrono::milliseconds bound) {
   const auto until = std::chrono::steady_clock::now() + bound;
   while (impl_->in_flight->load() > 0 && std::chrono::steady_clock::now() < until)
     std::this_thread::sleep_for(std::chrono::milliseconds{10});
-  if (impl_->tls) {
-    // caf::openssl::unpublish does not compile in 0.17.6: ask its middleman actor directly.
-    caf::scoped_actor self{*impl_->sys};
-    self->request(impl_->sys->openssl_manager().actor_handle(), std::chrono::seconds{10},
-                  caf::unpublish_atom::value, impl_->service.address(), impl_->port)
-        .receive([] {}, [](caf::error&) {});
-  } else {
-    (void)impl_->sys->middleman().unpublish(impl_->service, impl_->port);
-  }
+  // Asked of the manager actor itself: caf::openssl::unpublish does not compile in 0.17.6.
+  caf::scoped_actor self{*impl_->sys};
+  self->request(manager_of(*impl_->sys, impl_->tls), std::chrono::seconds{10},
+                caf::unpublish_atom::value, impl_->service.address(), impl_->port)
+      .receive([] {}, [](const caf::error&) {});
 }
 
 } // namespace gatherdb::actors
