@@ -1,11 +1,13 @@
 // Coalesced lookups: typed selects of one gather that differ only in the key of their first
-// equality predicate run as one statement, the table joined with the list of
-// `(statement, key)` pairs. The server compares each key as it would alone and says which
-// statement each row belongs to, so no client-side equality is assumed.
+// equality predicate run as one statement for their distinct keys. The server compares each
+// key as it would alone and says which key each row belongs to, so no client-side equality is
+// assumed; lookups of identical keys share that key's rows.
 
 #include <algorithm>
 #include <charconv>
 #include <optional>
+
+#include "gatherdb/model/detail/coalesced_key_class.hpp"
 
 #include "canned_outcomes.hpp"
 #include "worker_runs.hpp"
@@ -75,11 +77,33 @@ const model::column_list& sliced_columns(prepared_sql& entry, const model::froze
 
 } // namespace
 
+namespace {
+
+// Adds items[k], whose key is `key`, to the group: false when the key may equal a stored value
+// that a different key of the group equals (the database could not say which one it matched).
+bool place(connection_worker_state& st, std::size_t k, const model::value& key, model::dialect d) {
+  model::detail::coalesced_key_class(key, d, st.key_class);
+  const auto [at, added] = st.key_classes.try_emplace(st.key_class, st.keys.size());
+  if (added) {
+    st.keys.push_back(&key);
+  } else if (*st.keys[at->second] != key) {
+    return false;
+  }
+  st.group.push_back(k);
+  st.key_of.push_back(at->second);
+  return true;
+}
+
+} // namespace
+
 bool coalesce_group(connection_worker_state& st, const std::vector<work_item>& items,
                     std::size_t i) {
   const auto& first = items[i];
   const auto max_coalesce = st.config->max_coalesce;
   st.group.clear();
+  st.key_of.clear();
+  st.keys.clear();
+  st.key_classes.clear();
   if (max_coalesce < 2 || !st.conn || !first.stmt.coalescible() || first.control->stopped())
     return false;
   const auto& key_sql = compiled(st, items, i);
@@ -91,7 +115,7 @@ bool coalesce_group(connection_worker_state& st, const std::vector<work_item>& i
       !drivers::sendable(key_sql.params.front()) ||
       !model::coalescible_key(key_sql.params.front(), dialect))
     return false;
-  st.group.push_back(i);
+  (void)place(st, i, key_sql.params.front(), dialect);
   for (auto k = i + 1; k < items.size() && st.group.size() < max_coalesce; ++k) {
     const auto& item = items[k];
     if (st.taken[k] || item.control != first.control || item.deadline != first.deadline ||
@@ -104,7 +128,7 @@ bool coalesce_group(connection_worker_state& st, const std::vector<work_item>& i
         !model::coalescible_key(sql.params.front(), dialect) ||
         !std::equal(sql.params.begin() + 1, sql.params.end(), key_sql.params.begin() + 1))
       continue;
-    st.group.push_back(k);
+    (void)place(st, k, sql.params.front(), dialect);
   }
   return st.group.size() > 1;
 }
@@ -115,9 +139,11 @@ void run_coalesced(connection_worker_state& st, std::vector<work_item>& items, d
   const auto n = group.size();
   const auto& first = items[group.front()];
   auto& sql = st.coalesced;
-  st.keys.clear();
-  for (auto k : group)
-    st.keys.push_back(&st.compiled[k].params.front());
+  // NULL keys, which match nothing, pad the list to a multiple of 8: a connection then
+  // prepares a few texts of the statement, not one for every number of distinct keys.
+  static const model::value no_key;
+  while (st.keys.size() % 8 != 0 && st.keys.size() < st.config->max_coalesce)
+    st.keys.push_back(&no_key);
   first.stmt.compile_coalesced_into(st.conn->sql_dialect(), st.keys, sql);
   for (auto k : group)
     st.taken[k] = true;
@@ -133,13 +159,14 @@ void run_coalesced(connection_worker_state& st, std::vector<work_item>& items, d
     auto& entry = prepared(st, sql.sql);
     auto rows = entry.single.run(sql.params, opts);
     std::vector<std::pair<std::size_t, std::size_t>> ranges;
-    if (split(rows, n, ranges)) {
+    if (split(rows, st.keys.size(), ranges)) {
       const auto& columns = sliced_columns(entry, rows);
       for (std::size_t j = 0; j < n; ++j) {
         auto& item = items[group[j]];
         work_done d;
         d.status = outcome_status::ok;
-        d.rows = model::slice(rows, ranges[j].first, ranges[j].second, 1, columns);
+        const auto& [first_row, row_count] = ranges[st.key_of[j]];
+        d.rows = model::slice(rows, first_row, row_count, 1, columns);
         d.metrics.queue_wait_us = micros(started - item.gathered);
         d.metrics.execute_us = micros(timings.execute / n);
         d.metrics.fetch_us = micros(timings.fetch / n);

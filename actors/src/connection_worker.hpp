@@ -54,9 +54,14 @@ struct connection_worker_state {
   std::vector<bool> is_compiled;
   /// Items of the running chunk that already have an outcome (taken by a coalesced lookup).
   std::vector<bool> taken;
-  /// The items of the coalesced lookup being run, their keys, and its SQL and parameters.
+  /// The items of the coalesced lookup being run, the key each one's rows come from (identical
+  /// lookups share one), its distinct keys by class (`model::detail::coalesced_key_class`), and
+  /// its SQL and parameters.
   std::vector<std::size_t> group;
+  std::vector<std::size_t> key_of;
   std::vector<const model::value*> keys;
+  std::unordered_map<std::string, std::size_t> key_classes;
+  std::string key_class;
   model::compiled_sql coalesced;
   /// The parameter sets of the batch being run, pointing into `compiled`.
   std::vector<const std::vector<model::value>*> batch_sets;

@@ -77,6 +77,7 @@ void write_shape(writer& w, const model::coalesced_shape& s) {
   w.text(s.next_row);
   w.text(s.middle);
   w.number<std::uint8_t>(s.key_list ? 1 : 0);
+  w.number<std::uint8_t>(s.index_literal ? 1 : 0);
   w.text(s.tail);
   write_values(w, s.tail_params);
 }
@@ -87,6 +88,7 @@ model::coalesced_shape read_shape(reader& r) {
   s.next_row = r.text();
   s.middle = r.text();
   s.key_list = r.flag();
+  s.index_literal = r.flag();
   s.tail = r.text();
   s.tail_params = read_values(r);
   return s;

@@ -21,8 +21,9 @@
 namespace gatherdb::actors::detail {
 
 /// The version of the messages below; a client and a node of other versions refuse each other
-/// at the handshake, and each message carries it again.
-inline constexpr std::uint32_t node_wire_version = 1;
+/// at the handshake, and each message carries it again. 2: a coalesced shape says whether its
+/// rows' indexes are literals.
+inline constexpr std::uint32_t node_wire_version = 2;
 
 /// The node's answer to a client's hello: its wire version and the routes it serves, each
 /// with its database's dialect (the client compiles statements for it).

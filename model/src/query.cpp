@@ -1,5 +1,7 @@
 #include "gatherdb/model/query.hpp"
 
+#include <charconv>
+#include <iterator>
 #include <stdexcept>
 #include <string_view>
 #include <vector>
@@ -200,79 +202,83 @@ coalesced_shape make_coalesced_shape(const table_schema& t, const select_spec& s
     piece = std::move(buf.sql);
     buf.sql.clear();
   };
-  buf.sql = "SELECT ";
-  append_lookup_column(buf.sql, d, lookup_index);
-  buf.sql += ", ";
-  append_select_list(buf.sql, t, d);
-  buf.sql += " FROM ";
-  append_quoted_identifier(buf.sql, d, t.table);
-  // The first index is cast: a driver may send an integer parameter untyped, and the rows must
-  // come back in numeric order of their lookup. A VALUES list plans in a fraction of the time
-  // of a UNION ALL on PostgreSQL; MariaDB names a VALUES list's columns after its first row.
-  // SQLite's planner scans the table once per key of a join; CROSS JOIN keeps the table the
-  // outer loop, where the IN list below filters it in one pass.
+  // ", <select list> FROM <table>", after the lookup index column.
+  auto append_rows_from = [&] {
+    buf.sql += ", ";
+    append_select_list(buf.sql, t, d);
+    buf.sql += " FROM ";
+    append_quoted_identifier(buf.sql, d, t.table);
+  };
   const auto form = detail::rules_of(d).coalesced;
-  if (form != detail::coalesced_form::union_all) {
-    if (form == detail::coalesced_form::values_cross_join) {
-      buf.sql += " CROSS JOIN (SELECT \"column1\" AS ";
-      append_quoted_identifier(buf.sql, d, lookup_index);
-      buf.sql += ", \"column2\" AS ";
-      append_quoted_identifier(buf.sql, d, lookup_key);
-      buf.sql += " FROM (";
-    } else {
-      buf.sql += " JOIN (";
-    }
-    // PostgreSQL types a VALUES column after its first row: an untyped key would be text.
-    buf.sql += "VALUES (CAST(? AS INTEGER), ";
-    buf.sql += form == detail::coalesced_form::values_join
-                   ? key_placeholder(t.columns.at(key_column).type)
-                   : std::string_view{"?"};
-    buf.sql += ')';
+  const char* joiner = " WHERE ";
+  if (form == detail::coalesced_form::case_in) {
+    // Each row is tagged with the first key it equals, compared as the statement alone
+    // compares; the IN list lets only rows that equal a key reach the CASE.
+    r.column(key_column);
+    std::string column;
+    cut(column);
+    buf.sql = "SELECT CASE WHEN " + column + " = ? THEN ";
     cut(shape.head);
-    shape.next_row = ", (?, ?)";
-    buf.sql += form == detail::coalesced_form::values_cross_join ? ")) " : ") ";
-    append_quoted_identifier(buf.sql, d, lookup_table);
+    shape.next_row = " WHEN " + column + " = ? THEN ";
+    shape.index_literal = true;
+    buf.sql = " END AS ";
+    append_quoted_identifier(buf.sql, d, lookup_index);
+    append_rows_from();
+    buf.sql += joiner;
+    buf.sql += column;
+    buf.sql += " IN (";
+    shape.key_list = true;
+    joiner = " AND ";
+    cut(shape.middle);
+    buf.sql += ')';
+  } else {
+    buf.sql = "SELECT ";
+    append_lookup_column(buf.sql, d, lookup_index);
+    append_rows_from();
+    // The first index is cast: a driver may send an integer parameter untyped, and the rows
+    // must come back in numeric order of their lookup. A VALUES list plans in a fraction of
+    // the time of a UNION ALL on PostgreSQL; MariaDB names a VALUES list's columns after its
+    // first row.
     if (form == detail::coalesced_form::values_join) {
+      // PostgreSQL types a VALUES column after its first row: an untyped key would be text.
+      buf.sql += " JOIN (VALUES (CAST(? AS INTEGER), ";
+      buf.sql += key_placeholder(t.columns.at(key_column).type);
+      buf.sql += ')';
+      cut(shape.head);
+      shape.next_row = ", (?, ?)";
+      buf.sql += ") ";
+      append_quoted_identifier(buf.sql, d, lookup_table);
       buf.sql += " (";
       append_quoted_identifier(buf.sql, d, lookup_index);
       buf.sql += ", ";
       append_quoted_identifier(buf.sql, d, lookup_key);
       buf.sql += ')';
+    } else {
+      buf.sql += " JOIN (SELECT CAST(? AS INTEGER) AS ";
+      append_quoted_identifier(buf.sql, d, lookup_index);
+      buf.sql += ", ? AS ";
+      append_quoted_identifier(buf.sql, d, lookup_key);
+      cut(shape.head);
+      shape.next_row = " UNION ALL SELECT ?, ?";
+      buf.sql += ") ";
+      append_quoted_identifier(buf.sql, d, lookup_table);
     }
-  } else {
-    buf.sql += " JOIN (SELECT CAST(? AS INTEGER) AS ";
-    append_quoted_identifier(buf.sql, d, lookup_index);
-    buf.sql += ", ? AS ";
-    append_quoted_identifier(buf.sql, d, lookup_key);
-    cut(shape.head);
-    shape.next_row = " UNION ALL SELECT ?, ?";
-    buf.sql += ") ";
-    append_quoted_identifier(buf.sql, d, lookup_table);
-  }
-  buf.sql += " ON ";
-  r.column(key_column);
-  buf.sql += " = ";
-  append_lookup_column(buf.sql, d, lookup_key);
-  const char* joiner = " WHERE ";
-  if (form == detail::coalesced_form::values_cross_join) {
-    // A prefilter only: SQLite's IN compares as its = does (the column's affinity and
-    // collation), and the join's condition still decides which lookup a row belongs to.
-    buf.sql += joiner;
+    buf.sql += " ON ";
     r.column(key_column);
-    buf.sql += " IN (";
-    shape.key_list = true;
-    joiner = " AND ";
+    buf.sql += " = ";
+    append_lookup_column(buf.sql, d, lookup_key);
+    cut(shape.middle);
   }
-  cut(shape.middle);
-  if (shape.key_list)
-    buf.sql += ')';
   for (std::size_t i = 1; i < terms.size(); ++i) {
     buf.sql += joiner;
     joiner = " AND ";
     r.child(*terms[i], condition_node::kind::logical_and);
   }
   buf.sql += " ORDER BY ";
-  append_lookup_column(buf.sql, d, lookup_index);
+  if (form == detail::coalesced_form::case_in)
+    append_quoted_identifier(buf.sql, d, lookup_index);
+  else
+    append_lookup_column(buf.sql, d, lookup_index);
   for (const auto& [column, descending] : s.order) {
     buf.sql += ", ";
     r.column(column);
@@ -290,14 +296,22 @@ void render_coalesced(const coalesced_shape& s, const std::vector<const value*>&
     throw std::logic_error("gatherdb: a coalesced lookup needs a key");
   const auto n = keys.size();
   out.params.clear();
-  out.params.reserve((s.key_list ? 3 : 2) * n + s.tail_params.size());
+  out.params.reserve((s.key_list ? 2 : 1) * n + (s.index_literal ? 0 : n) + s.tail_params.size());
   out.sql.clear();
-  out.sql.reserve(s.head.size() + s.next_row.size() * n + s.middle.size() + 3 * n + s.tail.size());
+  out.sql.reserve(s.head.size() + (s.next_row.size() + 4) * n + s.middle.size() + 3 * n +
+                  s.tail.size());
   out.sql += s.head;
   for (std::size_t i = 0; i < n; ++i) {
     if (i > 0)
       out.sql += s.next_row;
-    out.params.emplace_back(static_cast<std::int64_t>(i));
+    if (s.index_literal) {
+      // The lookup's own index, not a value of the caller's: the SQL text depends only on n.
+      char digits[24];
+      const auto [end, ec] = std::to_chars(std::begin(digits), std::end(digits), i);
+      out.sql.append(digits, end);
+    } else {
+      out.params.emplace_back(static_cast<std::int64_t>(i));
+    }
     out.params.push_back(*keys[i]);
   }
   out.sql += s.middle;

@@ -254,8 +254,12 @@ BOOST_DATA_TEST_CASE(a_gather_of_mixed_shapes_coalesces_each_shape_apart, all_ba
   keyed_database db{backend};
   client c{settings_for(db.dsn(), 1)}; // one connection: every shape shares its chunks
   std::vector<model::statement> statements;
+  // Keys no collation confuses: SQLite keeps case and trailing-space variants of one key in
+  // separate coalesced statements, which would leave a variant of a shape alone.
+  const std::vector<std::string> keys = {"plain", "trail", "lead", "quote'd",
+                                         "dq\"x", "100%",  "_und", "dup"};
   for (int i = 0; i < 40; ++i) {
-    const auto& k = stored_keys[static_cast<std::size_t>(i) % stored_keys.size()];
+    const auto& k = keys[static_cast<std::size_t>(i) % keys.size()];
     switch (i % 5) {
     case 0: // the key alone
       statements.emplace_back(select<keyed_row>().where(col(&keyed_row::k) == k));

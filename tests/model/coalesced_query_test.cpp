@@ -58,16 +58,23 @@ BOOST_AUTO_TEST_CASE(postgresql_joins_a_typed_values_list_and_orders_by_the_look
   BOOST_TEST(c.params == want);
 }
 
-BOOST_AUTO_TEST_CASE(sqlite_keeps_the_table_outside_and_filters_it_with_the_keys_once) {
+BOOST_AUTO_TEST_CASE(sqlite_tags_each_row_with_the_first_key_it_equals_in_one_pass) {
   const auto q = select<A>().where(col(&A::data) == "x").order_by(col(&A::id).desc());
   const auto c = coalesced(q, dialect::sqlite, {value{"a"}, value{"b"}});
-  BOOST_TEST(c.sql ==
-             R"(SELECT "gatherdb_k"."gatherdb_i", "a"."id", "a"."data" FROM "a" CROSS JOIN )"
-             R"((SELECT "column1" AS "gatherdb_i", "column2" AS "gatherdb_v" FROM (VALUES )"
-             R"((CAST(? AS INTEGER), ?), (?, ?))) "gatherdb_k" ON "a"."data" = )"
-             R"("gatherdb_k"."gatherdb_v" WHERE "a"."data" IN (?, ?) ORDER BY )"
-             R"("gatherdb_k"."gatherdb_i", "a"."id" DESC)");
-  const std::vector<value> want{value{0}, value{"a"}, value{1}, value{"b"}, value{"a"}, value{"b"}};
+  BOOST_TEST(c.sql == R"(SELECT CASE WHEN "a"."data" = ? THEN 0 WHEN "a"."data" = ? THEN 1 )"
+                      R"(END AS "gatherdb_i", "a"."id", "a"."data" FROM "a" WHERE "a"."data" )"
+                      R"(IN (?, ?) ORDER BY "gatherdb_i", "a"."id" DESC)");
+  const std::vector<value> want{value{"a"}, value{"b"}, value{"a"}, value{"b"}};
+  BOOST_TEST(c.params == want);
+}
+
+BOOST_AUTO_TEST_CASE(sqlite_puts_the_other_predicates_after_the_key_list) {
+  const auto q = select<A>().where(col(&A::data) == "x").where(col(&A::id) > 3);
+  const auto c = coalesced(q, dialect::sqlite, {value{"a"}});
+  BOOST_TEST(c.sql == R"(SELECT CASE WHEN "a"."data" = ? THEN 0 END AS "gatherdb_i", "a"."id", )"
+                      R"("a"."data" FROM "a" WHERE "a"."data" IN (?) AND "a"."id" > ? )"
+                      R"(ORDER BY "gatherdb_i")");
+  const std::vector<value> want{value{"a"}, value{"a"}, value{3}};
   BOOST_TEST(c.params == want);
 }
 

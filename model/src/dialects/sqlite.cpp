@@ -1,4 +1,4 @@
-// SQLite: ISO text for what it has no type for; rowid keys; a CROSS JOIN for coalesced keys.
+// SQLite: ISO text for what it has no type for; rowid keys; a CASE that tags coalesced keys.
 #include "gatherdb/model/detail/dialect_rules.hpp"
 
 namespace gatherdb::model::detail {
@@ -31,7 +31,7 @@ const dialect_rules sqlite_rules{
     /*insert_returns_key=*/false,
     /*last_insert_id=*/"SELECT last_insert_rowid()",
     /*limit_all=*/" LIMIT -1",
-    /*coalesced=*/coalesced_form::values_cross_join,
+    /*coalesced=*/coalesced_form::case_in,
     /*coalesced_key_types=*/all_value_types,
     /*coalesced_text_key_limit=*/0,
     /*timestamptz_as_utc_wall_time=*/false,

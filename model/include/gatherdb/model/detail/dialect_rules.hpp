@@ -10,17 +10,18 @@
 
 namespace gatherdb::model::detail {
 
-/// How a coalesced lookup's keys are joined to the table. Each row comes back with the index of
-/// the lookup the server matched it to, so no form assumes anything about how the database
+/// How a coalesced lookup's keys meet the table. Each row comes back with the index of the
+/// lookup the server matched it to, so no form assumes anything about how the database
 /// compares text (MariaDB's default collations ignore case and trailing spaces).
 enum class coalesced_form : unsigned char {
   /// `JOIN (VALUES (?, ?), ...) k (i, v)`; the first row's parameters cast to their types,
   /// since PostgreSQL types a VALUES column after its first row.
   values_join,
-  /// `CROSS JOIN (SELECT column1 AS i, column2 AS v FROM (VALUES ...))` keeping the table the
-  /// outer loop, plus an `IN (...)` prefilter (SQLite's planner scans the table once per key
-  /// of a plain join).
-  values_cross_join,
+  /// `SELECT CASE WHEN col = ? THEN 0 WHEN col = ? THEN 1 ... END, ... WHERE col IN (...)`: one
+  /// pass over the table, each row tagged with the first key it equals (SQLite plans every
+  /// join with a list of keys as a nested loop over that list). Sound only when no row can
+  /// equal two keys of one lookup: `coalesced_key_class` keeps such keys apart.
+  case_in,
   /// `JOIN (SELECT ? AS i, ? AS v UNION ALL SELECT ?, ? ...)` (MariaDB names a VALUES list's
   /// columns after its first row's values).
   union_all,
