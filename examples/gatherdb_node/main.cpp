@@ -21,12 +21,15 @@ constexpr const char* usage =
     "usage: gatherdb_node [--listen HOST:PORT] (--route NAME=DSN ... | --dsn DSN)\n"
     "                     [--tls-ca FILE --tls-cert FILE --tls-key FILE]\n"
     "                     [--pool-size N] [--statement-timeout-ms N]\n"
+    "                     [--max-coalesce N] [--max-read-batch N]\n"
     "  --listen HOST:PORT   where to listen (default 127.0.0.1:0; port 0 picks a free one);\n"
     "                       an address other than loopback needs TLS\n"
     "  --tls-ca/--tls-cert/--tls-key  mutual TLS: clients must present a certificate signed\n"
     "                       by the CA (PEM files)\n"
     "  --route NAME=DSN     a route it serves (repeatable); --dsn DSN is the route 'default'\n"
     "  --pool-size N        connections per route at most (default 4)\n"
+    "  --max-coalesce N     lookups per coalesced statement at most, 1 for none (default 64)\n"
+    "  --max-read-batch N   reads per round trip at most, 1 for none (default 64)\n"
     "The first line printed is 'listening on HOST:PORT'. SIGTERM drains and exits 0.\n";
 
 gatherdb::actors::node_options parse(int argc, char** argv) {
@@ -66,6 +69,10 @@ gatherdb::actors::node_options parse(int argc, char** argv) {
       o.tls.key_file = args.value();
     } else if (flag == "--pool-size") {
       o.pools.pool_size = gatherdb::examples::parse_positive(flag, args.value());
+    } else if (flag == "--max-coalesce") {
+      o.pools.max_coalesce = gatherdb::examples::parse_positive(flag, args.value());
+    } else if (flag == "--max-read-batch") {
+      o.pools.max_read_batch = gatherdb::examples::parse_positive(flag, args.value());
     } else if (flag == "--statement-timeout-ms") {
       o.pools.statement_timeout =
           std::chrono::milliseconds{gatherdb::examples::parse_non_negative(flag, args.value())};
