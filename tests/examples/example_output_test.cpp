@@ -1,6 +1,4 @@
 // Runs the example binary as a user would and parses what it prints.
-#include <cstdio>
-#include <memory>
 #include <regex>
 #include <string>
 #include <vector>
@@ -10,30 +8,16 @@
 
 #include "python_random.hpp"
 #include "support/backends.hpp"
+#include "support/run_example.hpp"
 
 namespace {
 
 using gatherdb::test::backend;
 
-struct run_result {
-  int status = -1;
-  std::string out;
-};
+using gatherdb::test::quoted;
 
-run_result run(const std::string& args) {
-  const std::string cmd = std::string{GATHERDB_EXAMPLE_BINARY} + " " + args + " 2>&1";
-  run_result r;
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe{popen(cmd.c_str(), "r"), pclose};
-  BOOST_REQUIRE(pipe);
-  char buf[4096];
-  while (auto n = fread(buf, 1, sizeof(buf), pipe.get()))
-    r.out.append(buf, n);
-  r.status = pclose(pipe.release());
-  return r;
-}
-
-std::string quoted(const std::string& s) {
-  return "'" + s + "'";
+gatherdb::test::example_run run(const std::string& args) {
+  return gatherdb::test::run_example(args);
 }
 
 std::string dsn_arg(backend b) {
