@@ -79,19 +79,17 @@ const model::column_list& sliced_columns(prepared_sql& entry, const model::froze
 
 namespace {
 
-// Adds items[k], whose key is `key`, to the group: false when the key may equal a stored value
-// that a different key of the group equals (the database could not say which one it matched).
-bool place(connection_worker_state& st, std::size_t k, const model::value& key, model::dialect d) {
+// Adds items[k], whose key is `key`, to the group, unless the key may equal a stored value that
+// a different key of the group equals (the database could not say which one it matched).
+void place(connection_worker_state& st, std::size_t k, const model::value& key, model::dialect d) {
   model::detail::coalesced_key_class(key, d, st.key_class);
   const auto [at, added] = st.key_classes.try_emplace(st.key_class, st.keys.size());
-  if (added) {
+  if (added)
     st.keys.push_back(&key);
-  } else if (*st.keys[at->second] != key) {
-    return false;
-  }
+  else if (*st.keys[at->second] != key)
+    return;
   st.group.push_back(k);
   st.key_of.push_back(at->second);
-  return true;
 }
 
 } // namespace
@@ -115,7 +113,7 @@ bool coalesce_group(connection_worker_state& st, const std::vector<work_item>& i
       !drivers::sendable(key_sql.params.front()) ||
       !model::coalescible_key(key_sql.params.front(), dialect))
     return false;
-  (void)place(st, i, key_sql.params.front(), dialect);
+  place(st, i, key_sql.params.front(), dialect);
   for (auto k = i + 1; k < items.size() && st.group.size() < max_coalesce; ++k) {
     const auto& item = items[k];
     if (st.taken[k] || item.control != first.control || item.deadline != first.deadline ||
@@ -128,7 +126,7 @@ bool coalesce_group(connection_worker_state& st, const std::vector<work_item>& i
         !model::coalescible_key(sql.params.front(), dialect) ||
         !std::equal(sql.params.begin() + 1, sql.params.end(), key_sql.params.begin() + 1))
       continue;
-    (void)place(st, k, sql.params.front(), dialect);
+    place(st, k, sql.params.front(), dialect);
   }
   return st.group.size() > 1;
 }

@@ -36,19 +36,17 @@ void append_number(double x, std::string& out) {
 // than SQLite's reader (hexadecimal, "inf" and "nan" count here), which only puts more keys in
 // one class. Independent of the process' locale.
 bool read_number(const std::string& text, double& x) {
-  std::size_t first = 0;
-  std::size_t last = text.size();
-  while (first < last && sqlite_space(text[first]))
-    ++first;
-  while (last > first && sqlite_space(text[last - 1]))
-    --last;
-  if (first == last || std::memchr(text.data() + first, '\0', last - first) != nullptr)
-    return false;
   static const locale_t c_locale = newlocale(LC_ALL_MASK, "C", locale_t{});
-  const std::string trimmed = text.substr(first, last - first);
+  // strtod skips the leading spaces; a NUL inside the text ends the number short of its end.
+  const char* const begin = text.c_str();
   char* end = nullptr;
-  x = strtod_l(trimmed.c_str(), &end, c_locale);
-  return end == trimmed.c_str() + trimmed.size();
+  x = strtod_l(begin, &end, c_locale);
+  if (end == begin)
+    return false;
+  const char* const last = begin + text.size();
+  while (end < last && sqlite_space(*end))
+    ++end;
+  return end == last;
 }
 
 void append_folded_text(const std::string& text, std::string& out) {
