@@ -30,6 +30,19 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# await_listening OUT WHAT: waits for the `listening on HOST:PORT` line in file OUT and sets
+# `port` from it; exits naming WHAT (and its stderr, OUT.err) when none comes within 10 s.
+await_listening() {
+  local i
+  for i in $(seq 1 100); do
+    port="$(sed -n 's/^listening on .*:\([0-9]*\)$/\1/p' "$1" | head -1)"
+    [ -n "$port" ] && return 0
+    sleep 0.1
+  done
+  echo "bench/nodes.sh: $2 did not start: $(cat "$1.err" 2>/dev/null)" >&2
+  exit 1
+}
+
 # start_node LISTEN_HOST [node-arguments...]: starts a node on a free port of LISTEN_HOST; sets
 # `port` (not in a subshell, so that `node_pids` keeps it for the cleanup).
 start_node() {
@@ -38,14 +51,7 @@ start_node() {
   shift
   "$node_bin" --listen "$host:0" --dsn "$dsn" --pool-size 4 "$@" >"$out" 2>"$out.err" &
   node_pids+=("$!")
-  local i
-  for i in $(seq 1 100); do
-    port="$(sed -n 's/^listening on .*:\([0-9]*\)$/\1/p' "$out" | head -1)"
-    [ -n "$port" ] && return 0
-    sleep 0.1
-  done
-  echo "bench/nodes.sh: gatherdb_node did not start: $(cat "$out.err")" >&2
-  exit 1
+  await_listening "$out" gatherdb_node
 }
 
 # run LABEL DSN bench-arguments...
@@ -60,16 +66,10 @@ run() {
 # start_proxy TARGET_PORT DELAY_MS: a delaying forwarder to TARGET_PORT; sets `port`.
 start_proxy() {
   local out="$work/proxy_${#node_pids[@]}.out"
-  python3 "$GATHERDB_ROOT/bench/delay_proxy.py" --to "127.0.0.1:$1" --delay-ms "$2" >"$out" &
+  python3 "$GATHERDB_ROOT/bench/delay_proxy.py" --to "127.0.0.1:$1" --delay-ms "$2" \
+    >"$out" 2>"$out.err" &
   node_pids+=("$!")
-  local i
-  for i in $(seq 1 100); do
-    port="$(sed -n 's/^listening on .*:\([0-9]*\)$/\1/p' "$out" | head -1)"
-    [ -n "$port" ] && return 0
-    sleep 0.1
-  done
-  echo "bench/nodes.sh: the delay proxy did not start" >&2
-  exit 1
+  await_listening "$out" "the delay proxy"
 }
 
 start_node 127.0.0.1
