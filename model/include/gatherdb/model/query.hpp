@@ -292,9 +292,9 @@ void compile_select_into(const table_schema& t, const select_heads& heads, const
 /// `s`'s select list after a leading lookup index column, its table joined with a derived table
 /// of `(index, key)` rows on that predicate, the rest of its WHERE, and its ORDER BY after the
 /// index. The server compares the keys as it would alone (no client equality is assumed), and
-/// the rows of lookup `i` come back together, tagged with `i`. On SQLite the keys also filter
-/// the table in one pass (`IN`), so that a table without an index is scanned once, not once per
-/// key. Thread-safe.
+/// the rows of lookup `i` come back together, tagged with `i`. On SQLite the table is read once
+/// instead, filtered by `IN (keys)`, and a `CASE` tags each row with the first key it equals:
+/// no two keys there may equal one stored value (`detail::coalesced_key_class`). Thread-safe.
 void compile_coalesced_select_into(const table_schema& t, const select_spec& s, dialect d,
                                    const std::vector<const value*>& keys, compiled_sql& out);
 
